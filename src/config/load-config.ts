@@ -1,0 +1,239 @@
+import fs from 'node:fs';
+import { AppError } from '../app-error';
+import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier } from './config-types';
+
+export interface ConfigProblem { path: string; problem: string; fix: string }
+
+/** Thrown when the config cannot be used; `problems` lists every one, each with what to do. Never carries a value. */
+export class ConfigError extends AppError {
+  readonly problems: ConfigProblem[];
+  constructor(problems: ConfigProblem[]) {
+    super(500, `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { code: 'config' });
+    this.problems = problems;
+  }
+  describe(): string {
+    return [this.message + ':', ...this.problems.map((p) => `  - ${p.path}: ${p.problem}. ${p.fix}`)].join('\n');
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Replace `${VAR}` in every string value from `env`; each missing variable is a problem, named without a value. */
+export function substituteEnv(value: unknown, env: Env, problems: ConfigProblem[], path = ''): unknown {
+  if (typeof value === 'string') {
+    return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
+      const v = env[name];
+      if (v === undefined || v === '') {
+        problems.push({ path: path || '(root)', problem: `environment variable ${name} is not set`, fix: `Export ${name} before starting, or write the value into the file.` });
+        return '';
+      }
+      return v;
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, `${path}[${i}]`));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, problems, path ? `${path}.${k}` : k);
+    return out;
+  }
+  return value;
+}
+
+class Reader {
+  constructor(readonly problems: ConfigProblem[]) {}
+
+  obj(v: unknown, path: string, required = true): Record<string, unknown> {
+    if (v === undefined && !required) return {};
+    if (!v || typeof v !== 'object' || Array.isArray(v)) {
+      this.problems.push({ path, problem: v === undefined ? 'is missing' : 'must be an object', fix: 'See stockbridge.example.json for its shape.' });
+      return {};
+    }
+    return v as Record<string, unknown>;
+  }
+
+  str(o: Record<string, unknown>, key: string, path: string, opts: { def?: string; oneOf?: readonly string[]; url?: boolean; secret?: boolean } = {}): string {
+    const v = o[key];
+    const p = `${path}.${key}`;
+    if (v === undefined || v === '') {
+      if (opts.def !== undefined) return opts.def;
+      this.problems.push({ path: p, problem: 'is missing', fix: opts.secret ? 'Set it, as a ${VAR} placeholder filled from the environment.' : 'Add it (see stockbridge.example.json).' });
+      return '';
+    }
+    if (typeof v !== 'string') {
+      this.problems.push({ path: p, problem: 'must be a string', fix: 'Quote the value.' });
+      return '';
+    }
+    if (opts.oneOf && !opts.oneOf.includes(v)) {
+      this.problems.push({ path: p, problem: `must be one of ${opts.oneOf.join(', ')}`, fix: 'Pick one of those values.' });
+    }
+    if (opts.url) {
+      let ok = false;
+      try { ok = ['http:', 'https:'].includes(new URL(v).protocol); } catch { ok = false; }
+      if (!ok) this.problems.push({ path: p, problem: 'must be an http(s) URL', fix: 'Write it like https://example.com.' });
+      return v.replace(/\/+$/, '');
+    }
+    return v;
+  }
+
+  num(o: Record<string, unknown>, key: string, path: string, def: number, min: number, max: number, integer = true): number {
+    const v = o[key];
+    if (v === undefined) return def;
+    const p = `${path}.${key}`;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
+      this.problems.push({ path: p, problem: `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, fix: `Use a value in that range (default ${def}).` });
+      return def;
+    }
+    return v;
+  }
+
+  bool(o: Record<string, unknown>, key: string, path: string, def: boolean): boolean {
+    const v = o[key];
+    if (v === undefined) return def;
+    if (typeof v !== 'boolean') {
+      this.problems.push({ path: `${path}.${key}`, problem: 'must be true or false', fix: 'Write true or false without quotes.' });
+      return def;
+    }
+    return v;
+  }
+}
+
+function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetConfig | undefined {
+  const t = r.obj(raw, path);
+  const type = r.str(t, 'type', path, { oneOf: ['merchantpro'] });
+  if (type !== 'merchantpro') return undefined;
+  const name = r.str(t, 'name', path);
+  if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
+    r.problems.push({ path: `${path}.name`, problem: 'must be 1-64 letters, digits, dot, dash or underscore', fix: 'It appears in URLs and metrics; rename it.' });
+  }
+  const whRaw = r.obj(t.warehouses, `${path}.warehouses`);
+  const warehouses: Record<string, string> = {};
+  for (const [code, shopName] of Object.entries(whRaw)) {
+    if (typeof shopName !== 'string' || !shopName) {
+      r.problems.push({ path: `${path}.warehouses.${code}`, problem: 'must be the shop warehouse name (a string)', fix: 'Map each CRM warehouse code to the shop warehouse name.' });
+    } else warehouses[code] = shopName;
+  }
+  if (Object.keys(whRaw).length === 0 && t.warehouses !== undefined) {
+    r.problems.push({ path: `${path}.warehouses`, problem: 'maps no warehouse', fix: 'Map at least one CRM warehouse code to a shop warehouse name.' });
+  }
+  return Object.freeze({
+    name,
+    type: 'merchantpro' as const,
+    url: r.str(t, 'url', path, { url: true }),
+    apiKey: r.str(t, 'apiKey', path, { secret: true }),
+    apiSecret: r.str(t, 'apiSecret', path, { secret: true }),
+    offerKey: r.str(t, 'offerKey', path, { def: 'externalId', oneOf: ['externalId', 'xmlId', 'id'] }) as OfferKey,
+    identifier: r.str(t, 'identifier', path, { def: 'sku', oneOf: ['sku', 'ean', 'id'] }) as ShopIdentifier,
+    warehouses: Object.freeze(warehouses),
+    multiWarehouse: r.bool(t, 'multiWarehouse', path, false),
+    enableInventory: r.bool(t, 'enableInventory', path, false),
+    requestsPerSecond: r.num(t, 'requestsPerSecond', path, 4, 0.1, 1000, false),
+    concurrency: r.num(t, 'concurrency', path, 2, 1, 64),
+    timeoutMs: r.num(t, 'timeoutMs', path, 10_000, 100, 120_000),
+    maxAttempts: r.num(t, 'maxAttempts', path, 20, 1, 1000),
+    maxAgeSeconds: r.num(t, 'maxAgeSeconds', path, 86_400, 1, 30 * 86_400),
+  });
+}
+
+/** Validate a parsed config object (after `${VAR}` substitution). Throws ConfigError listing every problem. */
+export function parseConfig(input: unknown, env: Env = {}): Config {
+  const problems: ConfigProblem[] = [];
+  const raw = substituteEnv(input, env, problems);
+  const r = new Reader(problems);
+  const root = r.obj(raw, '(root)');
+
+  const server = r.obj(root.server, 'server', false);
+  let port = r.num(server, 'port', 'server', 3000, 0, 65535);
+  if (env.PORT !== undefined && env.PORT !== '') {
+    const p = Number(env.PORT);
+    if (!Number.isInteger(p) || p < 0 || p > 65535) problems.push({ path: 'PORT', problem: 'must be a port number', fix: 'Unset PORT or set it to 0-65535.' });
+    else port = p;
+  }
+  const storage = r.obj(root.storage, 'storage', false);
+  const crm = r.obj(root.crm, 'crm');
+  const auth = r.obj(root.auth, 'auth');
+  const intake = r.obj(root.intake, 'intake', false);
+  const worker = r.obj(root.worker, 'worker', false);
+  const shipments = r.obj(root.shipments, 'shipments', false);
+  const log = r.obj(root.log, 'log', false);
+
+  const targetsRaw = root.targets === undefined ? [] : root.targets;
+  if (!Array.isArray(targetsRaw)) problems.push({ path: 'targets', problem: 'must be a list', fix: 'Write targets as [ {...}, ... ].' });
+  const targets = (Array.isArray(targetsRaw) ? targetsRaw : []).map((t, i) => readTarget(r, t, `targets[${i}]`)).filter((t): t is MerchantProTargetConfig => !!t);
+  const seen = new Set<string>();
+  targets.forEach((t, i) => {
+    if (seen.has(t.name)) problems.push({ path: `targets[${i}].name`, problem: `duplicates the name "${t.name}"`, fix: 'Give every target its own name.' });
+    seen.add(t.name);
+  });
+
+  const timeZone = r.str(shipments, 'timeZone', 'shipments', { def: 'UTC' });
+  try { new Intl.DateTimeFormat('en-CA', { timeZone }); } catch {
+    problems.push({ path: 'shipments.timeZone', problem: 'is not a known IANA time zone', fix: 'Use a name like Europe/Bucharest or UTC.' });
+  }
+  const leaseMs = r.num(worker, 'leaseMs', 'worker', 30_000, 1000, 3_600_000);
+  const maxTimeout = Math.max(0, ...targets.map((t) => t.timeoutMs));
+  if (maxTimeout >= leaseMs) {
+    problems.push({ path: 'worker.leaseMs', problem: `must be longer than every target's timeoutMs (${maxTimeout})`, fix: 'A lease shorter than a request would let two sends of one item overlap; raise leaseMs.' });
+  }
+
+  const config: Config = {
+    server: Object.freeze({ port, host: r.str(server, 'host', 'server', { def: '0.0.0.0' }), publicUrl: r.str(server, 'publicUrl', 'server', { url: true }) }),
+    storage: Object.freeze({
+      driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',
+      path: r.str(storage, 'path', 'storage', { def: 'data/stockbridge.db' }),
+      synchronous: r.str(storage, 'synchronous', 'storage', { def: 'full', oneOf: ['full', 'normal'] }) as 'full' | 'normal',
+    }),
+    crm: Object.freeze({
+      url: r.str(crm, 'url', 'crm', { url: true }),
+      apiKey: r.str(crm, 'apiKey', 'crm', { secret: true }),
+      clientId: r.str(crm, 'clientId', 'crm', { secret: true }),
+      site: r.str(crm, 'site', 'crm'),
+      requestsPerSecond: r.num(crm, 'requestsPerSecond', 'crm', 10, 0.1, 10, false),
+      timeoutMs: r.num(crm, 'timeoutMs', 'crm', 15_000, 100, 120_000),
+      batchSize: r.num(crm, 'batchSize', 'crm', 250, 1, 250),
+      maxRetries: r.num(crm, 'maxRetries', 'crm', 5, 0, 20),
+    }),
+    auth: Object.freeze({
+      shipmentsToken: r.str(auth, 'shipmentsToken', 'auth', { secret: true }),
+      adminToken: r.str(auth, 'adminToken', 'auth', { secret: true }),
+    }),
+    intake: Object.freeze({
+      maxBodyBytes: r.num(intake, 'maxBodyBytes', 'intake', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+      maxOffers: r.num(intake, 'maxOffers', 'intake', 1000, 1, 100_000),
+      maxIdLength: r.num(intake, 'maxIdLength', 'intake', 255, 1, 4096),
+      maxQuantity: r.num(intake, 'maxQuantity', 'intake', 999_999_999, 1, Number.MAX_SAFE_INTEGER),
+    }),
+    worker: Object.freeze({
+      leaseMs,
+      pollMs: r.num(worker, 'pollMs', 'worker', 1000, 10, 60_000),
+      backoffBaseMs: r.num(worker, 'backoffBaseMs', 'worker', 1000, 1, 3_600_000),
+      backoffMaxMs: r.num(worker, 'backoffMaxMs', 'worker', 300_000, 1, 86_400_000),
+      drainMs: r.num(worker, 'drainMs', 'worker', 10_000, 0, 600_000),
+    }),
+    shipments: Object.freeze({
+      timeZone,
+      maxAttempts: r.num(shipments, 'maxAttempts', 'shipments', 20, 1, 1000),
+      maxAgeSeconds: r.num(shipments, 'maxAgeSeconds', 'shipments', 86_400, 1, 30 * 86_400),
+    }),
+    log: Object.freeze({ level: r.str(log, 'level', 'log', { def: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }) }),
+    targets: Object.freeze(targets),
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return Object.freeze(config);
+}
+
+/** Read and validate the config file. Only main.ts and cli/* call this, with process.env. */
+export function loadConfig(path: string, env: Env): Config {
+  let text: string;
+  try {
+    text = fs.readFileSync(path, 'utf8');
+  } catch {
+    throw new ConfigError([{ path, problem: 'cannot be read', fix: 'Create it from stockbridge.example.json, or point STOCKBRIDGE_CONFIG at your file.' }]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError([{ path, problem: `is not valid JSON (${(e as Error).message})`, fix: 'Fix the syntax; a JSON linter shows where.' }]);
+  }
+  return parseConfig(json, env);
+}

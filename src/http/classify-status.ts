@@ -1,0 +1,25 @@
+/**
+ * Outbound outcomes, classified once for every peer:
+ * ok; retry (408, 429, 5xx, timeouts, connection errors); auth (401/403: pause, never loop);
+ * not-found (404: dead letter); redirect (3xx: a wrong base URL); permanent (other 4xx).
+ */
+export type Outcome = 'ok' | 'retry' | 'auth' | 'not-found' | 'redirect' | 'permanent';
+
+export function classifyStatus(status: number): Outcome {
+  if (status >= 200 && status < 300) return 'ok';
+  if (status >= 300 && status < 400) return 'redirect';
+  if (status === 401 || status === 403) return 'auth';
+  if (status === 404) return 'not-found';
+  if (status === 408 || status === 429 || status >= 500) return 'retry';
+  return 'permanent';
+}
+
+/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}

@@ -1,0 +1,89 @@
+/**
+ * One schema, portable SQL (INTEGER/TEXT, ON CONFLICT upserts) so the PostgreSQL driver can reuse it with
+ * only the sequence column spelled differently.
+ */
+export function schemaSql(seqColumn: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS callbacks (
+      seq ${seqColumn},
+      received_at BIGINT NOT NULL,
+      content_hash TEXT NOT NULL,
+      offers TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS desired (
+      target TEXT NOT NULL, item TEXT NOT NULL, warehouse TEXT NOT NULL,
+      quantity BIGINT NOT NULL, version BIGINT NOT NULL,
+      PRIMARY KEY (target, item, warehouse))`,
+    `CREATE TABLE IF NOT EXISTS items (
+      target TEXT NOT NULL, item TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      delivered_version BIGINT NOT NULL DEFAULT 0,
+      due_at BIGINT, due_since BIGINT,
+      lease_until BIGINT, lease_owner TEXT,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      first_failed_at BIGINT,
+      last_error TEXT, last_status INTEGER,
+      dead INTEGER NOT NULL DEFAULT 0, dead_reason TEXT,
+      updated_at BIGINT NOT NULL,
+      PRIMARY KEY (target, item))`,
+    `CREATE INDEX IF NOT EXISTS items_due ON items (target, dead, due_at)`,
+    `CREATE TABLE IF NOT EXISTS unmapped (
+      target TEXT NOT NULL, offer_ref TEXT NOT NULL, reason TEXT NOT NULL,
+      seq BIGINT NOT NULL, seen_at BIGINT NOT NULL,
+      PRIMARY KEY (target, offer_ref))`,
+    `CREATE TABLE IF NOT EXISTS target_state (
+      target TEXT PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT, paused_at BIGINT)`,
+  ];
+}
+
+export const SQL = {
+  upsertDesired: `INSERT INTO desired (target, item, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (target, item, warehouse) DO UPDATE SET quantity = excluded.quantity, version = excluded.version
+    WHERE desired.quantity <> excluded.quantity AND desired.version <= excluded.version`,
+  // A new version makes the item due now, unless it is waiting out a backoff (then the retry carries it);
+  // a dead-lettered item comes back to life, with a fresh attempt count.
+  markItemChanged: `INSERT INTO items (target, item, version, due_at, due_since, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (target, item) DO UPDATE SET
+      version = excluded.version,
+      due_at = CASE WHEN items.dead = 1 OR items.due_at IS NULL THEN excluded.due_at ELSE items.due_at END,
+      due_since = COALESCE(items.due_since, excluded.due_since),
+      attempts = CASE WHEN items.dead = 1 THEN 0 ELSE items.attempts END,
+      first_failed_at = CASE WHEN items.dead = 1 THEN NULL ELSE items.first_failed_at END,
+      dead = 0, dead_reason = NULL,
+      updated_at = excluded.updated_at`,
+  upsertUnmapped: `INSERT INTO unmapped (target, offer_ref, reason, seq, seen_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at = excluded.seen_at`,
+  markDelivered: `UPDATE items SET
+      delivered_version = CASE WHEN delivered_version > ? THEN delivered_version ELSE ? END,
+      due_at = CASE WHEN version > ? THEN ? ELSE NULL END,
+      due_since = CASE WHEN version > ? THEN due_since ELSE NULL END,
+      attempts = 0, first_failed_at = NULL, last_error = NULL, last_status = ?,
+      lease_until = NULL, lease_owner = NULL, updated_at = ?
+    WHERE target = ? AND item = ?`,
+  markRetry: `UPDATE items SET due_at = ?, attempts = attempts + 1, first_failed_at = COALESCE(first_failed_at, ?),
+      last_error = ?, last_status = ?, lease_until = NULL, lease_owner = NULL, updated_at = ?
+    WHERE target = ? AND item = ?`,
+  markDead: `UPDATE items SET dead = 1, dead_reason = ?, due_at = NULL, attempts = attempts + 1,
+      first_failed_at = COALESCE(first_failed_at, ?), last_error = ?, last_status = ?,
+      lease_until = NULL, lease_owner = NULL, updated_at = ?
+    WHERE target = ? AND item = ?`,
+  releaseItem: `UPDATE items SET lease_until = NULL, lease_owner = NULL, due_at = ? WHERE target = ? AND item = ?`,
+  markDue: `UPDATE items SET due_at = ?, due_since = COALESCE(due_since, ?), dead = 0, dead_reason = NULL, attempts = 0,
+      first_failed_at = NULL, updated_at = ? WHERE target = ? AND item = ?`,
+  retryDeadOne: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
+    WHERE target = ? AND item = ? AND dead = 1`,
+  retryDeadAll: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
+    WHERE target = ? AND dead = 1`,
+  selectDue: `SELECT item, version, attempts, first_failed_at, due_since FROM items
+    WHERE target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
+    ORDER BY due_at LIMIT ?`,
+  leaseItem: `UPDATE items SET lease_until = ?, lease_owner = ? WHERE target = ? AND item = ?`,
+  nextDueAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS t
+    FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL`,
+  stats: `SELECT
+      SUM(CASE WHEN dead = 0 AND due_at IS NOT NULL THEN 1 ELSE 0 END) AS backlog,
+      MIN(CASE WHEN dead = 0 AND due_at IS NOT NULL THEN due_since END) AS oldest,
+      SUM(CASE WHEN dead = 1 THEN 1 ELSE 0 END) AS dead
+    FROM items WHERE target = ?`,
+  lastError: `SELECT last_error, updated_at FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1`,
+};

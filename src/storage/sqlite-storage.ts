@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { schemaSql, SQL } from './schema-sql';
+import type { CallbackRecord, ItemState, ModuleState, Storage, TargetState } from './storage';
+
+const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
+
+type Row = Record<string, unknown>;
+
+function toItem(r: Row): ItemState {
+  return {
+    target: String(r.target), item: String(r.item), version: Number(r.version), deliveredVersion: Number(r.delivered_version),
+    dueAt: r.due_at == null ? null : Number(r.due_at), dueSince: r.due_since == null ? null : Number(r.due_since),
+    attempts: Number(r.attempts), firstFailedAt: r.first_failed_at == null ? null : Number(r.first_failed_at),
+    lastError: (r.last_error as string | null) ?? null, lastStatus: r.last_status == null ? null : Number(r.last_status),
+    dead: Number(r.dead) === 1, deadReason: (r.dead_reason as string | null) ?? null, updatedAt: Number(r.updated_at),
+  };
+}
+
+/**
+ * SQLite through better-sqlite3. Calls are synchronous underneath and wrapped in promises to honour the
+ * driver-neutral contract; since Node runs them one at a time, each method is atomic without extra locking.
+ */
+export function createSqliteStorage(opts: { path: string; synchronous?: 'full' | 'normal' }): Storage {
+  if (opts.path !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
+  const db = new Database(opts.path);
+  db.pragma('journal_mode = WAL');
+  // FULL by default: in WAL mode, NORMAL survives a killed process but can lose the last commits on power loss,
+  // and we have already told the CRM "success" for them. Group commit (see intake) buys back most of FULL's cost.
+  // `normal` is offered for deployments on storage with its own power-loss protection.
+  db.pragma(`synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  for (const stmt of schemaSql('INTEGER PRIMARY KEY AUTOINCREMENT')) db.exec(stmt);
+
+  const st = {
+    insertCallback: db.prepare('INSERT INTO callbacks (received_at, content_hash, offers) VALUES (?, ?, ?)'),
+    countCallbacks: db.prepare('SELECT COUNT(*) AS n FROM callbacks'),
+    maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM callbacks'),
+    getKv: db.prepare('SELECT value FROM kv WHERE key = ?'),
+    setKv: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+    pending: db.prepare('SELECT seq, received_at, content_hash, offers FROM callbacks WHERE seq > ? ORDER BY seq LIMIT ?'),
+    upsertDesired: db.prepare(SQL.upsertDesired),
+    markItemChanged: db.prepare(SQL.markItemChanged),
+    upsertUnmapped: db.prepare(SQL.upsertUnmapped),
+    getDesired: db.prepare('SELECT warehouse, quantity, version FROM desired WHERE target = ? AND item = ? ORDER BY warehouse'),
+    getItem: db.prepare('SELECT * FROM items WHERE target = ? AND item = ?'),
+    listUnmapped: db.prepare('SELECT * FROM unmapped WHERE target = ? ORDER BY seen_at DESC LIMIT ?'),
+    countUnmapped: db.prepare('SELECT COUNT(*) AS n FROM unmapped WHERE target = ?'),
+    selectDue: db.prepare(SQL.selectDue),
+    leaseItem: db.prepare(SQL.leaseItem),
+    markDelivered: db.prepare(SQL.markDelivered),
+    markRetry: db.prepare(SQL.markRetry),
+    markDead: db.prepare(SQL.markDead),
+    releaseItem: db.prepare(SQL.releaseItem),
+    markDue: db.prepare(SQL.markDue),
+    nextDueAt: db.prepare(SQL.nextDueAt),
+    listDead: db.prepare('SELECT * FROM items WHERE target = ? AND dead = 1 ORDER BY updated_at DESC LIMIT ?'),
+    listFailures: db.prepare('SELECT * FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT ?'),
+    retryDeadOne: db.prepare(SQL.retryDeadOne),
+    retryDeadAll: db.prepare(SQL.retryDeadAll),
+    stats: db.prepare(SQL.stats),
+    lastError: db.prepare(SQL.lastError),
+    getTarget: db.prepare('SELECT * FROM target_state WHERE target = ?'),
+    setTarget: db.prepare(`INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`),
+  };
+
+  const kvGet = (key: string) => (st.getKv.get(key) as { value: string } | undefined)?.value;
+
+  const append = db.transaction((records: Array<{ receivedAt: number; contentHash: string; offersJson: string }>) =>
+    records.map((r) => Number(st.insertCallback.run(r.receivedAt, r.contentHash, r.offersJson).lastInsertRowid)));
+
+  const project = db.transaction((batchSize: number, derive: (r: CallbackRecord) => ReturnType<Parameters<Storage['project']>[1]>, now: number) => {
+    const cursor = Number(kvGet('projector.cursor') ?? 0);
+    const rows = st.pending.all(cursor, batchSize) as Row[];
+    let changedRows = 0;
+    let dueItems = 0;
+    let last = cursor;
+    for (const r of rows) {
+      const seq = Number(r.seq);
+      const record: CallbackRecord = { seq, receivedAt: Number(r.received_at), contentHash: String(r.content_hash), offers: JSON.parse(String(r.offers)) };
+      const projection = derive(record);
+      const changedItems = new Set<string>();
+      for (const d of projection.rows) {
+        if (st.upsertDesired.run(d.target, d.item, d.warehouse, d.quantity, seq).changes > 0) {
+          changedRows++;
+          changedItems.add(`${d.target}\u0000${d.item}`);
+        }
+      }
+      for (const key of changedItems) {
+        const [target, item] = key.split('\u0000') as [string, string];
+        st.markItemChanged.run(target, item, seq, now, now, now);
+        dueItems++;
+      }
+      for (const u of projection.unmapped) st.upsertUnmapped.run(u.target, u.offerRef, u.reason, seq, now);
+      last = seq;
+    }
+    if (last !== cursor) st.setKv.run('projector.cursor', String(last));
+    return { callbacks: rows.length, changedRows, dueItems, cursor: last };
+  });
+
+  const claim = db.transaction((target: string, limit: number, now: number, leaseMs: number, owner: string) => {
+    const rows = st.selectDue.all(target, now, now, limit) as Row[];
+    for (const r of rows) st.leaseItem.run(now + leaseMs, owner, target, r.item);
+    return rows.map((r) => ({
+      item: String(r.item), version: Number(r.version), attempts: Number(r.attempts),
+      firstFailedAt: r.first_failed_at == null ? null : Number(r.first_failed_at), dueSince: r.due_since == null ? null : Number(r.due_since),
+    }));
+  });
+
+  const markDue = db.transaction((target: string, items: string[], now: number) =>
+    items.reduce((n, item) => n + st.markDue.run(now, now, now, target, item).changes, 0));
+
+  return {
+    driver: 'sqlite',
+    async ping() { db.prepare('SELECT 1').get(); },
+    async close() { if (db.open) db.close(); },
+
+    async appendCallbacks(records) { return append(records); },
+    async callbackCount() { return Number((st.countCallbacks.get() as Row).n); },
+    async latestSeq() { return Number((st.maxSeq.get() as Row).n); },
+    async project(batchSize, derive, now) { return project(batchSize, derive, now); },
+    async projectorCursor() { return Number(kvGet('projector.cursor') ?? 0); },
+
+    async getDesired(target, item) {
+      return (st.getDesired.all(target, item) as Row[]).map((r) => ({ warehouse: String(r.warehouse), quantity: Number(r.quantity), version: Number(r.version) }));
+    },
+    async getItem(target, item) {
+      const r = st.getItem.get(target, item) as Row | undefined;
+      return r ? toItem(r) : undefined;
+    },
+    async listUnmapped(target, limit) {
+      return (st.listUnmapped.all(target, limit) as Row[]).map((r) => ({ target: String(r.target), offerRef: String(r.offer_ref), reason: String(r.reason), seq: Number(r.seq), seenAt: Number(r.seen_at) }));
+    },
+
+    async getModuleState() {
+      const v = kvGet('module.state');
+      return v ? (JSON.parse(v) as ModuleState) : DEFAULT_MODULE;
+    },
+    async setModuleState(state) { st.setKv.run('module.state', JSON.stringify(state)); },
+
+    async claimDue(target, limit, now, leaseMs, owner) { return claim(target, limit, now, leaseMs, owner); },
+    async markDelivered(target, item, version, status, now) { st.markDelivered.run(version, version, version, now, version, status, now, target, item); },
+    async markRetry(target, item, dueAt, error, status, now) { st.markRetry.run(dueAt, now, error, status, now, target, item); },
+    async markDead(target, item, reason, status, now) { st.markDead.run(reason, now, reason, status, now, target, item); },
+    async releaseItem(target, item, dueAt) { st.releaseItem.run(dueAt, target, item); },
+    async markDue(target, items, now) { return markDue(target, items, now); },
+    async nextDueAt(target) {
+      const r = st.nextDueAt.get(target) as Row;
+      return r.t == null ? null : Number(r.t);
+    },
+    async listDead(target, limit) { return (st.listDead.all(target, limit) as Row[]).map(toItem); },
+    async listFailures(target, limit) { return (st.listFailures.all(target, limit) as Row[]).map(toItem); },
+    async retryDead(target, item, now) {
+      return item === null ? st.retryDeadAll.run(now, now, now, target).changes : st.retryDeadOne.run(now, now, now, target, item).changes;
+    },
+    async targetStats(target) {
+      const s = st.stats.get(target) as Row;
+      const le = st.lastError.get(target) as Row | undefined;
+      return {
+        backlog: Number(s.backlog ?? 0), oldestDueSince: s.oldest == null ? null : Number(s.oldest), dead: Number(s.dead ?? 0),
+        lastError: (le?.last_error as string | undefined) ?? null, lastErrorAt: le ? Number(le.updated_at) : null,
+        unmapped: Number((st.countUnmapped.get(target) as Row).n),
+      };
+    },
+
+    async getTargetState(target): Promise<TargetState> {
+      const r = st.getTarget.get(target) as Row | undefined;
+      return { target, paused: Number(r?.paused ?? 0) === 1, pausedReason: (r?.paused_reason as string | null) ?? null, pausedAt: r?.paused_at == null ? null : Number(r.paused_at) };
+    },
+    async setTargetPaused(target, reason, now) { st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now); },
+  };
+}

@@ -1,0 +1,93 @@
+/** One record of the callback log: an accepted inventoriesUpload, numbered by one increasing sequence. */
+export interface CallbackRecord {
+  seq: number;
+  receivedAt: number;
+  contentHash: string;
+  offers: unknown;
+}
+
+export interface NewCallback { receivedAt: number; contentHash: string; offersJson: string }
+
+/** What the projector derives from one callback for every target; the callback's seq becomes the version. */
+export interface Projection {
+  rows: Array<{ target: string; item: string; warehouse: string; quantity: number }>;
+  unmapped: Array<{ target: string; offerRef: string; reason: string }>;
+}
+
+export interface ProjectResult { callbacks: number; changedRows: number; dueItems: number; cursor: number }
+
+export interface DesiredRow { warehouse: string; quantity: number; version: number }
+
+export interface ModuleState { active: boolean; freeze: boolean; systemUrl?: string; updatedAt: number }
+
+export interface ItemState {
+  target: string;
+  item: string;
+  version: number;
+  deliveredVersion: number;
+  dueAt: number | null;
+  dueSince: number | null;
+  attempts: number;
+  firstFailedAt: number | null;
+  lastError: string | null;
+  lastStatus: number | null;
+  dead: boolean;
+  deadReason: string | null;
+  updatedAt: number;
+}
+
+export interface ClaimedItem { item: string; version: number; attempts: number; firstFailedAt: number | null; dueSince: number | null }
+
+export interface TargetState { target: string; paused: boolean; pausedReason: string | null; pausedAt: number | null }
+
+export interface TargetStats { backlog: number; oldestDueSince: number | null; dead: number; lastError: string | null; lastErrorAt: number | null; unmapped: number }
+
+export interface UnmappedOffer { target: string; offerRef: string; reason: string; seq: number; seenAt: number }
+
+/**
+ * The storage contract, free of driver types so SQLite and PostgreSQL can both stand behind it.
+ * Every method is one transaction; the conformance suite in test/integration/storage runs against each driver.
+ */
+export interface Storage {
+  readonly driver: string;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Append accepted callbacks in ONE transaction (a group commit); resolves with their sequence numbers once durable. */
+  appendCallbacks(records: NewCallback[]): Promise<number[]>;
+  callbackCount(): Promise<number>;
+  latestSeq(): Promise<number>;
+
+  /**
+   * Read up to `batchSize` callbacks after the cursor, derive each one's projection with `derive`, apply it, and
+   * advance the cursor, all in ONE transaction. A row whose quantity already is the desired one changes nothing.
+   */
+  project(batchSize: number, derive: (record: CallbackRecord) => Projection, now: number): Promise<ProjectResult>;
+  projectorCursor(): Promise<number>;
+
+  getDesired(target: string, item: string): Promise<DesiredRow[]>;
+  getItem(target: string, item: string): Promise<ItemState | undefined>;
+  listUnmapped(target: string, limit: number): Promise<UnmappedOffer[]>;
+
+  getModuleState(): Promise<ModuleState>;
+  setModuleState(state: ModuleState): Promise<void>;
+
+  // Delivery (the worker)
+  claimDue(target: string, limit: number, now: number, leaseMs: number, owner: string): Promise<ClaimedItem[]>;
+  /** Record a delivered version; if a newer version arrived meanwhile the item stays due at once. */
+  markDelivered(target: string, item: string, version: number, status: number, now: number): Promise<void>;
+  markRetry(target: string, item: string, dueAt: number, error: string, status: number | null, now: number): Promise<void>;
+  markDead(target: string, item: string, reason: string, status: number | null, now: number): Promise<void>;
+  /** Give the item back without counting an attempt (the target was paused, or the worker is draining). */
+  releaseItem(target: string, item: string, dueAt: number): Promise<void>;
+  /** Make every item of a target due now (reconcile --fix, operator retry of the whole backlog). */
+  markDue(target: string, items: string[], now: number): Promise<number>;
+  nextDueAt(target: string): Promise<number | null>;
+  listDead(target: string, limit: number): Promise<ItemState[]>;
+  listFailures(target: string, limit: number): Promise<ItemState[]>;
+  retryDead(target: string, item: string | null, now: number): Promise<number>;
+  targetStats(target: string): Promise<TargetStats>;
+
+  getTargetState(target: string): Promise<TargetState>;
+  setTargetPaused(target: string, reason: string | null, now: number): Promise<void>;
+}

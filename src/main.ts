@@ -1,1 +1,47 @@
-export {};
+import type { Server } from 'node:http';
+import { loadConfig, ConfigError } from './config/load-config';
+import { createHub } from './create-hub';
+import { createLogger } from './log/create-logger';
+
+/** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
+async function main(): Promise<void> {
+  const configPath = process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json';
+  let config;
+  try {
+    config = loadConfig(configPath, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`stockbridge: cannot start with ${configPath}\n${err.describe()}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.log.level });
+  const hub = createHub({ config, log });
+  await hub.start();
+  const server: Server = hub.app.listen(config.server.port, config.server.host);
+  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  const addr = server.address();
+  log.info({ port: typeof addr === 'object' && addr ? addr.port : config.server.port, targets: config.targets.map((t) => t.name) }, 'stockbridge listening');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
+    server.close(async () => {
+      await hub.stop();
+      log.info('stopped cleanly');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => { log.error('requests did not finish in time; exiting'); process.exit(1); }, config.worker.drainMs + 5000).unref();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`stockbridge: failed to start: ${err.message}\n`);
+  process.exit(1);
+});

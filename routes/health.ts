@@ -1,0 +1,22 @@
+import { Router } from 'express';
+import type { Storage } from '../src/storage/storage';
+import type { Metrics } from '../src/metrics/create-metrics';
+
+export function healthRouter(deps: { storage: Storage; metrics: Metrics; isDraining: () => boolean }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  router.get('/readyz', async (_req, res) => {
+    if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
+    try {
+      await deps.storage.ping();
+      res.json({ status: 'ready', storage: deps.storage.driver });
+    } catch {
+      res.status(503).json({ status: 'unavailable', reason: 'storage is not reachable' });
+    }
+  });
+  router.get('/metrics', async (_req, res) => {
+    const { contentType, body } = await deps.metrics.render();
+    res.type(contentType).send(body);
+  });
+  return router;
+}

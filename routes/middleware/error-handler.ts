@@ -1,0 +1,37 @@
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError } from '../../src/app-error';
+
+/** Body-parser failures carry a `type`; turn them into statuses and messages a caller can act on. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const e = err as { type?: string; status?: number; limit?: number };
+  switch (e?.type) {
+    case 'entity.too.large': return new AppError(413, `body is larger than the limit of ${e.limit} bytes`, { code: 'too-large' });
+    case 'parameters.too.many': return new AppError(413, 'body has too many form fields', { code: 'too-large' });
+    case 'entity.parse.failed': return new AppError(400, 'body is not valid JSON', { code: 'malformed' });
+    case 'charset.unsupported':
+    case 'encoding.unsupported': return new AppError(415, 'unsupported charset or content encoding; send UTF-8', { code: 'content-type' });
+    case 'request.aborted':
+    case 'request.size.invalid': return new AppError(400, 'the body was cut short', { code: 'malformed' });
+    default: return new AppError(500, 'internal error', { code: 'internal' });
+  }
+}
+
+/**
+ * The one error middleware. It answers in the caller's envelope: the CRM's `{success:false, errorMsg, errors}`
+ * on routers that set `res.locals.envelope = 'crm'`, `{error: {code, message, details}}` elsewhere.
+ */
+export function errorHandler(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const e = toAppError(err);
+    if (e.status >= 500 && e.code === 'internal') log.error({ err, path: req.path }, 'unhandled error');
+    else log.info({ path: req.path, status: e.status, code: e.code, reason: e.message }, 'request refused');
+    if (res.headersSent) return;
+    if (res.locals.envelope === 'crm') {
+      res.status(e.status).json({ success: false, errorMsg: e.message, ...(e.details ? { errors: e.details } : {}) });
+    } else {
+      res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+    }
+  };
+}

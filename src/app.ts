@@ -1,0 +1,43 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AppError } from './app-error';
+import type { Config } from './config/config-types';
+import type { ActivityService } from './intake/activity-service';
+import type { Intake } from './intake/create-intake';
+import type { Metrics } from './metrics/create-metrics';
+import type { Storage } from './storage/storage';
+import { callbacksRouter } from '../routes/callbacks';
+import { healthRouter } from '../routes/health';
+import { errorHandler } from '../routes/middleware/error-handler';
+
+export interface AppDeps {
+  config: Config;
+  storage: Storage;
+  intake: Intake;
+  activity: ActivityService;
+  metrics: Metrics;
+  log: Logger;
+  /** Extra routers mounted by later capabilities (admin, shipments): path → router. */
+  extraRouters?: Array<[string, express.Router]>;
+  isDraining?: () => boolean;
+}
+
+/** The HTTP app, built from its dependencies; it opens no sockets and reads no environment. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use((req, _res, next) => {
+    req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
+    next();
+  });
+  app.use(healthRouter({ storage: deps.storage, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) }));
+  app.use('/callbacks', callbacksRouter(deps));
+  for (const [path, router] of deps.extraRouters ?? []) app.use(path, router);
+  app.use((req, _res, next) => next(new AppError(404, `no route for ${req.method} ${req.path}`, { code: 'not-found' })));
+  app.use(errorHandler(deps.log));
+  return app;
+}

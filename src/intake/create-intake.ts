@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import { AppError } from '../app-error';
+import type { IntakeOffer } from '../sync/offer-types';
+import type { NewCallback, Storage } from '../storage/storage';
+
+export interface Intake {
+  /** Store one validated callback durably; resolves with its sequence number only after the commit. */
+  accept(offers: IntakeOffer[]): Promise<{ seq: number; contentHash: string }>;
+}
+
+/**
+ * Group commit: callbacks accepted in the same turn of the event loop are written in one transaction, so
+ * concurrent callbacks share one fsync (synchronous=FULL) instead of queueing one each. Every caller still gets
+ * its answer only after its own record is committed.
+ */
+export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?: () => void }): Intake {
+  let queue: Array<{ rec: NewCallback; resolve: (seq: number) => void; reject: (e: unknown) => void }> = [];
+  let scheduled = false;
+
+  async function flush() {
+    scheduled = false;
+    const batch = queue;
+    queue = [];
+    try {
+      const seqs = await deps.storage.appendCallbacks(batch.map((b) => b.rec));
+      batch.forEach((b, i) => b.resolve(seqs[i]!));
+      deps.onCommitted?.();
+    } catch (err) {
+      deps.log.error({ err: (err as Error).message, callbacks: batch.length }, 'could not store callbacks; answering 503 so the CRM retries');
+      const e = new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
+      batch.forEach((b) => b.reject(e));
+    }
+  }
+
+  return {
+    accept(offers) {
+      const offersJson = JSON.stringify(offers);
+      const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');
+      return new Promise((resolve, reject) => {
+        queue.push({ rec: { receivedAt: Date.now(), contentHash, offersJson }, resolve: (seq) => resolve({ seq, contentHash }), reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => void flush());
+        }
+      });
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Logger } from 'pino';
+import type { TargetConfig } from '../config/config-types';
+import type { Storage } from '../storage/storage';
+import type { IntakeOffer } from '../sync/offer-types';
+import { projectOffers } from '../sync/project-offers';
+
+export interface Projector {
+  /** Ask for a run now (after a commit); runs never overlap, and a kick during a run causes one more pass. */
+  kick(): void;
+  /** Resolves when everything stored so far has been projected. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Turns the callback log, in sequence order, into desired stock per (target, item, warehouse). Each batch and
+ * the cursor move in one transaction, so a crash neither skips nor repeats a callback.
+ */
+export function createProjector(deps: {
+  storage: Storage;
+  targets: readonly TargetConfig[];
+  log: Logger;
+  batchSize?: number;
+  onDue?: (targets: string[]) => void;
+}): Projector {
+  const batchSize = deps.batchSize ?? 50;
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  let failures = 0;
+
+  async function runOnce(): Promise<void> {
+    for (;;) {
+      const res = await deps.storage.project(batchSize, (rec) => projectOffers(rec.offers as IntakeOffer[], deps.targets), Date.now());
+      if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
+      if (res.callbacks > 0) deps.log.debug({ callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor }, 'projected');
+      if (res.callbacks < batchSize || stopped) return;
+    }
+  }
+
+  function kick() {
+    if (stopped) return;
+    if (running) { again = true; return; }
+    running = (async () => {
+      do {
+        again = false;
+        try {
+          await runOnce();
+          failures = 0;
+        } catch (err) {
+          failures++;
+          const wait = Math.min(30_000, 100 * 2 ** failures);
+          deps.log.error({ err: (err as Error).message, retryInMs: wait }, 'projector failed; nothing was applied from that batch, retrying');
+          await new Promise((r) => setTimeout(r, wait));
+          again = !stopped;
+        }
+      } while (again && !stopped);
+    })().finally(() => { running = null; });
+  }
+
+  return {
+    kick,
+    async idle() {
+      for (;;) {
+        if (running) await running;
+        const [cursor, latest] = await Promise.all([deps.storage.projectorCursor(), deps.storage.latestSeq()]);
+        if (cursor >= latest || stopped) return;
+        kick();
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (running) await running;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { TargetConfig } from '../config/config-types';
+import type { Projection } from '../storage/storage';
+import type { IntakeOffer } from './offer-types';
+
+export function offerRef(o: Pick<IntakeOffer, 'id' | 'externalId' | 'xmlId'>): string {
+  const parts: string[] = [];
+  if (o.id !== undefined) parts.push(`id=${o.id}`);
+  if (o.externalId !== undefined) parts.push(`externalId=${o.externalId}`);
+  if (o.xmlId !== undefined) parts.push(`xmlId=${o.xmlId}`);
+  return parts.join(' ');
+}
+
+/**
+ * Map one callback's offers onto every target: the item is the value of the target's `offerKey` field, and only
+ * warehouses in the target's map count. An offer without that field is recorded as unmapped, never dropped silently.
+ */
+export function projectOffers(offers: readonly IntakeOffer[], targets: readonly TargetConfig[]): Projection {
+  const projection: Projection = { rows: [], unmapped: [] };
+  for (const target of targets) {
+    for (const offer of offers) {
+      const key = offer[target.offerKey];
+      const mapped = offer.stores.filter((s) => Object.prototype.hasOwnProperty.call(target.warehouses, s.code));
+      if (mapped.length === 0) continue;
+      if (key === undefined || key === '') {
+        projection.unmapped.push({ target: target.name, offerRef: offerRef(offer), reason: `offer has no ${target.offerKey} (the target's offerKey)` });
+        continue;
+      }
+      for (const s of mapped) projection.rows.push({ target: target.name, item: String(key), warehouse: s.code, quantity: s.available });
+    }
+  }
+  return projection;
+}

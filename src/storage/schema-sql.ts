@@ -53,10 +53,11 @@ export const SQL = {
       updated_at = excluded.updated_at`,
   upsertUnmapped: `INSERT INTO unmapped (target, offer_ref, reason, seq, seen_at) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at = excluded.seen_at`,
+  // Positional parameters: v, v, v, v, now, v, v, status, now, target, item (v = the delivered version).
   markDelivered: `UPDATE items SET
       delivered_version = CASE WHEN delivered_version > ? THEN delivered_version ELSE ? END,
-      due_at = CASE WHEN version > ? THEN ? ELSE NULL END,
-      due_since = CASE WHEN version > ? THEN due_since ELSE NULL END,
+      due_at = CASE WHEN version > (CASE WHEN delivered_version > ? THEN delivered_version ELSE ? END) THEN ? ELSE NULL END,
+      due_since = CASE WHEN version > (CASE WHEN delivered_version > ? THEN delivered_version ELSE ? END) THEN due_since ELSE NULL END,
       attempts = 0, first_failed_at = NULL, last_error = NULL, last_status = ?,
       lease_until = NULL, lease_owner = NULL, updated_at = ?
     WHERE target = ? AND item = ?`,

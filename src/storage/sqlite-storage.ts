@@ -142,7 +142,7 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     async setModuleState(state) { st.setKv.run('module.state', JSON.stringify(state)); },
 
     async claimDue(target, limit, now, leaseMs, owner) { return claim(target, limit, now, leaseMs, owner); },
-    async markDelivered(target, item, version, status, now) { st.markDelivered.run(version, version, version, now, version, status, now, target, item); },
+    async markDelivered(target, item, version, status, now) { st.markDelivered.run(version, version, version, version, now, version, version, status, now, target, item); },
     async markRetry(target, item, dueAt, error, status, now) { st.markRetry.run(dueAt, now, error, status, now, target, item); },
     async markDead(target, item, reason, status, now) { st.markDead.run(reason, now, reason, status, now, target, item); },
     async releaseItem(target, item, dueAt) { st.releaseItem.run(dueAt, target, item); },

@@ -26,6 +26,7 @@ export interface FakeCrm {
   refuseShipped: boolean;
   /** Largest number of requests seen in any sliding 1-second window. */
   maxPerSecond(): number;
+  addOrder(externalId: string, site?: string): FakeCrmOrder;
   close(): Promise<void>;
 }
 
@@ -160,5 +161,5 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
       return best;
     },
     close: server.close,
-  }) as FakeCrm & { addOrder(externalId: string, site?: string): FakeCrmOrder };
+  }) as FakeCrm;
 }

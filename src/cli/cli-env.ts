@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import { ConfigError, loadConfig } from '../config/load-config';
+import type { Config } from '../config/config-types';
+import { createCrmClient, type CrmClient } from '../crm/crm-client';
+import { createHttpClient } from '../http/http-client';
+import { createRateLimiter } from '../http/rate-limiter';
+
+export interface CliIo {
+  argv: string[];
+  env: Readonly<Record<string, string | undefined>>;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  cwd?: string;
+}
+
+export function flag(argv: string[], name: string): boolean {
+  return argv.includes(`--${name}`);
+}
+
+export function option(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) return argv[i + 1];
+  const eq = argv.find((a) => a.startsWith(`--${name}=`));
+  return eq?.slice(name.length + 3);
+}
+
+/** Load the config for a CLI command; on failure print every problem and return undefined (exit code 2). */
+export function loadCliConfig(io: CliIo): Config | undefined {
+  const file = path.resolve(io.cwd ?? process.cwd(), option(io.argv, 'config') ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json');
+  try {
+    return loadConfig(file, io.env);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    io.err(`cannot use ${file}\n${e.describe()}`);
+    return undefined;
+  }
+}
+
+export function crmFor(config: Config, log: Logger): CrmClient {
+  return createCrmClient({
+    baseUrl: config.crm.url, apiKey: config.crm.apiKey, http: createHttpClient({ timeoutMs: config.crm.timeoutMs }), log,
+    limiter: createRateLimiter(config.crm.requestsPerSecond), timeoutMs: config.crm.timeoutMs, maxRetries: config.crm.maxRetries, batchSize: config.crm.batchSize,
+  });
+}
+
+export function readJsonFile(file: string): unknown {
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/** Run a CLI main with the process's streams and exit code. Only cli/* files call this. */
+export function runCli(main: (io: CliIo) => Promise<number>): void {
+  main({ argv: process.argv.slice(2), env: process.env, out: (l) => console.log(l), err: (l) => console.error(l) })
+    .then((code) => { process.exitCode = code; })
+    .catch((e: Error) => { console.error(`failed: ${e.message}`); process.exitCode = 1; });
+}

@@ -1,0 +1,4 @@
+import { runCli } from './cli-env';
+import { registerCommand } from './register-command';
+
+runCli(registerCommand);

@@ -8,6 +8,11 @@ import { createProjector, type Projector } from './intake/create-projector';
 import { createMetrics, type Metrics } from './metrics/create-metrics';
 import { createSqliteStorage } from './storage/sqlite-storage';
 import type { Storage } from './storage/storage';
+import { createAdminService, type AdminService } from './admin/admin-service';
+import { createHttpClient, type HttpClient } from './http/http-client';
+import { createMerchantProTarget } from './stores/merchantpro-target';
+import { createWorker, type Worker } from './worker/create-worker';
+import { adminRouter } from '../routes/admin';
 
 export interface Hub {
   app: Express;
@@ -17,6 +22,8 @@ export interface Hub {
   projector: Projector;
   activity: ActivityService;
   metrics: Metrics;
+  worker: Worker;
+  admin: AdminService;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -28,25 +35,38 @@ export function openStorage(config: Config): Storage {
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
-export function createHub(deps: { config: Config; log: Logger; storage?: Storage }): Hub {
+export function createHub(deps: { config: Config; log: Logger; storage?: Storage; http?: HttpClient }): Hub {
   const { config, log } = deps;
   const storage = deps.storage ?? openStorage(config);
+  const http = deps.http ?? createHttpClient();
   const metrics = createMetrics();
-  const projector = createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }) });
+  const activity = createActivityService({ storage, log: log.child({ part: 'activity' }), onChange: (s) => worker.setActive(s.active && !s.freeze) });
+  const worker = createWorker({
+    storage, log: log.child({ part: 'worker' }), metrics, settings: config.worker, isActive: () => activity.isActive(),
+    targets: config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) })),
+  });
+  const projector = createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue: (names) => worker.wake(names) });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
-  const activity = createActivityService({ storage, log: log.child({ part: 'activity' }) });
+  const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
+  metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));
   let draining = false;
-  const app = createApp({ config, storage, intake, activity, metrics, log, isDraining: () => draining });
+  const app = createApp({
+    config, storage, intake, activity, metrics, log, isDraining: () => draining,
+    extraRouters: [['/admin', adminRouter({ admin, token: config.auth.adminToken })]],
+  });
 
   return {
-    app, config, storage, intake, projector, activity, metrics,
+    app, config, storage, intake, projector, activity, metrics, worker, admin,
     async start() {
       projector.kick();
       await projector.idle();
+      await worker.start();
     },
     async stop() {
       draining = true;
+      await worker.stop();
       await projector.stop();
+      if (!deps.http) http.close();
       await storage.close();
     },
   };

@@ -32,7 +32,7 @@ export async function startFakeServer(handle: (req: FakeRequest) => Reply | Prom
         res.writeHead(reply.status, headers);
         res.end(raw);
       };
-      if (reply.delayMs) setTimeout(send, reply.delayMs); else send();
+      if (reply.delayMs) setTimeout(send, reply.delayMs).unref(); else send();
     });
   });
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });

@@ -7,6 +7,8 @@ describe('POST /callbacks/inventories-upload', () => {
   let hub: Hub;
   beforeEach(async () => {
     hub = createHub({ config: testConfig(), log: silentLog });
+    // Delivery is held (module inactive) so these tests see intake's bookkeeping alone.
+    await hub.activity.set({ active: false, freeze: false });
     await hub.start();
   });
   afterEach(() => hub.stop());

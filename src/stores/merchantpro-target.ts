@@ -1,0 +1,48 @@
+import type { MerchantProTargetConfig } from '../config/config-types';
+import { classifyStatus, parseRetryAfter } from '../http/classify-status';
+import { HttpTransportError, type HttpClient } from '../http/http-client';
+import { merchantProPatch, merchantProPath } from '../sync/merchantpro-patch';
+import type { PushTarget, WriteResult } from './push-target';
+
+/** MerchantPro answers errors as `{"error": {"name", "message"}}`; read it defensively, and never echo HTML whole. */
+export function peerMessage(text: string, status: number): string {
+  try {
+    const j = JSON.parse(text) as { error?: { name?: string; message?: string } | string; message?: string };
+    const e = j.error;
+    const msg = typeof e === 'string' ? e : e?.message ?? j.message;
+    if (msg) return String(msg).slice(0, 300);
+  } catch { /* not JSON */ }
+  if (/^\s*</.test(text)) return `HTML page instead of JSON: "${text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100)}"`;
+  return text ? text.slice(0, 200) : `HTTP ${status}`;
+}
+
+export function createMerchantProTarget(config: MerchantProTargetConfig, http: HttpClient): PushTarget {
+  const auth = 'Basic ' + Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
+  return {
+    name: config.name,
+    async write(item, rows, version): Promise<WriteResult> {
+      const started = Date.now();
+      try {
+        const res = await http.request({
+          method: 'PATCH',
+          url: config.url + merchantProPath(config, item),
+          headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json', 'X-Stockbridge-Version': String(version) },
+          body: JSON.stringify(merchantProPatch(config, rows)),
+          timeoutMs: config.timeoutMs,
+        });
+        let outcome = classifyStatus(res.status);
+        let message = outcome === 'ok' ? 'ok' : peerMessage(res.text, res.status);
+        if (outcome === 'ok' && /^\s*</.test(res.text)) {
+          // A 2xx HTML page is a proxy or maintenance page, not the shop's API: try again later.
+          outcome = 'retry';
+          message = peerMessage(res.text, res.status);
+        }
+        if (outcome === 'redirect') message = `HTTP ${res.status} redirect to ${res.headers.location ?? '?'}: the target url is wrong (check http/https and www)`;
+        return { outcome, status: res.status, message, retryAfterMs: parseRetryAfter(res.headers['retry-after']), durationMs: res.durationMs };
+      } catch (err) {
+        if (!(err instanceof HttpTransportError)) throw err;
+        return { outcome: 'retry', status: null, message: err.message, durationMs: Date.now() - started };
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+import { demoCommand } from './demo-command';
+import { runCli } from './cli-env';
+
+runCli(demoCommand);

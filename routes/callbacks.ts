@@ -5,6 +5,7 @@ import type { Intake } from '../src/intake/create-intake';
 import type { Metrics } from '../src/metrics/create-metrics';
 import { activityHandler } from './handlers/activity-handler';
 import { inventoriesUploadHandler } from './handlers/inventories-upload-handler';
+import { parseForm } from './middleware/parse-form';
 import { rejectForbiddenKeys } from './middleware/reject-forbidden-keys';
 import { requireClientId } from './middleware/require-client-id';
 import { requireContentType } from './middleware/require-content-type';
@@ -22,8 +23,7 @@ export function callbacksRouter(deps: { config: Config; intake: Intake; activity
   };
   const parse = [
     requireContentType(['application/x-www-form-urlencoded', 'application/json']),
-    // extended:false: flat fields only (the CRM nests by JSON strings), and no bracket parsing to pollute prototypes.
-    express.urlencoded({ extended: false, limit, parameterLimit: 100 }),
+    ...parseForm(limit, 100),
     express.json({ limit, strict: true }),
     rejectForbiddenKeys,
     requireClientId(deps.config.crm.clientId),

@@ -5,6 +5,7 @@ import type { Config } from './config/config-types';
 import { createActivityService, type ActivityService } from './intake/activity-service';
 import { createIntake, type Intake } from './intake/create-intake';
 import { createProjector, type Projector } from './intake/create-projector';
+import { createThreadedProjector, threadedProjectorAvailable } from './intake/create-threaded-projector';
 import { createMetrics, type Metrics } from './metrics/create-metrics';
 import { createSqliteStorage } from './storage/sqlite-storage';
 import type { Storage } from './storage/storage';
@@ -35,7 +36,16 @@ export function openStorage(config: Config): Storage {
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
-export function createHub(deps: { config: Config; log: Logger; storage?: Storage; http?: HttpClient }): Hub {
+export interface HubOptions {
+  config: Config;
+  log: Logger;
+  storage?: Storage;
+  http?: HttpClient;
+  /** Project on a worker thread with its own SQLite connection (default when running compiled code on SQLite). */
+  projectorThread?: boolean;
+}
+
+export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
   const storage = deps.storage ?? openStorage(config);
   const http = deps.http ?? createHttpClient();
@@ -45,7 +55,11 @@ export function createHub(deps: { config: Config; log: Logger; storage?: Storage
     storage, log: log.child({ part: 'worker' }), metrics, settings: config.worker, isActive: () => activity.isActive(),
     targets: config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) })),
   });
-  const projector = createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue: (names) => worker.wake(names) });
+  const onDue = (names: string[]) => worker.wake(names);
+  const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
+  const projector = threaded
+    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: config.log.level, onDue })
+    : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
   metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));

@@ -7,7 +7,8 @@ import { validatedOffers } from '../validators/inventories-upload-validator';
 export function inventoriesUploadHandler(intake: Intake, metrics: Metrics): RequestHandler {
   return async (req, res) => {
     const offers = validatedOffers(req);
-    const { seq } = await intake.accept(offers);
+    const raw = (req.body as { offers?: unknown }).offers;
+    const { seq } = await intake.accept(offers, typeof raw === 'string' ? raw : undefined);
     metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });
     req.log?.debug({ seq, offers: offers.length }, 'inventoriesUpload stored');
     res.json({ success: true });

@@ -5,8 +5,12 @@ import type { IntakeOffer } from '../sync/offer-types';
 import type { NewCallback, Storage } from '../storage/storage';
 
 export interface Intake {
-  /** Store one validated callback durably; resolves with its sequence number only after the commit. */
-  accept(offers: IntakeOffer[]): Promise<{ seq: number; contentHash: string }>;
+  /**
+   * Store one validated callback durably; resolves with its sequence number only after the commit. `rawJson`,
+   * when the CRM sent the offers as a JSON string, is stored as sent (saves re-serialising on the hot path,
+   * and the log then shows exactly what the CRM sent); the projector normalises it again.
+   */
+  accept(offers: IntakeOffer[], rawJson?: string): Promise<{ seq: number; contentHash: string }>;
 }
 
 /**
@@ -34,8 +38,8 @@ export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?
   }
 
   return {
-    accept(offers) {
-      const offersJson = JSON.stringify(offers);
+    accept(offers, rawJson) {
+      const offersJson = rawJson ?? JSON.stringify(offers);
       const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');
       return new Promise((resolve, reject) => {
         queue.push({ rec: { receivedAt: Date.now(), contentHash, offersJson }, resolve: (seq) => resolve({ seq, contentHash }), reject });

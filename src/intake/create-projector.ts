@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import type { Storage } from '../storage/storage';
-import type { IntakeOffer } from '../sync/offer-types';
+import { normalizeOffers } from '../sync/normalize-offers';
 import { projectOffers } from '../sync/project-offers';
+import type { CallbackRecord, Projection } from '../storage/storage';
+
+const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity };
 
 export interface Projector {
   /** Ask for a run now (after a commit); runs never overlap, and a kick during a run causes one more pass. */
@@ -29,9 +32,20 @@ export function createProjector(deps: {
   let stopped = false;
   let failures = 0;
 
+  // Records were validated at intake; normalise again without limits (a later, stricter config must not strand
+  // an accepted callback). A record that cannot be read is logged and skipped, never retried forever.
+  function derive(rec: CallbackRecord): Projection {
+    const r = normalizeOffers(rec.offers, UNBOUNDED);
+    if ('errors' in r) {
+      deps.log.error({ seq: rec.seq, errors: r.errors }, 'stored callback is unreadable; skipped (it stays in the callback log)');
+      return { rows: [], unmapped: [] };
+    }
+    return projectOffers(r.offers, deps.targets);
+  }
+
   async function runOnce(): Promise<void> {
     for (;;) {
-      const res = await deps.storage.project(batchSize, (rec) => projectOffers(rec.offers as IntakeOffer[], deps.targets), Date.now());
+      const res = await deps.storage.project(batchSize, derive, Date.now());
       if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
       if (res.callbacks > 0) deps.log.debug({ callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor }, 'projected');
       if (res.callbacks < batchSize || stopped) return;

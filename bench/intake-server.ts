@@ -1,0 +1,40 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import os from 'node:os';
+import express from 'express';
+import { parseConfig } from '../src/config/load-config';
+import { createHub } from '../src/create-hub';
+import { createLogger } from '../src/log/create-logger';
+
+export const BENCH_CLIENT_ID = 'bench-client-id';
+
+/** `hub`: the real app with 2 targets (delivery held, so only intake is measured); `baseline`: parse and answer. */
+async function main() {
+  const mode = process.argv[2];
+  let listen: (cb: (port: number) => void) => void;
+  if (mode === 'baseline') {
+    const app = express();
+    app.post('/callbacks/inventories-upload', express.urlencoded({ extended: false, limit: '2mb' }), (req, res) => {
+      JSON.parse((req.body as { offers: string }).offers);
+      res.json({ success: true });
+    });
+    listen = (cb) => { const s = app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port)); };
+  } else {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
+    const target = (name: string) => ({ name, type: 'merchantpro', url: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 's', offerKey: 'xmlId', identifier: 'sku', warehouses: { main: 'A', north: 'B' }, multiWarehouse: true });
+    const config = parseConfig({
+      server: { port: 0, publicUrl: 'http://127.0.0.1' }, storage: { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
+      crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: BENCH_CLIENT_ID, site: 's' }, auth: { shipmentsToken: 't', adminToken: 'a' },
+      targets: process.env.BENCH_NO_TARGETS ? [] : [target('shop-a'), target('shop-b')],
+    }, {});
+    const hub = createHub({ config, log: createLogger({ level: 'silent' }) });
+    await hub.activity.set({ active: false, freeze: false });
+    await hub.start();
+    listen = (cb) => { const s = hub.app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port)); };
+  }
+  listen((port) => process.stdout.write(`PORT ${port}\n`));
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(0));
+}
+
+void main();

@@ -31,4 +31,6 @@ export function table(rows: Array<Record<string, string | number>>): string {
   return [line(cols), line(w.map((n) => '-'.repeat(n))), ...rows.map((r) => line(cols.map((c) => String(r[c]))))].join('\n');
 }
 
+export const BENCH_CLIENT_ID = 'bench-client-id';
+
 export const fmt = (n: number, d = 0) => n.toFixed(d);

@@ -6,7 +6,7 @@ import { parseConfig } from '../src/config/load-config';
 import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
 
-export const BENCH_CLIENT_ID = 'bench-client-id';
+import { BENCH_CLIENT_ID } from './bench-util';
 
 /** `hub`: the real app with 2 targets (delivery held, so only intake is measured); `baseline`: parse and answer. */
 async function main() {

@@ -6,7 +6,7 @@ import { createLogger } from '../src/log/create-logger';
 import { parseConfig } from '../src/config/load-config';
 import { createSqliteStorage } from '../src/storage/sqlite-storage';
 import { fmt, load, spawnServer, table } from './bench-util';
-import { BENCH_CLIENT_ID } from './intake-server';
+import { BENCH_CLIENT_ID } from './bench-util';
 
 const OFFERS = 250;
 const offers = Array.from({ length: OFFERS }, (_, i) => ({ id: 100000 + i, externalId: `ext-${i}`, xmlId: `SKU-${String(i).padStart(6, '0')}`, site: 'main-shop', stores: [{ code: 'main', available: i % 97, purchasePrice: 12.5 }, { code: 'north', available: (i * 7) % 31, purchasePrice: 12.5 }] }));

@@ -14,6 +14,11 @@ import { createHttpClient, type HttpClient } from './http/http-client';
 import { createMerchantProTarget } from './stores/merchantpro-target';
 import { createWorker, type Worker } from './worker/create-worker';
 import { adminRouter } from '../routes/admin';
+import { shipmentsRouter } from '../routes/shipments';
+import { createCrmClient, type CrmClient } from './crm/crm-client';
+import { createRateLimiter } from './http/rate-limiter';
+import { createShipmentService, type ShipmentService } from './shipments/shipment-service';
+import { createShipmentWorker, type ShipmentWorker } from './worker/create-shipment-worker';
 
 export interface Hub {
   app: Express;
@@ -25,6 +30,9 @@ export interface Hub {
   metrics: Metrics;
   worker: Worker;
   admin: AdminService;
+  crm: CrmClient;
+  shipments: ShipmentService;
+  shipmentWorker: ShipmentWorker;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -50,6 +58,13 @@ export function createHub(deps: HubOptions): Hub {
   const storage = deps.storage ?? openStorage(config);
   const http = deps.http ?? createHttpClient();
   const metrics = createMetrics();
+  // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
+  const crm = createCrmClient({
+    baseUrl: config.crm.url, apiKey: config.crm.apiKey, http, log: log.child({ part: 'crm' }), limiter: createRateLimiter(config.crm.requestsPerSecond),
+    timeoutMs: config.crm.timeoutMs, maxRetries: config.crm.maxRetries, batchSize: config.crm.batchSize,
+  });
+  const shipmentWorker = createShipmentWorker({ storage, crm, log: log.child({ part: 'shipments' }), metrics, settings: config.worker, shipments: config.shipments });
+  const shipments = createShipmentService({ storage, config, onCreated: () => shipmentWorker.wake() });
   const activity = createActivityService({ storage, log: log.child({ part: 'activity' }), onChange: (s) => worker.setActive(s.active && !s.freeze) });
   const worker = createWorker({
     storage, log: log.child({ part: 'worker' }), metrics, settings: config.worker, isActive: () => activity.isActive(),
@@ -66,19 +81,23 @@ export function createHub(deps: HubOptions): Hub {
   let draining = false;
   const app = createApp({
     config, storage, intake, activity, metrics, log, isDraining: () => draining,
-    extraRouters: [['/admin', adminRouter({ admin, token: config.auth.adminToken })]],
+    extraRouters: [
+      ['/admin', adminRouter({ admin, shipments, token: config.auth.adminToken })],
+      ['/shipments', shipmentsRouter({ config, shipments })],
+    ],
   });
 
   return {
-    app, config, storage, intake, projector, activity, metrics, worker, admin,
+    app, config, storage, intake, projector, activity, metrics, worker, admin, crm, shipments, shipmentWorker,
     async start() {
       projector.kick();
       await projector.idle();
       await worker.start();
+      shipmentWorker.start();
     },
     async stop() {
       draining = true;
-      await worker.stop();
+      await Promise.all([worker.stop(), shipmentWorker.stop()]);
       await projector.stop();
       if (!deps.http) http.close();
       await storage.close();

@@ -13,7 +13,7 @@ export function rejectInvalid(what: string): RequestHandler {
     for (const e of result.array()) {
       if (e.type === 'field') {
         const stashed = (req as unknown as Record<symbol, Record<string, string> | undefined>)[FIELD_ERRORS];
-        if (e.path === 'offers' && stashed) Object.assign(details, stashed);
+        if (stashed && (e.path === 'offers' || e.path === '')) Object.assign(details, stashed);
         else details[e.path] ??= String(e.msg);
       } else details._ ??= String(e.msg);
     }

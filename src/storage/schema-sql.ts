@@ -31,12 +31,45 @@ export function schemaSql(seqColumn: string): string[] {
       target TEXT NOT NULL, offer_ref TEXT NOT NULL, reason TEXT NOT NULL,
       seq BIGINT NOT NULL, seen_at BIGINT NOT NULL,
       PRIMARY KEY (target, offer_ref))`,
+    `CREATE TABLE IF NOT EXISTS shipments (
+      seq ${seqColumn},
+      id TEXT NOT NULL UNIQUE,
+      order_key TEXT NOT NULL,
+      by_field TEXT NOT NULL, ref TEXT NOT NULL, site TEXT NOT NULL,
+      report TEXT NOT NULL,
+      status TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_at BIGINT NOT NULL,
+      lease_until BIGINT, lease_owner TEXT,
+      first_failed_at BIGINT, last_status INTEGER, last_answer TEXT,
+      created_at BIGINT NOT NULL, updated_at BIGINT NOT NULL, delivered_at BIGINT)`,
+    `CREATE INDEX IF NOT EXISTS shipments_pending ON shipments (status, next_at)`,
+    `CREATE INDEX IF NOT EXISTS shipments_order ON shipments (order_key, seq)`,
+    `CREATE TABLE IF NOT EXISTS idempotency (
+      key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, ids TEXT NOT NULL, created_at BIGINT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS target_state (
       target TEXT PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT, paused_at BIGINT)`,
   ];
 }
 
 export const SQL = {
+  insertShipment: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at)
+    VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+  // An order's reports go one at a time in arrival order: a report waits while an earlier one is still pending.
+  claimShipments: `SELECT * FROM shipments s
+    WHERE s.status = 'pending' AND s.next_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
+      AND NOT EXISTS (SELECT 1 FROM shipments e WHERE e.order_key = s.order_key AND e.seq < s.seq AND e.status = 'pending')
+    ORDER BY s.seq LIMIT ?`,
+  leaseShipment: `UPDATE shipments SET lease_until = ?, lease_owner = ? WHERE id = ?`,
+  shipmentDelivered: `UPDATE shipments SET status = 'delivered', last_answer = ?, last_status = ?, delivered_at = ?, updated_at = ?,
+      attempts = attempts + 1, lease_until = NULL, lease_owner = NULL WHERE id = ?`,
+  shipmentRetry: `UPDATE shipments SET next_at = ?, last_answer = ?, last_status = ?, attempts = attempts + 1,
+      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?`,
+  shipmentFailed: `UPDATE shipments SET status = 'failed', last_answer = ?, last_status = ?, attempts = attempts + 1,
+      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, lease_until = NULL, lease_owner = NULL WHERE id = ?`,
+  retryShipmentOne: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ? WHERE id = ? AND status = 'failed'`,
+  retryShipmentAll: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ? WHERE status = 'failed'`,
+  nextShipmentAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_at THEN lease_until ELSE next_at END) AS t FROM shipments WHERE status = 'pending'`,
   upsertDesired: `INSERT INTO desired (target, item, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (target, item, warehouse) DO UPDATE SET quantity = excluded.quantity, version = excluded.version
     WHERE desired.quantity <> excluded.quantity AND desired.version <= excluded.version`,

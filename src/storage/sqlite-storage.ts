@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { schemaSql, SQL } from './schema-sql';
-import type { CallbackRecord, ItemState, ModuleState, Storage, TargetState } from './storage';
+import type { CallbackRecord, ItemState, ModuleState, NewShipment, Shipment, ShipmentStatus, Storage, TargetState } from './storage';
 
 const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
 
@@ -17,6 +17,19 @@ function toItem(r: Row): ItemState {
     dead: Number(r.dead) === 1, deadReason: (r.dead_reason as string | null) ?? null, updatedAt: Number(r.updated_at),
   };
 }
+
+function toShipment(r: Row): Shipment {
+  return {
+    seq: Number(r.seq), id: String(r.id), by: r.by_field as Shipment['by'], ref: String(r.ref), site: String(r.site),
+    report: JSON.parse(String(r.report)) as Shipment['report'], status: r.status as ShipmentStatus, attempts: Number(r.attempts),
+    firstFailedAt: r.first_failed_at == null ? null : Number(r.first_failed_at), lastStatus: r.last_status == null ? null : Number(r.last_status),
+    lastAnswer: r.last_answer == null ? null : (JSON.parse(String(r.last_answer)) as Record<string, unknown>),
+    createdAt: Number(r.created_at), updatedAt: Number(r.updated_at), deliveredAt: r.delivered_at == null ? null : Number(r.delivered_at),
+  };
+}
+
+/** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
+export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
 
 /**
  * SQLite through better-sqlite3. Calls are synchronous underneath and wrapped in promises to honour the
@@ -62,6 +75,19 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     retryDeadAll: db.prepare(SQL.retryDeadAll),
     stats: db.prepare(SQL.stats),
     lastError: db.prepare(SQL.lastError),
+    insertShipment: db.prepare(SQL.insertShipment),
+    getShipment: db.prepare('SELECT * FROM shipments WHERE id = ?'),
+    claimShipments: db.prepare(SQL.claimShipments),
+    leaseShipment: db.prepare(SQL.leaseShipment),
+    shipmentDelivered: db.prepare(SQL.shipmentDelivered),
+    shipmentRetry: db.prepare(SQL.shipmentRetry),
+    shipmentFailed: db.prepare(SQL.shipmentFailed),
+    retryShipmentOne: db.prepare(SQL.retryShipmentOne),
+    retryShipmentAll: db.prepare(SQL.retryShipmentAll),
+    listShipments: db.prepare('SELECT * FROM shipments WHERE status = ? ORDER BY updated_at DESC LIMIT ?'),
+    nextShipmentAt: db.prepare(SQL.nextShipmentAt),
+    getIdem: db.prepare('SELECT body_hash, ids FROM idempotency WHERE key = ?'),
+    putIdem: db.prepare('INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES (?, ?, ?, ?)'),
     getTarget: db.prepare('SELECT * FROM target_state WHERE target = ?'),
     setTarget: db.prepare(`INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES (?, ?, ?, ?)
       ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`),
@@ -108,6 +134,22 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       item: String(r.item), version: Number(r.version), attempts: Number(r.attempts),
       firstFailedAt: r.first_failed_at == null ? null : Number(r.first_failed_at), dueSince: r.due_since == null ? null : Number(r.due_since),
     }));
+  });
+
+  const createShipments = db.transaction((items: NewShipment[], idem: { key: string; bodyHash: string } | null, now: number) => {
+    if (idem) {
+      const seen = st.getIdem.get(idem.key) as Row | undefined;
+      if (seen) return seen.body_hash === idem.bodyHash ? { ids: JSON.parse(String(seen.ids)) as string[], created: false } : { conflict: true as const };
+    }
+    for (const s of items) st.insertShipment.run(s.id, orderKey(s), s.by, s.ref, s.site, JSON.stringify(s.report), now, now, now);
+    if (idem) st.putIdem.run(idem.key, idem.bodyHash, JSON.stringify(items.map((s) => s.id)), now);
+    return { ids: items.map((s) => s.id), created: true };
+  });
+
+  const claimShipments = db.transaction((limit: number, now: number, leaseMs: number, owner: string) => {
+    const rows = st.claimShipments.all(now, now, limit) as Row[];
+    for (const r of rows) st.leaseShipment.run(now + leaseMs, owner, r.id);
+    return rows.map(toShipment);
   });
 
   const markDue = db.transaction((target: string, items: string[], now: number) =>
@@ -171,5 +213,21 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       return { target, paused: Number(r?.paused ?? 0) === 1, pausedReason: (r?.paused_reason as string | null) ?? null, pausedAt: r?.paused_at == null ? null : Number(r.paused_at) };
     },
     async setTargetPaused(target, reason, now) { st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now); },
+
+    async createShipments(items, idem, now) { return createShipments(items, idem, now); },
+    async getShipment(id) {
+      const r = st.getShipment.get(id) as Row | undefined;
+      return r ? toShipment(r) : undefined;
+    },
+    async claimShipments(limit, now, leaseMs, owner) { return claimShipments(limit, now, leaseMs, owner); },
+    async markShipmentDelivered(id, answer, status, now) { st.shipmentDelivered.run(JSON.stringify(answer), status, now, now, id); },
+    async markShipmentRetry(id, nextAt, answer, status, now) { st.shipmentRetry.run(nextAt, JSON.stringify(answer), status, now, now, id); },
+    async markShipmentFailed(id, answer, status, now) { st.shipmentFailed.run(JSON.stringify(answer), status, now, now, id); },
+    async retryShipments(id, now) { return id === null ? st.retryShipmentAll.run(now, now).changes : st.retryShipmentOne.run(now, now, id).changes; },
+    async listShipments(status, limit) { return (st.listShipments.all(status, limit) as Row[]).map(toShipment); },
+    async nextShipmentAt() {
+      const r = st.nextShipmentAt.get() as Row;
+      return r.t == null ? null : Number(r.t);
+    },
   };
 }

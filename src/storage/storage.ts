@@ -44,6 +44,29 @@ export interface TargetStats { backlog: number; oldestDueSince: number | null; d
 
 export interface UnmappedOffer { target: string; offerRef: string; reason: string; seq: number; seenAt: number }
 
+export type ShipmentStatus = 'pending' | 'delivered' | 'failed';
+
+export interface NewShipment {
+  id: string;
+  by: 'externalId' | 'id';
+  ref: string;
+  site: string;
+  report: { shipped: boolean; shipmentStore: string; shipmentDate: string };
+}
+
+export interface Shipment extends NewShipment {
+  seq: number;
+  status: ShipmentStatus;
+  attempts: number;
+  firstFailedAt: number | null;
+  lastStatus: number | null;
+  /** The CRM's last answer: `{errorMsg, errors}` on failure, `{id}` on success. */
+  lastAnswer: Record<string, unknown> | null;
+  createdAt: number;
+  updatedAt: number;
+  deliveredAt: number | null;
+}
+
 /**
  * The storage contract, free of driver types so SQLite and PostgreSQL can both stand behind it.
  * Every method is one transaction; the conformance suite in test/integration/storage runs against each driver.
@@ -90,4 +113,20 @@ export interface Storage {
 
   getTargetState(target: string): Promise<TargetState>;
   setTargetPaused(target: string, reason: string | null, now: number): Promise<void>;
+
+  // Shipment reports (events: each delivered once, in arrival order per order)
+  /**
+   * Store shipments in ONE transaction. With an idempotency key: a key seen before with the same body hash
+   * returns the first call's ids and creates nothing; with another body hash it is a conflict.
+   */
+  createShipments(items: NewShipment[], idem: { key: string; bodyHash: string } | null, now: number): Promise<{ ids: string[]; created: boolean } | { conflict: true }>;
+  getShipment(id: string): Promise<Shipment | undefined>;
+  /** Pending reports whose time has come and that no earlier pending report of the same order is ahead of. */
+  claimShipments(limit: number, now: number, leaseMs: number, owner: string): Promise<Shipment[]>;
+  markShipmentDelivered(id: string, answer: Record<string, unknown>, status: number, now: number): Promise<void>;
+  markShipmentRetry(id: string, nextAt: number, answer: Record<string, unknown>, status: number | null, now: number): Promise<void>;
+  markShipmentFailed(id: string, answer: Record<string, unknown>, status: number | null, now: number): Promise<void>;
+  retryShipments(id: string | null, now: number): Promise<number>;
+  listShipments(status: ShipmentStatus, limit: number): Promise<Shipment[]>;
+  nextShipmentAt(): Promise<number | null>;
 }

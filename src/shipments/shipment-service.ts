@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import { AppError } from '../app-error';
+import type { Config } from '../config/config-types';
+import type { Shipment, Storage } from '../storage/storage';
+import type { ShipmentInput } from '../sync/normalize-shipments';
+
+export function shipmentView(s: Shipment) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  return {
+    id: s.id, status: s.status,
+    order: { [s.by === 'id' ? 'orderId' : 'orderExternalId']: s.ref, site: s.site },
+    report: s.report, attempts: s.attempts, lastStatus: s.lastStatus, lastAnswer: s.lastAnswer,
+    createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), deliveredAt: iso(s.deliveredAt),
+  };
+}
+
+/** Accepts shipment reports (durably, idempotently) and shows them; delivery is the shipment worker's. */
+export function createShipmentService(deps: { storage: Storage; config: Config; onCreated?: () => void }) {
+  return {
+    async submit(items: ShipmentInput[], idempotencyKey: string | undefined, bodyHashOf: () => string) {
+      const records = items.map((s) => ({ ...s, id: `shp_${crypto.randomBytes(8).toString('hex')}` }));
+      const idem = idempotencyKey ? { key: idempotencyKey, bodyHash: bodyHashOf() } : null;
+      let res;
+      try {
+        res = await deps.storage.createShipments(records, idem, Date.now());
+      } catch {
+        throw new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
+      }
+      if ('conflict' in res) throw new AppError(422, 'this Idempotency-Key was already used with a different body; use a new key for a new report', { code: 'idempotency' });
+      if (res.created) deps.onCreated?.();
+      const shown = await Promise.all(res.ids.map((id) => deps.storage.getShipment(id)));
+      return { created: res.created, shipments: shown.filter((s): s is Shipment => !!s).map((s) => ({ id: s.id, status: s.status })) };
+    },
+    async get(id: string) {
+      const s = await deps.storage.getShipment(id);
+      if (!s) throw new AppError(404, `no shipment ${id}`, { code: 'not-found' });
+      return shipmentView(s);
+    },
+    async failures(limit = 100) { return (await deps.storage.listShipments('failed', limit)).map(shipmentView); },
+    async retry(id: string | null) {
+      const n = await deps.storage.retryShipments(id, Date.now());
+      if (id !== null && n === 0) throw new AppError(404, `shipment ${id} is not a failed report`, { code: 'not-found' });
+      deps.onCreated?.();
+      return { retried: n };
+    },
+  };
+}
+
+export type ShipmentService = ReturnType<typeof createShipmentService>;

@@ -1,0 +1,72 @@
+import type { FieldErrors } from './normalize-offers';
+
+export interface ShipmentInput {
+  by: 'externalId' | 'id';
+  ref: string;
+  site: string;
+  report: { shipped: boolean; shipmentStore: string; shipmentDate: string };
+}
+
+const ALLOWED = new Set(['orderExternalId', 'orderId', 'site', 'shipmentStore', 'shipmentDate', 'shipped']);
+export const MAX_SHIPMENTS = 100;
+const MAX_LEN = 255;
+
+function isRealDate(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.trim() !== '' && v.length <= MAX_LEN && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined;
+}
+
+/**
+ * One shipment object or a list of up to 100. Exactly one of `orderExternalId` / `orderId` (it decides `by`);
+ * `site` defaults to the CRM site; `shipmentDate` (YYYY-MM-DD, a real date) to today in the configured time zone;
+ * `shipped` to true. Unknown fields are refused, so a typo never silently drops a value.
+ */
+export function normalizeShipments(input: unknown, defaults: { site: string; today: string }): { shipments: ShipmentInput[]; many: boolean } | { errors: FieldErrors } {
+  const many = Array.isArray(input);
+  const list = many ? (input as unknown[]) : [input];
+  if (many && list.length === 0) return { errors: { body: 'must contain at least one shipment' } };
+  if (list.length > MAX_SHIPMENTS) return { errors: { body: `must contain at most ${MAX_SHIPMENTS} shipments (got ${list.length})` } };
+  const errors: FieldErrors = {};
+  const out: ShipmentInput[] = [];
+  list.forEach((raw, i) => {
+    const p = many ? `[${i}].` : '';
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) { errors[many ? `[${i}]` : 'body'] = 'must be a JSON object'; return; }
+    const o = raw as Record<string, unknown>;
+    const unknown = Object.keys(o).filter((k) => !ALLOWED.has(k));
+    for (const k of unknown) errors[`${p}${k}`] = 'is not a known field';
+    const hasExt = o.orderExternalId !== undefined;
+    const hasId = o.orderId !== undefined;
+    let by: ShipmentInput['by'] = 'externalId';
+    let ref: string | undefined;
+    if (hasExt === hasId) errors[`${p}orderExternalId`] = 'give exactly one of orderExternalId or orderId';
+    else if (hasExt) {
+      ref = str(o.orderExternalId);
+      if (!ref) errors[`${p}orderExternalId`] = `must be a non-empty string of at most ${MAX_LEN} characters`;
+    } else {
+      by = 'id';
+      const id = typeof o.orderId === 'string' && /^\d+$/.test(o.orderId) ? Number(o.orderId) : o.orderId;
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) errors[`${p}orderId`] = 'must be a positive integer';
+      else ref = String(id);
+    }
+    const site = o.site === undefined ? defaults.site : str(o.site);
+    if (!site) errors[`${p}site`] = `must be a non-empty string of at most ${MAX_LEN} characters`;
+    const store = str(o.shipmentStore);
+    if (!store) errors[`${p}shipmentStore`] = o.shipmentStore === undefined ? 'is required (the CRM warehouse code)' : `must be a non-empty string of at most ${MAX_LEN} characters`;
+    const date = o.shipmentDate === undefined ? defaults.today : o.shipmentDate;
+    if (typeof date !== 'string' || !isRealDate(date)) errors[`${p}shipmentDate`] = 'must be a date as YYYY-MM-DD';
+    if (o.shipped !== undefined && typeof o.shipped !== 'boolean') errors[`${p}shipped`] = 'must be true or false';
+    if (ref && site && store && typeof date === 'string') out.push({ by, ref, site, report: { shipped: o.shipped !== false, shipmentStore: store, shipmentDate: date } });
+  });
+  return Object.keys(errors).length ? { errors } : { shipments: out, many };
+}
+
+/** Today's date (YYYY-MM-DD) in an IANA time zone. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

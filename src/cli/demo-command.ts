@@ -24,7 +24,7 @@ async function until(fn: () => boolean | Promise<boolean>, ms = 10_000): Promise
 
 /**
  * `npm run demo [-- --once]`: the hub on a SQLite file in a temp folder with local fakes of RetailCRM and two
- * MerchantPro shops; plays register → activity → callbacks → fan-out → outage and recovery, printing each step.
+ * MerchantPro shops; plays register → activity → callbacks → fan-out → outage and recovery → a shipment, printing each step.
  */
 export async function demoCommand(io: CliIo): Promise<number> {
   const once = flag(io.argv, 'once');
@@ -113,6 +113,24 @@ export async function demoCommand(io: CliIo): Promise<number> {
     await delivered();
     return `while down: ${failing!.attempts} failed attempt(s), last error "${failing!.lastError}"\n` +
       `after recovery: ${ro.writes.length - writesBefore} write(s) to ro-shop (coalesced); TSHIRT-BLK-XL ro-shop: ${stockLine(ro, 'TSHIRT-BLK-XL')} | bg-shop: ${stockLine(bg, 'TSHIRT-BLK-XL')}`;
+  });
+  await step('The warehouse ships order WEB-1001 (POST /shipments) and the CRM order is marked shipped', async () => {
+    crm.addOrder('WEB-1001');
+    const res = await fetch(`${base}/shipments`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.ship}`, 'idempotency-key': 'demo-ship-1' },
+      body: JSON.stringify({ orderExternalId: 'WEB-1001', shipmentStore: 'main' }),
+    });
+    const created = (await res.json()) as { id: string; status: string };
+    if (res.status !== 202) throw new Error(`HTTP ${res.status} ${JSON.stringify(created)}`);
+    let shown: { status: string; attempts: number } = { status: 'pending', attempts: 0 };
+    await until(async () => {
+      shown = (await (await fetch(`${base}/shipments/${created.id}`, { headers: { authorization: `Bearer ${DEMO.ship}` } })).json()) as typeof shown;
+      return shown.status !== 'pending';
+    });
+    if (shown.status !== 'delivered') throw new Error(`shipment ${created.id} ${shown.status}`);
+    const edit = crm.orderEdits.at(-1)!;
+    return `HTTP 202 ${JSON.stringify(created)} → ${shown.status} after ${shown.attempts} attempt(s)\n` +
+      `CRM received POST /api/v5/orders/${edit.ref}/edit by=${edit.by} site=${edit.site} order=${JSON.stringify(edit.order)}`;
   });
   await step('Operators see each target (GET /admin/targets)', async () => {
     const res = await fetch(`${base}/admin/targets`, { headers: { authorization: `Bearer ${DEMO.admin}` } });

@@ -10,6 +10,7 @@ describe('npm run demo -- --once', () => {
     expect(text).toContain('All steps succeeded.');
     expect(text).toMatch(/TSHIRT-BLK-XL\s+ro-shop: Depozit central=9, Depozit nord=3 \| bg-shop: stock=9/);
     expect(text).toContain('after recovery: 1 write(s) to ro-shop (coalesced)');
+    expect(text).toMatch(/CRM received POST \/api\/v5\/orders\/WEB-1001\/edit by=externalId site=main-shop order=\{"shipped":true,"shipmentStore":"main"/);
     expect(text).not.toContain('demo-mp-secret');
   });
 });

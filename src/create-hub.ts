@@ -73,7 +73,7 @@ export function createHub(deps: HubOptions): Hub {
   const onDue = (names: string[]) => worker.wake(names);
   const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
   const projector = threaded
-    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: config.log.level, onDue })
+    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, onDue })
     : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });

@@ -126,7 +126,7 @@ function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetCon
     warehouses: Object.freeze(warehouses),
     multiWarehouse: r.bool(t, 'multiWarehouse', path, false),
     enableInventory: r.bool(t, 'enableInventory', path, false),
-    requestsPerSecond: r.num(t, 'requestsPerSecond', path, 4, 0.1, 1000, false),
+    requestsPerSecond: r.num(t, 'requestsPerSecond', path, 4, 0.1, 100_000, false),
     concurrency: r.num(t, 'concurrency', path, 2, 1, 64),
     timeoutMs: r.num(t, 'timeoutMs', path, 10_000, 100, 120_000),
     maxAttempts: r.num(t, 'maxAttempts', path, 20, 1, 1000),

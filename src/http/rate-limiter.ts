@@ -7,13 +7,14 @@ export interface RateLimiter {
 }
 
 /**
- * Even spacing, no bursts: request starts are at least 1000/perSecond ms apart (plus 1% and 1 ms, because
- * Node timers may fire a millisecond early and arrivals jitter). Spacing, unlike a token bucket, keeps
- * every sliding one-second window at or under the limit as the peer measures it.
+ * Even spacing, no bursts: request starts are at least 1000/perSecond ms apart, plus 1% and up to 1 ms (Node
+ * timers may fire a millisecond early and arrivals jitter; that matters when a window holds few requests, so
+ * the fixed part shrinks as the rate grows). Spacing, unlike a token bucket, keeps every sliding one-second
+ * window at or under the limit as the peer measures it. Waits under a millisecond are not worth a timer.
  */
 export function createRateLimiter(perSecond: number, clock: { now(): number } = Date): RateLimiter {
   if (!(perSecond > 0)) throw new Error('perSecond must be > 0');
-  const interval = (1000 / perSecond) * 1.01 + 1;
+  const interval = (1000 / perSecond) * 1.01 + Math.min(1, 10 / perSecond);
   let next = 0;
   return {
     perSecond,
@@ -22,7 +23,7 @@ export function createRateLimiter(perSecond: number, clock: { now(): number } = 
       const slot = Math.max(now, next);
       next = slot + interval;
       const wait = slot - now;
-      return wait <= 0 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      return wait < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
     },
     pauseUntil(untilMs: number) {
       next = Math.max(next, untilMs);

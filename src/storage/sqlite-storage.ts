@@ -93,6 +93,9 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason, paused_at = excluded.paused_at`),
   };
 
+  // Write transactions take the write lock at BEGIN (IMMEDIATE): a deferred one that reads first cannot upgrade
+  // once another connection (the projector thread's) has committed, and SQLite then fails at once with
+  // SQLITE_BUSY instead of waiting out busy_timeout.
   const kvGet = (key: string) => (st.getKv.get(key) as { value: string } | undefined)?.value;
 
   const append = db.transaction((records: Array<{ receivedAt: number; contentHash: string; offersJson: string }>) =>
@@ -152,18 +155,43 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     return rows.map(toShipment);
   });
 
+  // Group commit for the worker's per-item bookkeeping: writes issued in the same event-loop turn share one
+  // transaction (one fsync under synchronous=FULL); each caller's promise resolves only after that commit.
+  let pending: Array<{ run: () => void; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const flush = db.transaction((ops: typeof pending) => { for (const op of ops) op.run(); });
+  function grouped(run: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (pending.length === 0) {
+        setImmediate(() => {
+          const ops = pending;
+          pending = [];
+          try {
+            flush.immediate(ops);
+            ops.forEach((o) => o.resolve());
+          } catch (e) {
+            ops.forEach((o) => o.reject(e));
+          }
+        });
+      }
+      pending.push({ run, resolve, reject });
+    });
+  }
+
   const markDue = db.transaction((target: string, items: string[], now: number) =>
     items.reduce((n, item) => n + st.markDue.run(now, now, now, target, item).changes, 0));
 
   return {
     driver: 'sqlite',
     async ping() { db.prepare('SELECT 1').get(); },
-    async close() { if (db.open) db.close(); },
+    async close() {
+      if (pending.length) await new Promise((r) => setImmediate(r));
+      if (db.open) db.close();
+    },
 
-    async appendCallbacks(records) { return append(records); },
+    async appendCallbacks(records) { return append.immediate(records); },
     async callbackCount() { return Number((st.countCallbacks.get() as Row).n); },
     async latestSeq() { return Number((st.maxSeq.get() as Row).n); },
-    async project(batchSize, derive, now) { return project(batchSize, derive, now); },
+    async project(batchSize, derive, now) { return project.immediate(batchSize, derive, now); },
     async projectorCursor() { return Number(kvGet('projector.cursor') ?? 0); },
 
     async getDesired(target, item) {
@@ -183,12 +211,12 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     },
     async setModuleState(state) { st.setKv.run('module.state', JSON.stringify(state)); },
 
-    async claimDue(target, limit, now, leaseMs, owner) { return claim(target, limit, now, leaseMs, owner); },
-    async markDelivered(target, item, version, status, now) { st.markDelivered.run(version, version, version, version, now, version, version, status, now, target, item); },
-    async markRetry(target, item, dueAt, error, status, now) { st.markRetry.run(dueAt, now, error, status, now, target, item); },
-    async markDead(target, item, reason, status, now) { st.markDead.run(reason, now, reason, status, now, target, item); },
-    async releaseItem(target, item, dueAt) { st.releaseItem.run(dueAt, target, item); },
-    async markDue(target, items, now) { return markDue(target, items, now); },
+    async claimDue(target, limit, now, leaseMs, owner) { return claim.immediate(target, limit, now, leaseMs, owner); },
+    markDelivered: (target, item, version, status, now) => grouped(() => st.markDelivered.run(version, version, version, version, now, version, version, status, now, target, item)),
+    markRetry: (target, item, dueAt, error, status, now) => grouped(() => st.markRetry.run(dueAt, now, error, status, now, target, item)),
+    markDead: (target, item, reason, status, now) => grouped(() => st.markDead.run(reason, now, reason, status, now, target, item)),
+    releaseItem: (target, item, dueAt) => grouped(() => st.releaseItem.run(dueAt, target, item)),
+    async markDue(target, items, now) { return markDue.immediate(target, items, now); },
     async nextDueAt(target) {
       const r = st.nextDueAt.get(target) as Row;
       return r.t == null ? null : Number(r.t);
@@ -214,12 +242,12 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     },
     async setTargetPaused(target, reason, now) { st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now); },
 
-    async createShipments(items, idem, now) { return createShipments(items, idem, now); },
+    async createShipments(items, idem, now) { return createShipments.immediate(items, idem, now); },
     async getShipment(id) {
       const r = st.getShipment.get(id) as Row | undefined;
       return r ? toShipment(r) : undefined;
     },
-    async claimShipments(limit, now, leaseMs, owner) { return claimShipments(limit, now, leaseMs, owner); },
+    async claimShipments(limit, now, leaseMs, owner) { return claimShipments.immediate(limit, now, leaseMs, owner); },
     async markShipmentDelivered(id, answer, status, now) { st.shipmentDelivered.run(JSON.stringify(answer), status, now, now, id); },
     async markShipmentRetry(id, nextAt, answer, status, now) { st.shipmentRetry.run(nextAt, JSON.stringify(answer), status, now, now, id); },
     async markShipmentFailed(id, answer, status, now) { st.shipmentFailed.run(JSON.stringify(answer), status, now, now, id); },

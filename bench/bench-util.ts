@@ -19,8 +19,13 @@ export async function spawnServer(script: string, args: string[] = []): Promise<
   return { port, proc, stop: () => new Promise((r) => { proc.once('exit', () => r()); proc.kill('SIGTERM'); }) };
 }
 
-export async function load(url: string, body: string, contentType: string, connections: number, seconds: number): Promise<LoadResult> {
-  const r = await autocannon({ url, method: 'POST', body, headers: { 'content-type': contentType }, connections, duration: seconds });
+/** POST load; with several bodies, each connection cycles through them (so consecutive callbacks differ). */
+export async function load(url: string, body: string | string[], contentType: string, connections: number, seconds: number): Promise<LoadResult> {
+  const bodies = Array.isArray(body) ? body : [body];
+  const r = await autocannon({
+    url, connections, duration: seconds, headers: { 'content-type': contentType },
+    requests: bodies.map((b) => ({ method: 'POST', body: b, headers: { 'content-type': contentType } })),
+  });
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts, non2xx: r.non2xx };
 }
 

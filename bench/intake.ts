@@ -10,15 +10,19 @@ import { BENCH_CLIENT_ID } from './bench-util';
 
 const OFFERS = 250;
 const offers = Array.from({ length: OFFERS }, (_, i) => ({ id: 100000 + i, externalId: `ext-${i}`, xmlId: `SKU-${String(i).padStart(6, '0')}`, site: 'main-shop', stores: [{ code: 'main', available: i % 97, purchasePrice: 12.5 }, { code: 'north', available: (i * 7) % 31, purchasePrice: 12.5 }] }));
-const body = new URLSearchParams({ clientId: BENCH_CLIENT_ID, offers: JSON.stringify(offers) }).toString();
+// 16 variants whose figures all differ, so each projection really writes (a repeat of identical bodies would
+// only measure no-op upserts).
+const bodies = Array.from({ length: 16 }, (_, v) => new URLSearchParams({ clientId: BENCH_CLIENT_ID,
+  offers: JSON.stringify(offers.map((o) => ({ ...o, stores: o.stores.map((s) => ({ ...s, available: (s.available + v * 3) % 1000 })) }))) }).toString());
+const body = bodies[0]!;
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function measure(mode: string, connections: number, extra: string[] = []) {
   const srv = await spawnServer('intake-server.js', [mode, ...extra]);
   try {
     const url = `http://127.0.0.1:${srv.port}/callbacks/inventories-upload`;
-    await load(url, body, 'application/x-www-form-urlencoded', 4, 2); // warm-up
-    return await load(url, body, 'application/x-www-form-urlencoded', connections, seconds);
+    await load(url, bodies, 'application/x-www-form-urlencoded', 4, 2); // warm-up
+    return await load(url, bodies, 'application/x-www-form-urlencoded', connections, seconds);
   } finally { await srv.stop(); }
 }
 
@@ -42,7 +46,7 @@ async function catchUp(): Promise<{ ms: number; callbacks: number }> {
 }
 
 async function main() {
-  console.log(`bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB, 2 targets; ${seconds} s per run; ${os.cpus().length} cores`);
+  console.log(`bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB (16 variants, every figure changes), 2 targets; ${seconds} s per run; ${os.cpus().length} cores`);
   const rows: Array<Record<string, string | number>> = [];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, mode, conns, extra] of [

@@ -22,6 +22,52 @@ export interface MerchantProTargetConfig {
 
 export type TargetConfig = MerchantProTargetConfig;
 
+interface SourceBase {
+  readonly name: string;
+  /** The CRM offer field the source's item code is matched to in uploads. */
+  readonly offerKey: OfferKey;
+  /** Source warehouse id or name → CRM warehouse code. Figures of unmapped warehouses are not uploaded. */
+  readonly warehouses: Readonly<Record<string, string>>;
+  /** Run inside the service every so many seconds (0 = only on demand with `npm run sync`). */
+  readonly everySeconds: number;
+  readonly timeoutMs: number;
+}
+
+export interface SyncInventorySourceConfig extends SourceBase {
+  readonly type: 'syncinventory';
+  /** Full endpoint, e.g. https://tenant.itserver.biz/admin/indexyii.php?r=api/SyncInventory */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly auth: 'bearer' | 'basic';
+  readonly skuCode?: string;
+  readonly godownId?: string;
+}
+
+export interface FlamixSourceConfig extends SourceBase {
+  readonly type: 'flamix';
+  readonly url: string;
+  readonly domain: string;
+  readonly apiToken: string;
+  readonly recalculate: boolean;
+  readonly recalculateWaitMs: number;
+  readonly requestsPerSecond: number;
+  /** Bitrix24 product id → the CRM offer's `offerKey` value (from `products` and/or `productsCsv`). */
+  readonly products: Readonly<Record<string, string>>;
+}
+
+export interface MerchantProSourceConfig extends SourceBase {
+  readonly type: 'merchantpro';
+  readonly url: string;
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  /** The shop field whose value is the CRM offer's `offerKey` value. */
+  readonly identifier: ShopIdentifier;
+  readonly requestsPerSecond: number;
+  readonly listPath: string;
+}
+
+export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | MerchantProSourceConfig;
+
 export interface Config {
   readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string };
   readonly storage: { readonly driver: 'sqlite'; readonly path: string; readonly synchronous: 'full' | 'normal' };
@@ -52,4 +98,6 @@ export interface Config {
   readonly shipments: { readonly timeZone: string; readonly maxAttempts: number; readonly maxAgeSeconds: number };
   readonly log: { readonly level: string };
   readonly targets: readonly TargetConfig[];
+  readonly sources: readonly SourceConfig[];
+  readonly sync: { readonly reportDir: string; readonly batchRetries: number };
 }

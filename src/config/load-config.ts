@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { AppError } from '../app-error';
-import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier } from './config-types';
+import path from 'node:path';
+import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier, SourceConfig } from './config-types';
 
 export interface ConfigProblem { path: string; problem: string; fix: string }
 
@@ -134,8 +135,87 @@ function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetCon
   });
 }
 
+function readCsvProducts(file: string, baseDir: string, r: Reader, p: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  let text: string;
+  try { text = fs.readFileSync(path.resolve(baseDir, file), 'utf8'); } catch {
+    r.problems.push({ path: p, problem: `file ${file} cannot be read`, fix: 'Give a CSV with lines "bitrixProductId,offerValue" (a header line is allowed).' });
+    return out;
+  }
+  text.split(/\r?\n/).forEach((line, i) => {
+    const t = line.trim();
+    if (!t || t.startsWith('#')) return;
+    const [id, value] = t.split(/[,;]/).map((x) => x.trim().replace(/^"|"$/g, ''));
+    if (i === 0 && !/^\d+$/.test(id ?? '')) return; // header
+    if (!id || !/^\d+$/.test(id) || !value) r.problems.push({ path: `${p} line ${i + 1}`, problem: 'is not "productId,offerValue"', fix: 'Fix that line of the CSV.' });
+    else out[id] = value;
+  });
+  return out;
+}
+
+function readSource(r: Reader, raw: unknown, p: string, baseDir: string): SourceConfig | undefined {
+  const s = r.obj(raw, p);
+  const type = r.str(s, 'type', p, { oneOf: ['syncinventory', 'flamix', 'merchantpro'] });
+  const name = r.str(s, 'name', p);
+  if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) r.problems.push({ path: `${p}.name`, problem: 'must be 1-64 letters, digits, dot, dash or underscore', fix: 'Rename it.' });
+  const whRaw = r.obj(s.warehouses, `${p}.warehouses`);
+  const warehouses: Record<string, string> = {};
+  for (const [k, v] of Object.entries(whRaw)) {
+    if (typeof v !== 'string' || !v) r.problems.push({ path: `${p}.warehouses.${k}`, problem: 'must be a CRM warehouse code', fix: 'Map each source warehouse to a CRM warehouse code.' });
+    else warehouses[k] = v;
+  }
+  const base = {
+    name, warehouses: Object.freeze(warehouses),
+    offerKey: r.str(s, 'offerKey', p, { def: 'externalId', oneOf: ['externalId', 'xmlId', 'id'] }) as OfferKey,
+    everySeconds: r.num(s, 'everySeconds', p, 0, 0, 7 * 86_400),
+    timeoutMs: r.num(s, 'timeoutMs', p, 60_000, 100, 600_000),
+  };
+  if (type === 'syncinventory') {
+    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { url: true }), apiKey: r.str(s, 'apiKey', p, { secret: true }),
+      auth: r.str(s, 'auth', p, { def: 'bearer', oneOf: ['bearer', 'basic'] }) as 'bearer' | 'basic',
+      skuCode: s.skuCode === undefined ? undefined : r.str(s, 'skuCode', p), godownId: s.godownId === undefined ? undefined : r.str(s, 'godownId', p) });
+  }
+  if (type === 'flamix') {
+    const products: Record<string, string> = {};
+    for (const [k, v] of Object.entries(r.obj(s.products, `${p}.products`, false))) {
+      if (!/^\d+$/.test(k) || typeof v !== 'string' || !v) r.problems.push({ path: `${p}.products.${k}`, problem: 'must map a numeric Bitrix24 product id to an offer value', fix: 'Write "123": "SKU-1".' });
+      else products[k] = v;
+    }
+    if (s.productsCsv !== undefined) Object.assign(products, readCsvProducts(r.str(s, 'productsCsv', p), baseDir, r, `${p}.productsCsv`));
+    if (Object.keys(products).length === 0) r.problems.push({ path: `${p}.products`, problem: 'maps no product', fix: 'Flamix has no list endpoint: map Bitrix24 product ids in products or productsCsv.' });
+    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { def: 'https://inventory-pay.app.flamix.solutions', url: true }),
+      domain: r.str(s, 'domain', p), apiToken: r.str(s, 'apiToken', p, { secret: true }),
+      recalculate: r.bool(s, 'recalculate', p, false), recalculateWaitMs: r.num(s, 'recalculateWaitMs', p, 60_000, 0, 3_600_000),
+      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 2, 0.1, 100, false), products: Object.freeze(products) });
+  }
+  if (type === 'merchantpro') {
+    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { url: true }), apiKey: r.str(s, 'apiKey', p, { secret: true }), apiSecret: r.str(s, 'apiSecret', p, { secret: true }),
+      identifier: r.str(s, 'identifier', p, { def: 'sku', oneOf: ['sku', 'ean', 'id'] }) as ShopIdentifier,
+      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 4, 0.1, 1000, false), listPath: r.str(s, 'listPath', p, { def: '/api/v2/inventory' }) });
+  }
+  return undefined;
+}
+
+/**
+ * A shop that is a push target for some CRM warehouses and is also read back into the CRM for the same
+ * warehouses would feed its own writes back: refuse it, naming both.
+ */
+function findCycles(targets: readonly MerchantProTargetConfig[], sources: readonly SourceConfig[], problems: ConfigProblem[]) {
+  sources.forEach((s, i) => {
+    if (s.type !== 'merchantpro') return;
+    for (const t of targets) {
+      if (t.url.toLowerCase() !== s.url.toLowerCase()) continue;
+      const shared = Object.values(s.warehouses).filter((code) => Object.prototype.hasOwnProperty.call(t.warehouses, code));
+      if (shared.length) {
+        problems.push({ path: `sources[${i}]`, problem: `source "${s.name}" reads the shop that target "${t.name}" writes, for CRM warehouse(s) ${shared.join(', ')}: a cycle`,
+          fix: 'A warehouse has one master: either push it to the shop (target) or read it from the shop (source), not both.' });
+      }
+    }
+  });
+}
+
 /** Validate a parsed config object (after `${VAR}` substitution). Throws ConfigError listing every problem. */
-export function parseConfig(input: unknown, env: Env = {}): Config {
+export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd()): Config {
   const problems: ConfigProblem[] = [];
   const raw = substituteEnv(input, env, problems);
   const r = new Reader(problems);
@@ -164,6 +244,17 @@ export function parseConfig(input: unknown, env: Env = {}): Config {
     if (seen.has(t.name)) problems.push({ path: `targets[${i}].name`, problem: `duplicates the name "${t.name}"`, fix: 'Give every target its own name.' });
     seen.add(t.name);
   });
+
+  const sourcesRaw = root.sources === undefined ? [] : root.sources;
+  if (!Array.isArray(sourcesRaw)) problems.push({ path: 'sources', problem: 'must be a list', fix: 'Write sources as [ {...}, ... ].' });
+  const sources = (Array.isArray(sourcesRaw) ? sourcesRaw : []).map((s, i) => readSource(r, s, `sources[${i}]`, baseDir)).filter((s): s is SourceConfig => !!s);
+  const seenSources = new Set<string>();
+  sources.forEach((s, i) => {
+    if (seenSources.has(s.name)) problems.push({ path: `sources[${i}].name`, problem: `duplicates the name "${s.name}"`, fix: 'Give every source its own name.' });
+    seenSources.add(s.name);
+  });
+  findCycles(targets, sources, problems);
+  const sync = r.obj(root.sync, 'sync', false);
 
   const timeZone = r.str(shipments, 'timeZone', 'shipments', { def: 'UTC' });
   try { new Intl.DateTimeFormat('en-CA', { timeZone }); } catch {
@@ -216,24 +307,26 @@ export function parseConfig(input: unknown, env: Env = {}): Config {
     }),
     log: Object.freeze({ level: r.str(log, 'level', 'log', { def: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }) }),
     targets: Object.freeze(targets),
+    sources: Object.freeze(sources),
+    sync: Object.freeze({ reportDir: r.str(sync, 'reportDir', 'sync', { def: 'data/reports' }), batchRetries: r.num(sync, 'batchRetries', 'sync', 3, 0, 20) }),
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }
 
 /** Read and validate the config file. Only main.ts and cli/* call this, with process.env. */
-export function loadConfig(path: string, env: Env): Config {
+export function loadConfig(file: string, env: Env): Config {
   let text: string;
   try {
-    text = fs.readFileSync(path, 'utf8');
+    text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new ConfigError([{ path, problem: 'cannot be read', fix: 'Create it from stockbridge.example.json, or point STOCKBRIDGE_CONFIG at your file.' }]);
+    throw new ConfigError([{ path: file, problem: 'cannot be read', fix: 'Create it from stockbridge.example.json, or point STOCKBRIDGE_CONFIG at your file.' }]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([{ path, problem: `is not valid JSON (${(e as Error).message})`, fix: 'Fix the syntax; a JSON linter shows where.' }]);
+    throw new ConfigError([{ path: file, problem: `is not valid JSON (${(e as Error).message})`, fix: 'Fix the syntax; a JSON linter shows where.' }]);
   }
-  return parseConfig(json, env);
+  return parseConfig(json, env, path.dirname(path.resolve(file)));
 }

@@ -2,13 +2,16 @@
  * One schema, portable SQL (INTEGER/TEXT, ON CONFLICT upserts) so the PostgreSQL driver can reuse it with
  * only the sequence column spelled differently.
  */
-export function schemaSql(seqColumn: string): string[] {
-  return [
-    `CREATE TABLE IF NOT EXISTS callbacks (
+export function callbackLogSql(seqColumn: string, table = 'callbacks'): string {
+  return `CREATE TABLE IF NOT EXISTS ${table} (
       seq ${seqColumn},
       received_at BIGINT NOT NULL,
       content_hash TEXT NOT NULL,
-      offers TEXT NOT NULL)`,
+      offers TEXT NOT NULL)`;
+}
+
+export function schemaSql(seqColumn: string): string[] {
+  return [
     `CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS desired (
       target TEXT NOT NULL, item TEXT NOT NULL, warehouse TEXT NOT NULL,
@@ -47,12 +50,24 @@ export function schemaSql(seqColumn: string): string[] {
     `CREATE INDEX IF NOT EXISTS shipments_order ON shipments (order_key, seq)`,
     `CREATE TABLE IF NOT EXISTS idempotency (
       key TEXT PRIMARY KEY, body_hash TEXT NOT NULL, ids TEXT NOT NULL, created_at BIGINT NOT NULL)`,
+    `CREATE TABLE IF NOT EXISTS source_state (
+      source TEXT NOT NULL, offer TEXT NOT NULL, warehouse TEXT NOT NULL, quantity BIGINT NOT NULL, uploaded_at BIGINT NOT NULL,
+      PRIMARY KEY (source, offer, warehouse))`,
+    `CREATE TABLE IF NOT EXISTS sync_runs (
+      id ${seqColumn}, source TEXT NOT NULL, dry_run INTEGER NOT NULL, started_at BIGINT NOT NULL, finished_at BIGINT,
+      outcome TEXT NOT NULL, message TEXT, stats TEXT)`,
+    `CREATE TABLE IF NOT EXISTS locks (name TEXT PRIMARY KEY, owner TEXT NOT NULL, until_at BIGINT NOT NULL)`,
     `CREATE TABLE IF NOT EXISTS target_state (
       target TEXT PRIMARY KEY, paused INTEGER NOT NULL DEFAULT 0, paused_reason TEXT, paused_at BIGINT)`,
   ];
 }
 
 export const SQL = {
+  upsertSourceState: `INSERT INTO source_state (source, offer, warehouse, quantity, uploaded_at) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at = excluded.uploaded_at`,
+  acquireLock: `INSERT INTO locks (name, owner, until_at) VALUES (?, ?, ?)
+    ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, until_at = excluded.until_at
+    WHERE locks.until_at < ? OR locks.owner = excluded.owner`,
   insertShipment: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
   // An order's reports go one at a time in arrival order: a report waits while an earlier one is still pending.

@@ -67,6 +67,26 @@ export interface Shipment extends NewShipment {
   deliveredAt: number | null;
 }
 
+export interface SyncRunStats {
+  read: number;
+  unchanged: number;
+  uploaded: number;
+  notFound: number;
+  unmapped: number;
+  errors: number;
+  batches: number;
+}
+
+export interface SyncRun extends SyncRunStats {
+  id: number;
+  source: string;
+  dryRun: boolean;
+  startedAt: number;
+  finishedAt: number | null;
+  outcome: 'running' | 'ok' | 'failed';
+  message: string | null;
+}
+
 /**
  * The storage contract, free of driver types so SQLite and PostgreSQL can both stand behind it.
  * Every method is one transaction; the conformance suite in test/integration/storage runs against each driver.
@@ -129,4 +149,15 @@ export interface Storage {
   retryShipments(id: string | null, now: number): Promise<number>;
   listShipments(status: ShipmentStatus, limit: number): Promise<Shipment[]>;
   nextShipmentAt(): Promise<number | null>;
+
+  // Pull sources
+  /** What was last uploaded to the CRM for a source: offer value → CRM warehouse code → quantity. */
+  getSourceState(source: string): Promise<Map<string, Map<string, number>>>;
+  recordUploaded(source: string, rows: Array<{ offer: string; warehouse: string; quantity: number }>, now: number): Promise<void>;
+  startSyncRun(source: string, dryRun: boolean, now: number): Promise<number>;
+  finishSyncRun(id: number, stats: SyncRunStats, outcome: 'ok' | 'failed', message: string | null, now: number): Promise<void>;
+  listSyncRuns(source: string | null, limit: number): Promise<SyncRun[]>;
+  /** A named lease across processes: true if taken (free, expired, or already ours). */
+  acquireLock(name: string, owner: string, leaseMs: number, now: number): Promise<boolean>;
+  releaseLock(name: string, owner: string): Promise<void>;
 }

@@ -1,14 +1,15 @@
 import express, { Router, type RequestHandler } from 'express';
-import { body, param } from 'express-validator';
+import { body, param, query } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
 import type { ShipmentService } from '../src/shipments/shipment-service';
+import type { Storage } from '../src/storage/storage';
 import { rejectInvalid } from './middleware/reject-invalid';
 import { requireBearer } from './middleware/require-bearer';
 
 const target = param('target').isString().isLength({ min: 1, max: 64 }).withMessage('must be a target name');
 
 /** Handlers are one service call each; the router wires auth and validation. */
-export function adminRouter(deps: { admin: AdminService; shipments: ShipmentService; token: string }): Router {
+export function adminRouter(deps: { admin: AdminService; shipments: ShipmentService; storage: Storage; token: string }): Router {
   const a = deps.admin;
   const router = Router();
   const json = (fn: (req: express.Request) => Promise<unknown>): RequestHandler => async (req, res) => { res.json(await fn(req)); };
@@ -23,6 +24,8 @@ export function adminRouter(deps: { admin: AdminService; shipments: ShipmentServ
     rejectInvalid('retry request'), json((req) => a.retryDead(t(req), (req.body as { item?: string } | undefined)?.item ?? null)));
   router.post('/targets/:target/pause', target, body('reason').optional().isString().isLength({ max: 500 }).withMessage('must be at most 500 characters'),
     rejectInvalid('pause request'), json(async (req) => { await a.pause(t(req), (req.body as { reason?: string } | undefined)?.reason ?? 'paused by an operator'); return { paused: true }; }));
+  router.get('/sync-runs', query('source').optional().isString().isLength({ max: 64 }), rejectInvalid('request'),
+    json(async (req) => ({ runs: await deps.storage.listSyncRuns(typeof req.query.source === 'string' ? req.query.source : null, 100) })));
   router.get('/shipments/failures', json(async () => ({ failures: await deps.shipments.failures() })));
   router.post('/shipments/retry', json(() => deps.shipments.retry(null)));
   router.post('/shipments/:id/retry', param('id').matches(/^shp_[0-9a-f]{16}$/).withMessage('is not a shipment id'), rejectInvalid('retry request'),

@@ -19,6 +19,9 @@ import { createCrmClient, type CrmClient } from './crm/crm-client';
 import { createRateLimiter } from './http/rate-limiter';
 import { createShipmentService, type ShipmentService } from './shipments/shipment-service';
 import { createShipmentWorker, type ShipmentWorker } from './worker/create-shipment-worker';
+import { createSource } from './sources/create-source';
+import { createScheduler } from './sources/create-scheduler';
+import type { SyncDeps } from './sources/run-sync';
 
 export interface Hub {
   app: Express;
@@ -33,6 +36,7 @@ export interface Hub {
   crm: CrmClient;
   shipments: ShipmentService;
   shipmentWorker: ShipmentWorker;
+  syncDeps: SyncDeps;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -76,28 +80,34 @@ export function createHub(deps: HubOptions): Hub {
     ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, onDue })
     : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
+  const syncDeps: SyncDeps = {
+    storage, crm, log: log.child({ part: 'sync' }), site: config.crm.site, batchSize: config.crm.batchSize, batchRetries: config.sync.batchRetries,
+    reportDir: config.sync.reportDir, owner: `hub-${process.pid}`,
+  };
+  const scheduler = createScheduler({ syncDeps, log, sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })) });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
   metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));
   let draining = false;
   const app = createApp({
     config, storage, intake, activity, metrics, log, isDraining: () => draining,
     extraRouters: [
-      ['/admin', adminRouter({ admin, shipments, token: config.auth.adminToken })],
+      ['/admin', adminRouter({ admin, shipments, storage, token: config.auth.adminToken })],
       ['/shipments', shipmentsRouter({ config, shipments })],
     ],
   });
 
   return {
-    app, config, storage, intake, projector, activity, metrics, worker, admin, crm, shipments, shipmentWorker,
+    app, config, storage, intake, projector, activity, metrics, worker, admin, crm, shipments, shipmentWorker, syncDeps,
     async start() {
       projector.kick();
       await projector.idle();
       await worker.start();
       shipmentWorker.start();
+      scheduler.start();
     },
     async stop() {
       draining = true;
-      await Promise.all([worker.stop(), shipmentWorker.stop()]);
+      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop()]);
       await projector.stop();
       if (!deps.http) http.close();
       await storage.close();

@@ -1,0 +1,53 @@
+import crypto from 'node:crypto';
+import { AppError } from '../app-error';
+import { openStorage } from '../create-hub';
+import { createHttpClient } from '../http/http-client';
+import { createLogger } from '../log/create-logger';
+import { createSource } from '../sources/create-source';
+import { runSync } from '../sources/run-sync';
+import { crmFor, flag, loadCliConfig, option, type CliIo } from './cli-env';
+import { progressLine } from './progress-line';
+
+/** `npm run sync -- --source NAME [--dry-run]`. Exit 0 done, 1 failed or busy, 2 bad config or usage. */
+export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
+  const config = loadCliConfig(io);
+  if (!config) return 2;
+  const name = option(io.argv, 'source');
+  const sourceConfig = config.sources.find((s) => s.name === name);
+  if (!sourceConfig) {
+    io.err(`${name ? `no source named "${name}"` : '--source NAME is required'}; configured sources: ${config.sources.map((s) => s.name).join(', ') || '(none)'}`);
+    return 2;
+  }
+  const dryRun = flag(io.argv, 'dry-run');
+  const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
+  const storage = openStorage(config);
+  const http = createHttpClient();
+  const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
+  try {
+    const s = await runSync({
+      storage, crm: crmFor(config, log), log, site: config.crm.site, batchSize: config.crm.batchSize, batchRetries: config.sync.batchRetries,
+      reportDir: config.sync.reportDir, owner: `cli-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+    }, sourceConfig, createSource(sourceConfig, http), {
+      dryRun,
+      progress: (e) => line.update(`${sourceConfig.name}: ${e.phase}${e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : ''}${e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : ''}`, e.phase),
+    });
+    line.done();
+    if (dryRun) {
+      io.out(`dry run: ${s.wouldUpload.length} offer(s) would be uploaded, nothing was sent`);
+      for (const o of s.wouldUpload.slice(0, 50)) io.out(`  ${JSON.stringify(o)}`);
+      if (s.wouldUpload.length > 50) io.out(`  … and ${s.wouldUpload.length - 50} more`);
+    }
+    io.out(`summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`);
+    for (const nf of s.notFoundOffers.slice(0, 20)) io.out(`  not found: ${JSON.stringify(nf)}`);
+    if (s.reportFile) io.out(`  every offer the CRM did not find is listed in ${s.reportFile}`);
+    for (const w of s.warnings.slice(0, 10)) io.out(`  warning: ${w}`);
+    return 0;
+  } catch (e) {
+    line.done();
+    io.err(e instanceof AppError ? e.message : `sync failed: ${(e as Error).message}`);
+    return 1;
+  } finally {
+    http.close();
+    await storage.close();
+  }
+}

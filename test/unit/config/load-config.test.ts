@@ -59,8 +59,9 @@ describe('config', () => {
   });
 
   it('the shipped example config is valid once its variables are set', () => {
-    const env = { CRM_API_KEY: 'a', CRM_CLIENT_ID: 'b', SHIPMENTS_TOKEN: 'c', ADMIN_TOKEN: 'd', MP_API_KEY: 'e', MP_API_SECRET: 'f' };
+    const env = { CRM_API_KEY: 'a', CRM_CLIENT_ID: 'b', SHIPMENTS_TOKEN: 'c', ADMIN_TOKEN: 'd', MP_API_KEY: 'e', MP_API_SECRET: 'f', SI_API_KEY: 'g', FLAMIX_API_TOKEN: 'h' };
     const cfg = loadConfig(path.join(__dirname, '../../../stockbridge.example.json'), env);
     expect(cfg.targets.length).toBeGreaterThan(0);
+    expect(cfg.sources.map((x) => x.type)).toEqual(['syncinventory', 'flamix']);
   });
 });

@@ -26,6 +26,14 @@ export function option(argv: string[], name: string): string | undefined {
   return eq?.slice(name.length + 3);
 }
 
+/** The config entry named by `--<kind> NAME`; otherwise print what is configured and return undefined (exit 2). */
+export function pickNamed<T extends { name: string }>(io: CliIo, list: readonly T[], kind: 'source' | 'target'): T | undefined {
+  const name = option(io.argv, kind);
+  const found = list.find((x) => x.name === name);
+  if (!found) io.err(`${name ? `no ${kind} named "${name}"` : `--${kind} NAME is required`}; configured ${kind}s: ${list.map((x) => x.name).join(', ') || '(none)'}`);
+  return found;
+}
+
 /** Load the config for a CLI command; on failure print every problem and return undefined (exit code 2). */
 export function loadCliConfig(io: CliIo): Config | undefined {
   const file = path.resolve(io.cwd ?? process.cwd(), option(io.argv, 'config') ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json');

@@ -5,19 +5,15 @@ import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../intake/create-projector';
 import { createLogger } from '../log/create-logger';
 import { reconcile } from '../sources/reconcile';
-import { crmFor, flag, loadCliConfig, option, type CliIo } from './cli-env';
+import { crmFor, flag, loadCliConfig, option, pickNamed, type CliIo } from './cli-env';
 import { progressLine } from './progress-line';
 
 /** `npm run reconcile -- --target NAME [--fix] [--csv FILE]`. Exit 0 in step, 3 differences found (not fixed), 1 failed, 2 usage. */
 export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
   const config = loadCliConfig(io);
   if (!config) return 2;
-  const name = option(io.argv, 'target');
-  const target = config.targets.find((t) => t.name === name);
-  if (!target) {
-    io.err(`${name ? `no target named "${name}"` : '--target NAME is required'}; configured targets: ${config.targets.map((t) => t.name).join(', ') || '(none)'}`);
-    return 2;
-  }
+  const target = pickNamed(io, config.targets, 'target');
+  if (!target) return 2;
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const storage = openStorage(config);
   const http = createHttpClient();

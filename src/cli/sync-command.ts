@@ -5,19 +5,15 @@ import { createHttpClient } from '../http/http-client';
 import { createLogger } from '../log/create-logger';
 import { createSource } from '../sources/create-source';
 import { runSync } from '../sources/run-sync';
-import { crmFor, flag, loadCliConfig, option, type CliIo } from './cli-env';
+import { crmFor, flag, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { progressLine } from './progress-line';
 
 /** `npm run sync -- --source NAME [--dry-run]`. Exit 0 done, 1 failed or busy, 2 bad config or usage. */
 export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
   const config = loadCliConfig(io);
   if (!config) return 2;
-  const name = option(io.argv, 'source');
-  const sourceConfig = config.sources.find((s) => s.name === name);
-  if (!sourceConfig) {
-    io.err(`${name ? `no source named "${name}"` : '--source NAME is required'}; configured sources: ${config.sources.map((s) => s.name).join(', ') || '(none)'}`);
-    return 2;
-  }
+  const sourceConfig = pickNamed(io, config.sources, 'source');
+  if (!sourceConfig) return 2;
   const dryRun = flag(io.argv, 'dry-run');
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const storage = openStorage(config);

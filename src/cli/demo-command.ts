@@ -72,7 +72,11 @@ export async function demoCommand(io: CliIo): Promise<number> {
     const it = shop.bySku(sku)!;
     return it.warehouses ? it.warehouses.map((w) => `${w.name}=${w.stock}`).join(', ') : `stock=${it.stock}`;
   };
-  const delivered = () => until(async () => (await hub.admin.listTargets()).every((t) => t.backlog === 0));
+  // The projector may run on its own thread: wait until it has caught up before judging the backlog.
+  const delivered = async () => {
+    await hub.projector.idle();
+    await until(async () => (await hub.admin.listTargets()).every((t) => t.backlog === 0));
+  };
 
   await step('Register the module in RetailCRM (POST /api/v5/integration-modules/stockbridge/edit)', async () => {
     const module = buildModule(readJsonFile(projectFile('module-config.json')), { STOCKBRIDGE_PUBLIC_URL: base, CRM_CLIENT_ID: DEMO.clientId });

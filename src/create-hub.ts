@@ -43,8 +43,8 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-export function openStorage(config: Config): Storage {
-  return createSqliteStorage({ path: config.storage.path, synchronous: config.storage.synchronous });
+export function openStorage(config: Config, lockRole?: { role: 'priority' | 'yield'; gate: Int32Array }): Storage {
+  return createSqliteStorage({ path: config.storage.path, synchronous: config.storage.synchronous, lockRole });
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
@@ -59,7 +59,10 @@ export interface HubOptions {
 
 export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
-  const storage = deps.storage ?? openStorage(config);
+  const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
+  // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
   const http = deps.http ?? createHttpClient();
   const metrics = createMetrics();
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
@@ -75,9 +78,8 @@ export function createHub(deps: HubOptions): Hub {
     targets: config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) })),
   });
   const onDue = (names: string[]) => worker.wake(names);
-  const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
   const projector = threaded
-    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, onDue })
+    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, gate, onDue })
     : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
   const syncDeps: SyncDeps = {

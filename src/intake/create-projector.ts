@@ -49,6 +49,8 @@ export function createProjector(deps: {
       if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
       if (res.callbacks > 0) deps.log.debug({ callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor }, 'projected');
       if (res.callbacks < batchSize || stopped) return;
+      // Let requests in between batches: without this the catch-up would hold the event loop to the end.
+      await new Promise((r) => setImmediate(r));
     }
   }
 

@@ -13,9 +13,9 @@ export function threadedProjectorAvailable(): boolean {
 }
 
 export function createThreadedProjector(opts: {
-  path: string; synchronous: 'full' | 'normal'; targets: readonly TargetConfig[]; log: Logger; logLevel: string; onDue?: (targets: string[]) => void;
+  path: string; synchronous: 'full' | 'normal'; targets: readonly TargetConfig[]; log: Logger; logLevel: string; gate: Int32Array; onDue?: (targets: string[]) => void;
 }): Projector {
-  const worker = new Worker(ENTRY, { workerData: { path: opts.path, synchronous: opts.synchronous, targets: opts.targets, logLevel: opts.logLevel } });
+  const worker = new Worker(ENTRY, { workerData: { path: opts.path, synchronous: opts.synchronous, targets: opts.targets, logLevel: opts.logLevel, gate: opts.gate.buffer } });
   const idleWaiters = new Map<number, () => void>();
   let nextId = 1;
   let stopped: (() => void) | null = null;

@@ -5,8 +5,8 @@ import { createSqliteStorage } from '../storage/sqlite-storage';
 import { createProjector } from './create-projector';
 
 /** The projector on its own thread and SQLite connection, so projection uses the second core, not intake's. */
-const data = workerData as { path: string; synchronous: 'full' | 'normal'; targets: TargetConfig[]; logLevel: string };
-const storage = createSqliteStorage({ path: data.path, synchronous: data.synchronous });
+const data = workerData as { path: string; synchronous: 'full' | 'normal'; targets: TargetConfig[]; logLevel: string; gate: SharedArrayBuffer };
+const storage = createSqliteStorage({ path: data.path, synchronous: data.synchronous, lockRole: { role: 'yield', gate: new Int32Array(data.gate) } });
 const projector = createProjector({
   storage, targets: data.targets, log: createLogger({ level: data.logLevel }).child({ part: 'projector' }),
   // Small transactions: the intake thread's inserts wait for the write lock no longer than one batch.

@@ -46,7 +46,24 @@ export function callbackLogPath(statePath: string): string {
  * the log, and WAL readers never block the writer). Measured here: sharing one file made every intake commit
  * busy-wait behind projection and halved the ack rate.
  */
-export function createSqliteStorage(opts: { path: string; synchronous?: 'full' | 'normal' }): Storage {
+export interface SqliteOptions {
+  path: string;
+  synchronous?: 'full' | 'normal';
+  /**
+   * Two connections in one process (the request thread's and the projector thread's) share the state file's write
+   * lock, and SQLite's busy handler sleep-polls: a blocked request thread stalls its whole event loop (measured:
+   * 0.5-1.2 s) and can lose the race to back-to-back projector transactions again and again. So the request
+   * thread's connection is `priority`: it never blocks (busy_timeout 0, retried after a timer) and raises `gate`
+   * while it wants the lock; the projector's connection is `yield`: it waits briefly before its next transaction
+   * while the gate is raised.
+   */
+  lockRole?: { role: 'priority' | 'yield'; gate: Int32Array };
+}
+
+const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown })?.code ?? ''));
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createSqliteStorage(opts: SqliteOptions): Storage {
   fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
   const db = new Database(opts.path);
   db.prepare('ATTACH DATABASE ? AS log').run(callbackLogPath(opts.path));
@@ -57,7 +74,34 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     db.pragma(`${schema}.journal_mode = WAL`);
     db.pragma(`${schema}.synchronous = ${opts.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   }
-  db.pragma('busy_timeout = 5000');
+  const role = opts.lockRole?.role;
+  const gate = opts.lockRole?.gate;
+  db.pragma(`busy_timeout = ${role === 'priority' ? 0 : 5000}`);
+
+  /** Run a write against the state file; on the priority connection, never block: retry after a timer instead. */
+  async function write<T>(fn: () => T): Promise<T> {
+    if (role !== 'priority') return fn();
+    Atomics.add(gate!, 0, 1);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return fn();
+        } catch (e) {
+          if (!isBusy(e) || attempt >= 5000) throw e;
+          await tick(attempt < 10 ? 1 : 5);
+        }
+      }
+    } finally {
+      Atomics.sub(gate!, 0, 1);
+    }
+  }
+
+  /** On the yielding connection: let a waiting priority writer go first (bounded, so projection never starves). */
+  function yieldToPriority() {
+    if (role !== 'yield') return;
+    const until = Date.now() + 50;
+    for (let v = Atomics.load(gate!, 0); v > 0 && Date.now() < until; v = Atomics.load(gate!, 0)) Atomics.wait(gate!, 0, v, 2);
+  }
   db.exec(callbackLogSql('INTEGER PRIMARY KEY AUTOINCREMENT', 'log.callbacks'));
   for (const stmt of schemaSql('INTEGER PRIMARY KEY AUTOINCREMENT')) db.exec(stmt);
   db.prepare("INSERT INTO kv (key, value) VALUES ('projector.cursor', '0') ON CONFLICT (key) DO NOTHING").run();
@@ -80,6 +124,8 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     listUnmapped: db.prepare('SELECT * FROM unmapped WHERE target = ? ORDER BY seen_at DESC LIMIT ?'),
     countUnmapped: db.prepare('SELECT COUNT(*) AS n FROM unmapped WHERE target = ?'),
     selectDue: db.prepare(SQL.selectDue),
+    anyDue: db.prepare(`SELECT 1 FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`),
+    anyShipment: db.prepare(`SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`),
     leaseItem: db.prepare(SQL.leaseItem),
     markDelivered: db.prepare(SQL.markDelivered),
     markRetry: db.prepare(SQL.markRetry),
@@ -192,12 +238,7 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
         setImmediate(() => {
           const ops = pending;
           pending = [];
-          try {
-            flush.immediate(ops);
-            ops.forEach((o) => o.resolve());
-          } catch (e) {
-            ops.forEach((o) => o.reject(e));
-          }
+          write(() => flush.immediate(ops)).then(() => ops.forEach((o) => o.resolve()), (e) => ops.forEach((o) => o.reject(e)));
         });
       }
       pending.push({ run, resolve, reject });
@@ -222,7 +263,7 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     async appendCallbacks(records) { return append(records); },
     async callbackCount() { return Number((st.countCallbacks.get() as Row).n); },
     async latestSeq() { return Number((st.maxSeq.get() as Row).n); },
-    async project(batchSize, derive, now) { return project(batchSize, derive, now); },
+    async project(batchSize, derive, now) { yieldToPriority(); return project(batchSize, derive, now); },
     async projectorCursor() { return Number(kvGet('projector.cursor') ?? 0); },
 
     async getDesired(target, item) {
@@ -240,14 +281,18 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       const v = kvGet('module.state');
       return v ? (JSON.parse(v) as ModuleState) : DEFAULT_MODULE;
     },
-    async setModuleState(state) { st.setKv.run('module.state', JSON.stringify(state)); },
+    async setModuleState(state) { await write(() => st.setKv.run('module.state', JSON.stringify(state))); },
 
-    async claimDue(target, limit, now, leaseMs, owner) { return claim.immediate(target, limit, now, leaseMs, owner); },
+    async claimDue(target, limit, now, leaseMs, owner) {
+      // A plain read first: an idle poll takes no write lock.
+      if (!st.anyDue.get(target, now, now)) return [];
+      return write(() => claim.immediate(target, limit, now, leaseMs, owner));
+    },
     markDelivered: (target, item, version, status, now) => grouped(() => st.markDelivered.run(version, version, version, version, now, version, version, status, now, target, item)),
     markRetry: (target, item, dueAt, error, status, now) => grouped(() => st.markRetry.run(dueAt, now, error, status, now, target, item)),
     markDead: (target, item, reason, status, now) => grouped(() => st.markDead.run(reason, now, reason, status, now, target, item)),
     releaseItem: (target, item, dueAt) => grouped(() => st.releaseItem.run(dueAt, target, item)),
-    async markDue(target, items, now) { return markDue.immediate(target, items, now); },
+    async markDue(target, items, now) { return write(() => markDue.immediate(target, items, now)); },
     async nextDueAt(target) {
       const r = st.nextDueAt.get(target) as Row;
       return r.t == null ? null : Number(r.t);
@@ -255,7 +300,7 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
     async listDead(target, limit) { return (st.listDead.all(target, limit) as Row[]).map(toItem); },
     async listFailures(target, limit) { return (st.listFailures.all(target, limit) as Row[]).map(toItem); },
     async retryDead(target, item, now) {
-      return item === null ? st.retryDeadAll.run(now, now, now, target).changes : st.retryDeadOne.run(now, now, now, target, item).changes;
+      return write(() => (item === null ? st.retryDeadAll.run(now, now, now, target).changes : st.retryDeadOne.run(now, now, now, target, item).changes));
     },
     async targetStats(target) {
       const s = st.stats.get(target) as Row;
@@ -271,18 +316,21 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       const r = st.getTarget.get(target) as Row | undefined;
       return { target, paused: Number(r?.paused ?? 0) === 1, pausedReason: (r?.paused_reason as string | null) ?? null, pausedAt: r?.paused_at == null ? null : Number(r.paused_at) };
     },
-    async setTargetPaused(target, reason, now) { st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now); },
+    async setTargetPaused(target, reason, now) { await write(() => st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now)); },
 
-    async createShipments(items, idem, now) { return createShipments.immediate(items, idem, now); },
+    async createShipments(items, idem, now) { return write(() => createShipments.immediate(items, idem, now)); },
     async getShipment(id) {
       const r = st.getShipment.get(id) as Row | undefined;
       return r ? toShipment(r) : undefined;
     },
-    async claimShipments(limit, now, leaseMs, owner) { return claimShipments.immediate(limit, now, leaseMs, owner); },
-    async markShipmentDelivered(id, answer, status, now) { st.shipmentDelivered.run(JSON.stringify(answer), status, now, now, id); },
-    async markShipmentRetry(id, nextAt, answer, status, now) { st.shipmentRetry.run(nextAt, JSON.stringify(answer), status, now, now, id); },
-    async markShipmentFailed(id, answer, status, now) { st.shipmentFailed.run(JSON.stringify(answer), status, now, now, id); },
-    async retryShipments(id, now) { return id === null ? st.retryShipmentAll.run(now, now).changes : st.retryShipmentOne.run(now, now, id).changes; },
+    async claimShipments(limit, now, leaseMs, owner) {
+      if (!st.anyShipment.get(now, now)) return [];
+      return write(() => claimShipments.immediate(limit, now, leaseMs, owner));
+    },
+    async markShipmentDelivered(id, answer, status, now) { await write(() => st.shipmentDelivered.run(JSON.stringify(answer), status, now, now, id)); },
+    async markShipmentRetry(id, nextAt, answer, status, now) { await write(() => st.shipmentRetry.run(nextAt, JSON.stringify(answer), status, now, now, id)); },
+    async markShipmentFailed(id, answer, status, now) { await write(() => st.shipmentFailed.run(JSON.stringify(answer), status, now, now, id)); },
+    async retryShipments(id, now) { return write(() => (id === null ? st.retryShipmentAll.run(now, now).changes : st.retryShipmentOne.run(now, now, id).changes)); },
     async listShipments(status, limit) { return (st.listShipments.all(status, limit) as Row[]).map(toShipment); },
     async getSourceState(source) {
       const out = new Map<string, Map<string, number>>();
@@ -294,9 +342,9 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
       }
       return out;
     },
-    async recordUploaded(source, rows, now) { recordUploaded.immediate(source, rows, now); },
-    async startSyncRun(source, dryRun, now) { return Number(st.startRun.run(source, dryRun ? 1 : 0, now).lastInsertRowid); },
-    async finishSyncRun(id, stats, outcome, message, now) { st.finishRun.run(now, outcome, message, JSON.stringify(stats), id); },
+    async recordUploaded(source, rows, now) { await write(() => recordUploaded.immediate(source, rows, now)); },
+    async startSyncRun(source, dryRun, now) { return write(() => Number(st.startRun.run(source, dryRun ? 1 : 0, now).lastInsertRowid)); },
+    async finishSyncRun(id, stats, outcome, message, now) { await write(() => st.finishRun.run(now, outcome, message, JSON.stringify(stats), id)); },
     async listSyncRuns(source, limit) {
       return (st.listRuns.all(source, source, limit) as Row[]).map((r): SyncRun => ({
         id: Number(r.id), source: String(r.source), dryRun: Number(r.dry_run) === 1, startedAt: Number(r.started_at),
@@ -304,8 +352,8 @@ export function createSqliteStorage(opts: { path: string; synchronous?: 'full' |
         ...(r.stats ? (JSON.parse(String(r.stats)) as SyncRunStats) : { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 }),
       }));
     },
-    async acquireLock(name, owner, leaseMs, now) { return st.acquireLock.run(name, owner, now + leaseMs, now).changes > 0; },
-    async releaseLock(name, owner) { st.releaseLock.run(name, owner); },
+    async acquireLock(name, owner, leaseMs, now) { return write(() => st.acquireLock.run(name, owner, now + leaseMs, now).changes > 0); },
+    async releaseLock(name, owner) { await write(() => st.releaseLock.run(name, owner)); },
     async nextShipmentAt() {
       const r = st.nextShipmentAt.get() as Row;
       return r.t == null ? null : Number(r.t);

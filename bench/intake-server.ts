@@ -27,7 +27,7 @@ async function main() {
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: BENCH_CLIENT_ID, site: 's' }, auth: { shipmentsToken: 't', adminToken: 'a' },
       targets: process.env.BENCH_NO_TARGETS ? [] : [target('shop-a'), target('shop-b')],
     }, {});
-    const hub = createHub({ config, log: createLogger({ level: 'silent' }), projectorThread: process.env.BENCH_THREAD !== '0' });
+    const hub = createHub({ config, log: createLogger({ level: 'silent' }), projectorThread: process.env.BENCH_THREAD !== '0' }); // BENCH_THREAD=0: in-process projector, for comparison
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();
     listen = (cb) => { const s = hub.app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port)); };

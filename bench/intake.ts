@@ -22,7 +22,22 @@ async function measure(mode: string, connections: number, extra: string[] = []) 
   try {
     const url = `http://127.0.0.1:${srv.port}/callbacks/inventories-upload`;
     await load(url, bodies, 'application/x-www-form-urlencoded', 4, 2); // warm-up
-    return await load(url, bodies, 'application/x-www-form-urlencoded', connections, seconds);
+    const r = await load(url, bodies, 'application/x-www-form-urlencoded', connections, seconds);
+    // How far projection trails the answers after the burst, and how long it takes to catch up.
+    let lagAtEnd = 0;
+    let catchUpMs = 0;
+    if (mode === 'hub') {
+      const t0 = Date.now();
+      for (;;) {
+        const text = await (await fetch(`http://127.0.0.1:${srv.port}/metrics`)).text();
+        const lag = Number(/stockbridge_projector_lag_callbacks (\d+)/.exec(text)?.[1] ?? 0);
+        if (!lagAtEnd) lagAtEnd = lag;
+        if (lag === 0) break;
+        await new Promise((res) => setTimeout(res, 50));
+      }
+      catchUpMs = Date.now() - t0;
+    }
+    return { ...r, lagAtEnd, catchUpMs };
   } finally { await srv.stop(); }
 }
 
@@ -55,7 +70,8 @@ async function main() {
   ] as Array<[string, string, number, string[]]>) {
     const r = await measure(mode, conns, extra);
     results[`${mode}-${conns}-${extra.join('')}`] = r;
-    rows.push({ route: name, connections: conns, 'req/s': fmt(r.rps), 'offers/s': fmt(r.rps * OFFERS), 'p50 ms': r.p50, 'p99 ms': r.p99, 'errors/non2xx': `${r.errors}/${r.non2xx}` });
+    rows.push({ route: name, connections: conns, 'req/s': fmt(r.rps), 'offers/s': fmt(r.rps * OFFERS), 'p50 ms': r.p50, 'p99 ms': r.p99, 'errors/non2xx': `${r.errors}/${r.non2xx}`,
+      'unprojected at end': mode === 'hub' ? r.lagAtEnd : '-', 'caught up in': mode === 'hub' ? `${fmt(r.catchUpMs / 1000, 1)} s` : '-' });
   }
   console.log(table(rows));
   const ratio32 = results['hub-32-full']!.rps / results['baseline-32-']!.rps;

@@ -89,6 +89,7 @@ export function createHub(deps: HubOptions): Hub {
   const scheduler = createScheduler({ syncDeps, log, sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })) });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
   metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));
+  metrics.setLagSampler(async () => Math.max(0, (await storage.latestSeq()) - (await storage.projectorCursor())));
   let draining = false;
   const app = createApp({
     config, storage, intake, activity, metrics, log, isDraining: () => draining,

@@ -16,12 +16,15 @@ export function createMetrics() {
   const backlog = new Gauge({ name: 'stockbridge_backlog_items', help: 'Items due for delivery, by target', labelNames: ['target'], registers: [registry] });
   const oldest = new Gauge({ name: 'stockbridge_oldest_due_age_seconds', help: 'Age of the oldest due item, by target', labelNames: ['target'], registers: [registry] });
   const dead = new Gauge({ name: 'stockbridge_dead_letters', help: 'Dead-lettered items, by target', labelNames: ['target'], registers: [registry] });
+  const projectorLag = new Gauge({ name: 'stockbridge_projector_lag_callbacks', help: 'Accepted callbacks not yet projected into desired state', registers: [registry] });
+  let sampleLag: () => Promise<number> = async () => 0;
   const paused = new Gauge({ name: 'stockbridge_target_paused', help: '1 when the target is paused', labelNames: ['target'], registers: [registry] });
 
   return {
     registry,
     callbacks, deliveries, deliveryLatency, shipments,
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) { sampleTargets = fn; },
+    setLagSampler(fn: () => Promise<number>) { sampleLag = fn; },
     async render(): Promise<{ contentType: string; body: string }> {
       for (const s of await sampleTargets()) {
         backlog.set({ target: s.target }, s.backlog);
@@ -29,6 +32,7 @@ export function createMetrics() {
         dead.set({ target: s.target }, s.dead);
         paused.set({ target: s.target }, s.paused ? 1 : 0);
       }
+      projectorLag.set(await sampleLag());
       return { contentType: registry.contentType, body: await registry.metrics() };
     },
   };

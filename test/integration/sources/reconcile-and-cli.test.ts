@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import request from 'supertest';
 import path from 'node:path';
 import { reconcileCommand } from '../../../src/cli/reconcile-command';
 import { syncCommand } from '../../../src/cli/sync-command';
@@ -53,6 +54,19 @@ describe('reconcile and the sync CLI', () => {
     expect(crm.uploads).toHaveLength(1);
     const bad = await run(syncCommand, ['--source', 'nope']);
     expect(bad).toMatchObject({ code: 2, out: expect.stringContaining('no source named "nope"; configured sources: erp') });
+  });
+
+  it('the service runs a source on its schedule and lists the runs in the admin API', async () => {
+    si.add('E-9', { '1': 9 });
+    const cfg = { ...raw, sources: [{ ...(raw.sources as object[])[0], everySeconds: 1 }] };
+    const hub = createHub({ config: parseConfig(cfg, {}, dir), log: silentLog });
+    try {
+      await hub.start();
+      await waitFor(() => crm.uploads.length > 0, { what: 'a scheduled sync' });
+      expect(crm.uploads[0]!.offers).toEqual([{ externalId: 'E-9', stores: [{ code: 'main', available: 9 }] }]);
+      const res = await request(hub.app).get('/admin/sync-runs?source=erp').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+      expect(res.body.runs[0]).toMatchObject({ source: 'erp', outcome: 'ok', uploaded: 1, read: 1, dryRun: false });
+    } finally { await hub.stop(); }
   });
 
   it('reconcile finds a planted difference and --fix makes the running service correct it', async () => {

@@ -78,10 +78,14 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
   const gate = opts.lockRole?.gate;
   db.pragma(`busy_timeout = ${role === 'priority' ? 0 : 5000}`);
 
-  /** Run a write against the state file; on the priority connection, never block: retry after a timer instead. */
-  async function write<T>(fn: () => T): Promise<T> {
+  /**
+   * Run a write; on the priority connection, never block: retry after a timer instead. `contends: false` for the
+   * log file, which the projector thread only reads (no need to make it yield), but another process (a CLI
+   * `reconcile --fix`) may write.
+   */
+  async function write<T>(fn: () => T, contends = true): Promise<T> {
     if (role !== 'priority') return fn();
-    Atomics.add(gate!, 0, 1);
+    if (contends) Atomics.add(gate!, 0, 1);
     try {
       for (let attempt = 0; ; attempt++) {
         try {
@@ -92,7 +96,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
         }
       }
     } finally {
-      Atomics.sub(gate!, 0, 1);
+      if (contends) Atomics.sub(gate!, 0, 1);
     }
   }
 
@@ -260,7 +264,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
       if (db.open) db.close();
     },
 
-    async appendCallbacks(records) { return append(records); },
+    async appendCallbacks(records) { return write(() => append(records), false); },
     async callbackCount() { return Number((st.countCallbacks.get() as Row).n); },
     async latestSeq() { return Number((st.maxSeq.get() as Row).n); },
     async project(batchSize, derive, now) { yieldToPriority(); return project(batchSize, derive, now); },

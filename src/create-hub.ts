@@ -5,6 +5,7 @@ import type { Config } from './config/config-types';
 import { createActivityService, type ActivityService } from './intake/activity-service';
 import { createIntake, type Intake } from './intake/create-intake';
 import { createProjector, type Projector } from './intake/create-projector';
+import { createRetention } from './intake/create-retention';
 import { createThreadedProjector, threadedProjectorAvailable } from './intake/create-threaded-projector';
 import { createMetrics, type Metrics } from './metrics/create-metrics';
 import { createSqliteStorage } from './storage/sqlite-storage';
@@ -81,6 +82,7 @@ export function createHub(deps: HubOptions): Hub {
   const projector = threaded
     ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, gate, onDue })
     : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+  const retention = createRetention({ storage, log: log.child({ part: 'retention' }), days: config.storage.retainCallbacksDays });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
   const syncDeps: SyncDeps = {
     storage, crm, log: log.child({ part: 'sync' }), site: config.crm.site, batchSize: config.crm.batchSize, batchRetries: config.sync.batchRetries,
@@ -107,10 +109,11 @@ export function createHub(deps: HubOptions): Hub {
       await worker.start();
       shipmentWorker.start();
       scheduler.start();
+      retention.start();
     },
     async stop() {
       draining = true;
-      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop()]);
+      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
       await projector.stop();
       if (!deps.http) http.close();
       await storage.close();

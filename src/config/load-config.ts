@@ -272,6 +272,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',
       path: r.str(storage, 'path', 'storage', { def: 'data/stockbridge.db' }),
       synchronous: r.str(storage, 'synchronous', 'storage', { def: 'full', oneOf: ['full', 'normal'] }) as 'full' | 'normal',
+      retainCallbacksDays: r.num(storage, 'retainCallbacksDays', 'storage', 7, 0, 3650),
     }),
     crm: Object.freeze({
       url: r.str(crm, 'url', 'crm', { url: true }),

@@ -113,6 +113,8 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
   const st = {
     insertCallback: db.prepare('INSERT INTO log.callbacks (received_at, content_hash, offers) VALUES (?, ?, ?)'),
     countCallbacks: db.prepare('SELECT COUNT(*) AS n FROM log.callbacks'),
+    prune: db.prepare(`DELETE FROM log.callbacks WHERE seq IN (SELECT seq FROM log.callbacks WHERE received_at < ?
+      AND seq <= (SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'projector.cursor') ORDER BY seq LIMIT ?)`),
     maxSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM log.callbacks'),
     getKv: db.prepare('SELECT value FROM kv WHERE key = ?'),
     setKv: db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
@@ -268,6 +270,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     async callbackCount() { return Number((st.countCallbacks.get() as Row).n); },
     async latestSeq() { return Number((st.maxSeq.get() as Row).n); },
     async project(batchSize, derive, now) { yieldToPriority(); return project(batchSize, derive, now); },
+    async pruneCallbacks(before, limit) { return write(() => st.prune.run(before, limit).changes, false); },
     async projectorCursor() { return Number(kvGet('projector.cursor') ?? 0); },
 
     async getDesired(target, item) {

@@ -107,6 +107,8 @@ export interface Storage {
    */
   project(batchSize: number, derive: (record: CallbackRecord) => Projection, now: number): Promise<ProjectResult>;
   projectorCursor(): Promise<number>;
+  /** Delete up to `limit` callbacks received before `before` that are already projected; returns how many. */
+  pruneCallbacks(before: number, limit: number): Promise<number>;
 
   getDesired(target: string, item: string): Promise<DesiredRow[]>;
   getItem(target: string, item: string): Promise<ItemState | undefined>;

@@ -98,6 +98,21 @@ export function storageConformance(name: string, open: () => Promise<{ storage: 
       expect(await storage.targetStats('t')).toMatchObject({ backlog: 2, dead: 0 });
     });
 
+    it('prunes only callbacks that are both old enough and already projected', async () => {
+      await storage.appendCallbacks([{ receivedAt: 10, contentHash: 'h', offersJson: '[]' }, { receivedAt: 20, contentHash: 'h', offersJson: '[]' }]);
+      await storage.project(1, derive, 1); // only the first is projected
+      await storage.appendCallbacks([{ receivedAt: 30, contentHash: 'h', offersJson: '[]' }]);
+      expect(await storage.pruneCallbacks(1000, 100)).toBe(1);
+      expect(await storage.callbackCount()).toBe(2);
+      await storage.project(10, derive, 2);
+      expect(await storage.pruneCallbacks(25, 100)).toBe(1);
+      expect(await storage.pruneCallbacks(1000, 100)).toBe(1);
+      expect(await storage.callbackCount()).toBe(0);
+      // the sequence keeps increasing after pruning: versions stay comparable
+      const [next] = await storage.appendCallbacks([{ receivedAt: 40, contentHash: 'h', offersJson: '[]' }]);
+      expect(next).toBe(4);
+    });
+
     it('keeps module and target state', async () => {
       expect(await storage.getModuleState()).toMatchObject({ active: true, freeze: false });
       await storage.setModuleState({ active: false, freeze: true, systemUrl: 'https://x', updatedAt: 9 });

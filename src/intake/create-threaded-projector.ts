@@ -12,27 +12,63 @@ export function threadedProjectorAvailable(): boolean {
   return fs.existsSync(ENTRY);
 }
 
+/**
+ * The projector on a worker thread. If the thread dies, it is started again (with backoff): nothing is lost, since
+ * the callback log and the cursor are durable, but until then desired state would stop following intake.
+ */
 export function createThreadedProjector(opts: {
   path: string; synchronous: 'full' | 'normal'; targets: readonly TargetConfig[]; log: Logger; logLevel: string; gate: Int32Array; onDue?: (targets: string[]) => void;
-}): Projector {
-  const worker = new Worker(ENTRY, { workerData: { path: opts.path, synchronous: opts.synchronous, targets: opts.targets, logLevel: opts.logLevel, gate: opts.gate.buffer } });
+  entry?: string;
+}): Projector & { restartThread(): Promise<void> } {
   const idleWaiters = new Map<number, () => void>();
   let nextId = 1;
+  let stopping = false;
   let stopped: (() => void) | null = null;
-  worker.on('message', (msg: { type: string; id?: number; targets?: string[] }) => {
-    if (msg.type === 'due') opts.onDue?.(msg.targets ?? []);
-    else if (msg.type === 'idle') { idleWaiters.get(msg.id!)?.(); idleWaiters.delete(msg.id!); }
-    else if (msg.type === 'stopped') stopped?.();
-  });
-  worker.on('error', (err) => opts.log.error({ err: err.message }, 'projector thread failed; restart the service'));
+  let restarts = 0;
+  let worker: Worker;
+  let alive = false;
+
+  function spawn() {
+    alive = true;
+    worker = new Worker(opts.entry ?? ENTRY, { workerData: { path: opts.path, synchronous: opts.synchronous, targets: opts.targets, logLevel: opts.logLevel, gate: opts.gate.buffer } });
+    worker.on('message', (msg: { type: string; id?: number; targets?: string[] }) => {
+      if (msg.type === 'due') { restarts = 0; opts.onDue?.(msg.targets ?? []); }
+      else if (msg.type === 'idle') { idleWaiters.get(msg.id!)?.(); idleWaiters.delete(msg.id!); }
+      else if (msg.type === 'stopped') stopped?.();
+    });
+    worker.on('error', (err) => opts.log.error({ err: err.message }, 'projector thread failed'));
+    worker.on('exit', () => {
+      alive = false;
+      if (stopping) return;
+      const wait = Math.min(30_000, 100 * 2 ** restarts++);
+      opts.log.error({ retryInMs: wait }, 'projector thread exited; starting it again (accepted callbacks are safe in the log)');
+      setTimeout(() => {
+        if (stopping) return;
+        spawn();
+        worker.postMessage({ type: 'kick' });
+        // Ask again on behalf of anyone waiting for idle: the old thread will never answer.
+        for (const id of idleWaiters.keys()) worker.postMessage({ type: 'idle', id });
+      }, wait).unref();
+    });
+  }
+  spawn();
+
   return {
     kick() { worker.postMessage({ type: 'kick' }); },
     idle() {
       const id = nextId++;
       return new Promise<void>((resolve) => { idleWaiters.set(id, resolve); worker.postMessage({ type: 'idle', id }); });
     },
+    /** End the current thread; the supervisor starts a new one (what happens after a crash). */
+    async restartThread() { await worker.terminate(); },
     async stop() {
-      await new Promise<void>((resolve) => { stopped = resolve; worker.postMessage({ type: 'stop' }); });
+      stopping = true;
+      if (!alive) return;
+      await new Promise<void>((resolve) => {
+        stopped = resolve;
+        worker.once('exit', () => resolve());
+        worker.postMessage({ type: 'stop' });
+      });
       await worker.terminate();
     },
   };

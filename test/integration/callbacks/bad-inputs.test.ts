@@ -12,6 +12,8 @@ const withOffer = (o: unknown) => json({ clientId: C, offers: [o] });
 
 // Each case: a request the CRM (or an attacker) might send, the status it must get, and the field the answer must name.
 const cases: Array<[string, { type: string; body: string }, number, string]> = [
+  ['malformed form encoding (broken %-escape)', { type: 'application/x-www-form-urlencoded', body: `clientId=${C}&offers=%5B%7B%22xmlId%22%3A%22A%E0%A4%A` }, 400, 'form encoding'],
+  ['offers field given twice', { type: 'application/x-www-form-urlencoded', body: `clientId=${C}&offers=${encodeURIComponent(JSON.stringify(good))}&offers=${encodeURIComponent(JSON.stringify(good))}` }, 400, 'offers[0]'],
   ['malformed form (offers is not JSON)', form({ clientId: C, offers: '[{"xmlId": ' }), 400, 'offers'],
   ['invalid JSON body', json('{"clientId": "x", "offers": ['), 400, 'valid JSON'],
   ['offers missing', form({ clientId: C }), 400, 'offers'],

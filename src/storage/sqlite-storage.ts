@@ -31,10 +31,6 @@ function toShipment(r: Row): Shipment {
 /** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
 export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
 
-/**
- * SQLite through better-sqlite3. Calls are synchronous underneath and wrapped in promises to honour the
- * driver-neutral contract; since Node runs them one at a time, each method is atomic without extra locking.
- */
 /** The callback log lives in its own file beside the state file: `<path>-log`. */
 export function callbackLogPath(statePath: string): string {
   return `${statePath}-log`;
@@ -43,8 +39,7 @@ export function callbackLogPath(statePath: string): string {
 /**
  * SQLite has one write lock per database file. The callback log is a separate file, attached as `log`, so that
  * intake's appends (log only) never wait for the projector thread's transactions (state only; it merely reads
- * the log, and WAL readers never block the writer). Measured here: sharing one file made every intake commit
- * busy-wait behind projection and halved the ack rate.
+ * the log, and WAL readers never block the writer).
  */
 export interface SqliteOptions {
   path: string;
@@ -63,6 +58,10 @@ export interface SqliteOptions {
 const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown })?.code ?? ''));
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * SQLite through better-sqlite3. Calls are synchronous underneath and wrapped in promises to honour the
+ * driver-neutral contract; within one connection Node runs them one at a time, so each method is one transaction.
+ */
 export function createSqliteStorage(opts: SqliteOptions): Storage {
   fs.mkdirSync(path.dirname(path.resolve(opts.path)), { recursive: true });
   const db = new Database(opts.path);

@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load-config';
-import { createCrmClient } from '../src/crm/crm-client';
+import { crmClientFor } from '../src/crm/crm-client-for';
 import { createHttpClient } from '../src/http/http-client';
-import { createRateLimiter } from '../src/http/rate-limiter';
 import { createLogger } from '../src/log/create-logger';
 import { createSource } from '../src/sources/create-source';
 import { runSync } from '../src/sources/run-sync';
@@ -23,7 +22,7 @@ async function main() {
   const log = createLogger({ level: 'silent' });
   const http = createHttpClient();
   const storage = createSqliteStorage({ path: path.join(dir, 's.db') });
-  const crm = createCrmClient({ baseUrl: crmUrl, apiKey: 'bench-crm', http, log, limiter: createRateLimiter(10) });
+  const crm = crmClientFor(config, http, log);
   const t0 = Date.now();
   let firstBatchAt = 0;
   const s = await runSync({ storage, crm, log, site: 'main-shop', batchSize: 250, batchRetries: 3, reportDir: path.join(dir, 'r'), owner: 'bench' }, config.sources[0]!, createSource(config.sources[0]!, http), {

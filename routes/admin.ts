@@ -15,7 +15,7 @@ export function adminRouter(deps: { admin: AdminService; shipments: ShipmentServ
   const json = (fn: (req: express.Request) => Promise<unknown>): RequestHandler => async (req, res) => { res.json(await fn(req)); };
   const t = (req: express.Request) => String(req.params.target);
   router.use(requireBearer(deps.token, 'auth.adminToken'), express.json({ limit: '16kb' }));
-  router.get('/targets', json(async () => ({ targets: await a.listTargets() })));
+  router.get('/targets', json(async () => ({ unprojectedCallbacks: await a.unprojectedCallbacks(), targets: await a.listTargets() })));
   router.get('/targets/:target/dead-letters', target, rejectInvalid('request'), json(async (req) => ({ deadLetters: await a.deadLetters(t(req)) })));
   router.get('/targets/:target/failures', target, rejectInvalid('request'), json(async (req) => ({ failures: await a.failures(t(req)) })));
   router.get('/targets/:target/unmapped', target, rejectInvalid('request'), json(async (req) => ({ unmapped: await a.unmapped(t(req)) })));

@@ -8,9 +8,13 @@ import type { ActivityService } from './intake/activity-service';
 import type { Intake } from './intake/create-intake';
 import type { Metrics } from './metrics/create-metrics';
 import type { Storage } from './storage/storage';
+import type { AdminService } from './admin/admin-service';
+import type { ShipmentService } from './shipments/shipment-service';
+import { adminRouter } from '../routes/admin';
 import { callbacksRouter } from '../routes/callbacks';
 import { healthRouter } from '../routes/health';
 import { errorHandler } from '../routes/middleware/error-handler';
+import { shipmentsRouter } from '../routes/shipments';
 
 export interface AppDeps {
   config: Config;
@@ -19,8 +23,8 @@ export interface AppDeps {
   activity: ActivityService;
   metrics: Metrics;
   log: Logger;
-  /** Extra routers mounted by later capabilities (admin, shipments): path → router. */
-  extraRouters?: Array<[string, express.Router]>;
+  admin: AdminService;
+  shipments: ShipmentService;
   isDraining?: () => boolean;
 }
 
@@ -36,7 +40,8 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use(healthRouter({ storage: deps.storage, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) }));
   app.use('/callbacks', callbacksRouter(deps));
-  for (const [path, router] of deps.extraRouters ?? []) app.use(path, router);
+  app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  app.use('/admin', adminRouter({ admin: deps.admin, shipments: deps.shipments, storage: deps.storage, token: deps.config.auth.adminToken }));
   app.use((req, _res, next) => next(new AppError(404, `no route for ${req.method} ${req.path}`, { code: 'not-found' })));
   app.use(errorHandler(deps.log));
   return app;

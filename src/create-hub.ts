@@ -7,37 +7,27 @@ import { createIntake, type Intake } from './intake/create-intake';
 import { createProjector, type Projector } from './intake/create-projector';
 import { createRetention } from './intake/create-retention';
 import { createThreadedProjector, threadedProjectorAvailable } from './intake/create-threaded-projector';
-import { createMetrics, type Metrics } from './metrics/create-metrics';
+import { createMetrics } from './metrics/create-metrics';
 import { createSqliteStorage } from './storage/sqlite-storage';
 import type { Storage } from './storage/storage';
 import { createAdminService, type AdminService } from './admin/admin-service';
 import { createHttpClient, type HttpClient } from './http/http-client';
 import { createMerchantProTarget } from './stores/merchantpro-target';
-import { createWorker, type Worker } from './worker/create-worker';
-import { adminRouter } from '../routes/admin';
-import { shipmentsRouter } from '../routes/shipments';
-import { createCrmClient, type CrmClient } from './crm/crm-client';
-import { createRateLimiter } from './http/rate-limiter';
-import { createShipmentService, type ShipmentService } from './shipments/shipment-service';
-import { createShipmentWorker, type ShipmentWorker } from './worker/create-shipment-worker';
+import { createWorker } from './worker/create-worker';
+import { crmClientFor } from './crm/crm-client-for';
+import { createShipmentService } from './shipments/shipment-service';
+import { createShipmentWorker } from './worker/create-shipment-worker';
 import { createSource } from './sources/create-source';
 import { createScheduler } from './sources/create-scheduler';
 import type { SyncDeps } from './sources/run-sync';
 
 export interface Hub {
   app: Express;
-  config: Config;
   storage: Storage;
   intake: Intake;
   projector: Projector;
   activity: ActivityService;
-  metrics: Metrics;
-  worker: Worker;
   admin: AdminService;
-  crm: CrmClient;
-  shipments: ShipmentService;
-  shipmentWorker: ShipmentWorker;
-  syncDeps: SyncDeps;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -48,7 +38,6 @@ export function openStorage(config: Config, lockRole?: { role: 'priority' | 'yie
   return createSqliteStorage({ path: config.storage.path, synchronous: config.storage.synchronous, lockRole });
 }
 
-/** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
 export interface HubOptions {
   config: Config;
   log: Logger;
@@ -58,6 +47,7 @@ export interface HubOptions {
   projectorThread?: boolean;
 }
 
+/** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
 export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
   const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
@@ -67,10 +57,7 @@ export function createHub(deps: HubOptions): Hub {
   const http = deps.http ?? createHttpClient();
   const metrics = createMetrics();
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
-  const crm = createCrmClient({
-    baseUrl: config.crm.url, apiKey: config.crm.apiKey, http, log: log.child({ part: 'crm' }), limiter: createRateLimiter(config.crm.requestsPerSecond),
-    timeoutMs: config.crm.timeoutMs, maxRetries: config.crm.maxRetries, batchSize: config.crm.batchSize,
-  });
+  const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
   const shipmentWorker = createShipmentWorker({ storage, crm, log: log.child({ part: 'shipments' }), metrics, settings: config.worker, shipments: config.shipments });
   const shipments = createShipmentService({ storage, config, onCreated: () => shipmentWorker.wake() });
   const activity = createActivityService({ storage, log: log.child({ part: 'activity' }), onChange: (s) => worker.setActive(s.active && !s.freeze) });
@@ -91,18 +78,12 @@ export function createHub(deps: HubOptions): Hub {
   const scheduler = createScheduler({ syncDeps, log, sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })) });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
   metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));
-  metrics.setLagSampler(async () => Math.max(0, (await storage.latestSeq()) - (await storage.projectorCursor())));
+  metrics.setLagSampler(() => admin.unprojectedCallbacks());
   let draining = false;
-  const app = createApp({
-    config, storage, intake, activity, metrics, log, isDraining: () => draining,
-    extraRouters: [
-      ['/admin', adminRouter({ admin, shipments, storage, token: config.auth.adminToken })],
-      ['/shipments', shipmentsRouter({ config, shipments })],
-    ],
-  });
+  const app = createApp({ config, storage, intake, activity, metrics, log, admin, shipments, isDraining: () => draining });
 
   return {
-    app, config, storage, intake, projector, activity, metrics, worker, admin, crm, shipments, shipmentWorker, syncDeps,
+    app, storage, intake, projector, activity, admin,
     async start() {
       projector.kick();
       await projector.idle();

@@ -2,7 +2,7 @@ import { body } from 'express-validator';
 import type { Request } from 'express';
 import type { IntakeLimits, IntakeOffer } from '../../src/sync/offer-types';
 import { normalizeOffers } from '../../src/sync/normalize-offers';
-import { FIELD_ERRORS, rejectInvalid } from '../middleware/reject-invalid';
+import { keepWalkResult, keptWalkResult, rejectInvalid } from '../middleware/reject-invalid';
 
 const OFFERS = Symbol('offers');
 
@@ -18,20 +18,12 @@ export function parseJsonField(value: unknown, what: string): unknown {
 
 export function inventoriesUploadValidator(limits: IntakeLimits) {
   return [
-    body('offers').exists().withMessage('is required').bail().custom((value, { req }) => {
-      const r = normalizeOffers(parseJsonField(value, 'a JSON list of offers'), limits);
-      if ('errors' in r) {
-        (req as Record<symbol, unknown>)[FIELD_ERRORS] = r.errors;
-        const [path, msg] = Object.entries(r.errors)[0]!;
-        throw new Error(`${path} ${msg}`);
-      }
-      (req as Record<symbol, unknown>)[OFFERS] = r.offers;
-      return true;
-    }),
+    body('offers').exists().withMessage('is required').bail()
+      .custom((value, { req }) => keepWalkResult(req, OFFERS, normalizeOffers(parseJsonField(value, 'a JSON list of offers'), limits))),
     rejectInvalid('inventoriesUpload callback'),
   ];
 }
 
 export function validatedOffers(req: Request): IntakeOffer[] {
-  return (req as unknown as Record<symbol, IntakeOffer[]>)[OFFERS]!;
+  return keptWalkResult<{ offers: IntakeOffer[] }>(req, OFFERS).offers;
 }

@@ -2,7 +2,7 @@ import { body, header } from 'express-validator';
 import type { Request } from 'express';
 import type { Config } from '../../src/config/config-types';
 import { normalizeShipments, todayIn, type ShipmentInput } from '../../src/sync/normalize-shipments';
-import { FIELD_ERRORS, rejectInvalid } from '../middleware/reject-invalid';
+import { keepWalkResult, keptWalkResult, rejectInvalid } from '../middleware/reject-invalid';
 
 const SHIPMENTS = Symbol('shipments');
 
@@ -10,20 +10,11 @@ const SHIPMENTS = Symbol('shipments');
 export function shipmentsValidator(config: Config) {
   return [
     header('idempotency-key').optional().isString().isLength({ min: 1, max: 255 }).withMessage('must be 1-255 characters'),
-    body().custom((value, { req }) => {
-      const r = normalizeShipments(value, { site: config.crm.site, today: todayIn(config.shipments.timeZone) });
-      if ('errors' in r) {
-        (req as Record<symbol, unknown>)[FIELD_ERRORS] = r.errors;
-        const [path, msg] = Object.entries(r.errors)[0]!;
-        throw new Error(`${path} ${msg}`);
-      }
-      (req as Record<symbol, unknown>)[SHIPMENTS] = r;
-      return true;
-    }),
+    body().custom((value, { req }) => keepWalkResult(req, SHIPMENTS, normalizeShipments(value, { site: config.crm.site, today: todayIn(config.shipments.timeZone) }))),
     rejectInvalid('shipment'),
   ];
 }
 
 export function validatedShipments(req: Request): { shipments: ShipmentInput[]; many: boolean } {
-  return (req as unknown as Record<symbol, { shipments: ShipmentInput[]; many: boolean }>)[SHIPMENTS]!;
+  return keptWalkResult(req, SHIPMENTS);
 }

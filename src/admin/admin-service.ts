@@ -36,6 +36,10 @@ export function createAdminService(deps: { storage: Storage; targets: readonly T
   };
 
   return {
+    /** Accepted callbacks not yet turned into desired state: a backlog no target's count includes yet. */
+    async unprojectedCallbacks(): Promise<number> {
+      return Math.max(0, (await deps.storage.latestSeq()) - (await deps.storage.projectorCursor()));
+    },
     async listTargets(): Promise<TargetView[]> {
       const active = await deps.isActive();
       return Promise.all(deps.targets.map(async (t) => {

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from '../config/load-config';
 import type { Config } from '../config/config-types';
-import { createCrmClient, type CrmClient } from '../crm/crm-client';
+import type { CrmClient } from '../crm/crm-client';
+import { crmClientFor } from '../crm/crm-client-for';
 import { createHttpClient } from '../http/http-client';
-import { createRateLimiter } from '../http/rate-limiter';
 
 export interface CliIo {
   argv: string[];
@@ -47,10 +47,7 @@ export function loadCliConfig(io: CliIo): Config | undefined {
 }
 
 export function crmFor(config: Config, log: Logger): CrmClient {
-  return createCrmClient({
-    baseUrl: config.crm.url, apiKey: config.crm.apiKey, http: createHttpClient({ timeoutMs: config.crm.timeoutMs }), log,
-    limiter: createRateLimiter(config.crm.requestsPerSecond), timeoutMs: config.crm.timeoutMs, maxRetries: config.crm.maxRetries, batchSize: config.crm.batchSize,
-  });
+  return crmClientFor(config, createHttpClient({ timeoutMs: config.crm.timeoutMs }), log);
 }
 
 export function readJsonFile(file: string): unknown {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../app-error';
+import { batchPerTick } from '../batch-per-tick';
 import type { IntakeOffer } from '../sync/offer-types';
 import type { NewCallback, Storage } from '../storage/storage';
 
@@ -19,35 +20,23 @@ export interface Intake {
  * its answer only after its own record is committed.
  */
 export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?: () => void }): Intake {
-  let queue: Array<{ rec: NewCallback; resolve: (seq: number) => void; reject: (e: unknown) => void }> = [];
-  let scheduled = false;
-
-  async function flush() {
-    scheduled = false;
-    const batch = queue;
-    queue = [];
+  const append = batchPerTick(async (records: NewCallback[]) => {
     try {
-      const seqs = await deps.storage.appendCallbacks(batch.map((b) => b.rec));
-      batch.forEach((b, i) => b.resolve(seqs[i]!));
+      const seqs = await deps.storage.appendCallbacks(records);
       deps.onCommitted?.();
+      return seqs;
     } catch (err) {
-      deps.log.error({ err: (err as Error).message, callbacks: batch.length }, 'could not store callbacks; answering 503 so the CRM retries');
-      const e = new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
-      batch.forEach((b) => b.reject(e));
+      deps.log.error({ err: (err as Error).message, callbacks: records.length }, 'could not store callbacks; answering 503 so the CRM retries');
+      throw new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
     }
-  }
+  });
 
   return {
-    accept(offers, rawJson) {
+    async accept(offers, rawJson) {
       const offersJson = rawJson ?? JSON.stringify(offers);
       const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');
-      return new Promise((resolve, reject) => {
-        queue.push({ rec: { receivedAt: Date.now(), contentHash, offersJson }, resolve: (seq) => resolve({ seq, contentHash }), reject });
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(() => void flush());
-        }
-      });
+      const seq = await append({ receivedAt: Date.now(), contentHash, offersJson });
+      return { seq, contentHash };
     },
   };
 }

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
-import type { Storage } from '../storage/storage';
+import { backoffDelay } from '../http/backoff';
+import type { CallbackRecord, Projection, Storage } from '../storage/storage';
 import { normalizeOffers } from '../sync/normalize-offers';
 import { projectOffers } from '../sync/project-offers';
-import type { CallbackRecord, Projection } from '../storage/storage';
 
 const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity };
 
@@ -65,7 +65,7 @@ export function createProjector(deps: {
           failures = 0;
         } catch (err) {
           failures++;
-          const wait = Math.min(30_000, 100 * 2 ** failures);
+          const wait = backoffDelay(failures, { baseMs: 200, maxMs: 30_000 });
           deps.log.error({ err: (err as Error).message, retryInMs: wait }, 'projector failed; nothing was applied from that batch, retrying');
           await new Promise((r) => setTimeout(r, wait));
           again = !stopped;

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
+import { backoffDelay } from '../http/backoff';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
 
@@ -40,7 +41,7 @@ export function createThreadedProjector(opts: {
     worker.on('exit', () => {
       alive = false;
       if (stopping) return;
-      const wait = Math.min(30_000, 100 * 2 ** restarts++);
+      const wait = backoffDelay(++restarts, { baseMs: 200, maxMs: 30_000 });
       opts.log.error({ retryInMs: wait }, 'projector thread exited; starting it again (accepted callbacks are safe in the log)');
       setTimeout(() => {
         if (stopping) return;

@@ -5,6 +5,7 @@ import type { HttpClient } from '../http/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Projector } from '../intake/create-projector';
 import type { Storage } from '../storage/storage';
+import { merchantProPatch } from '../sync/merchantpro-patch';
 import type { IntakeOffer } from '../sync/offer-types';
 import { readMerchantProStock, type PullProgress } from './create-source';
 
@@ -40,19 +41,17 @@ export async function reconcile(deps: { crm: CrmClient; http: HttpClient; storag
   }, (e) => opts.progress?.({ ...e, phase: 'reading the shop' }));
   const shopByKey = new Map(shop.items.map((i) => [i.key, i.stores]));
 
+  // What the shop should hold is exactly what the worker would write: the same body rule, compared field by field.
   const differences: Difference[] = [];
   for (const [item, figures] of crmFigures) {
     const actual = shopByKey.get(item);
-    if (target.multiWarehouse) {
-      for (const [code, q] of Object.entries(figures)) {
-        const name = target.warehouses[code]!;
-        const has = actual?.[name];
-        if (has !== q) differences.push({ item, field: name, crm: q, shop: has ?? null });
-      }
-    } else {
-      const sum = Object.values(figures).reduce((a, b) => a + b, 0);
-      const has = actual?.['(stock)'];
-      if (has !== sum) differences.push({ item, field: 'stock', crm: sum, shop: has ?? null });
+    const body = merchantProPatch(target, Object.entries(figures).map(([warehouse, quantity]) => ({ warehouse, quantity, version: 0 })));
+    const expected: Array<[field: string, shopKey: string, quantity: number]> = Array.isArray(body.warehouses)
+      ? (body.warehouses as Array<{ name: string; stock: number }>).map((w) => [w.name, w.name, w.stock])
+      : [['stock', '(stock)', body.stock as number]];
+    for (const [field, shopKey, q] of expected) {
+      const has = actual?.[shopKey];
+      if (has !== q) differences.push({ item, field, crm: q, shop: has ?? null });
     }
   }
   let fixed = 0;

@@ -123,6 +123,9 @@ export const SQL = {
     WHERE target = ? AND item = ? AND dead = 1`,
   retryDeadAll: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
     WHERE target = ? AND dead = 1`,
+  // Plain reads that let an idle poll skip the write lock a claim needs.
+  anyDue: `SELECT 1 FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
+  anyShipment: `SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`,
   selectDue: `SELECT item, version, attempts, first_failed_at, due_since FROM items
     WHERE target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?)
     ORDER BY due_at LIMIT ?`,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { batchPerTick } from '../batch-per-tick';
 import { callbackLogSql, schemaSql, SQL } from './schema-sql';
 import type { CallbackRecord, ItemState, ModuleState, NewShipment, Shipment, ShipmentStatus, Storage, SyncRun, SyncRunStats, TargetState } from './storage';
 
@@ -129,8 +130,8 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     listUnmapped: db.prepare('SELECT * FROM unmapped WHERE target = ? ORDER BY seen_at DESC LIMIT ?'),
     countUnmapped: db.prepare('SELECT COUNT(*) AS n FROM unmapped WHERE target = ?'),
     selectDue: db.prepare(SQL.selectDue),
-    anyDue: db.prepare(`SELECT 1 FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`),
-    anyShipment: db.prepare(`SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1`),
+    anyDue: db.prepare(SQL.anyDue),
+    anyShipment: db.prepare(SQL.anyShipment),
     leaseItem: db.prepare(SQL.leaseItem),
     markDelivered: db.prepare(SQL.markDelivered),
     markRetry: db.prepare(SQL.markRetry),
@@ -235,20 +236,11 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
 
   // Group commit for the worker's per-item bookkeeping: writes issued in the same event-loop turn share one
   // transaction (one fsync under synchronous=FULL); each caller's promise resolves only after that commit.
-  let pending: Array<{ run: () => void; resolve: () => void; reject: (e: unknown) => void }> = [];
-  const flush = db.transaction((ops: typeof pending) => { for (const op of ops) op.run(); });
-  function grouped(run: () => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (pending.length === 0) {
-        setImmediate(() => {
-          const ops = pending;
-          pending = [];
-          write(() => flush.immediate(ops)).then(() => ops.forEach((o) => o.resolve()), (e) => ops.forEach((o) => o.reject(e)));
-        });
-      }
-      pending.push({ run, resolve, reject });
-    });
-  }
+  const flush = db.transaction((ops: Array<() => void>) => { for (const op of ops) op(); });
+  const grouped = batchPerTick(async (ops: Array<() => void>) => {
+    await write(() => flush.immediate(ops));
+    return ops.map(() => undefined);
+  });
 
   const recordUploaded = db.transaction((source: string, rows: Array<{ offer: string; warehouse: string; quantity: number }>, now: number) => {
     for (const r of rows) st.upsertSourceState.run(source, r.offer, r.warehouse, r.quantity, now);
@@ -261,7 +253,7 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     driver: 'sqlite',
     async ping() { db.prepare('SELECT 1').get(); },
     async close() {
-      if (pending.length) await new Promise((r) => setImmediate(r));
+      await grouped.drain();
       if (db.open) db.close();
     },
 

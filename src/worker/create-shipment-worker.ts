@@ -3,7 +3,9 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config-types';
 import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
-import { backoffDelay } from '../http/backoff';
+import { createInFlight } from './in-flight';
+import { retryOrGiveUp } from './retry-policy';
+import { createWakeSignal } from './wake-signal';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Shipment, Storage } from '../storage/storage';
 
@@ -21,18 +23,9 @@ export function createShipmentWorker(deps: {
   const concurrency = deps.concurrency ?? 4;
   const policy = { baseMs: deps.settings.backoffBaseMs, maxMs: deps.settings.backoffMaxMs };
   let stopping = false;
-  let inflight = 0;
-  let dirty = false;
-  let waiter: (() => void) | null = null;
   let running: Promise<void> | null = null;
-  let drainedWaiter: (() => void) | null = null;
-
-  const wake = () => { dirty = true; const w = waiter; waiter = null; w?.(); };
-  const wait = (ms: number) => new Promise<void>((resolve) => {
-    if (dirty) return resolve();
-    const t = setTimeout(() => { waiter = null; resolve(); }, ms);
-    waiter = () => { clearTimeout(t); resolve(); };
-  });
+  const inflight = createInFlight();
+  const signal = createWakeSignal();
 
   async function send(s: Shipment) {
     const log = deps.log.child({ shipment: s.id, order: s.ref, by: s.by });
@@ -46,33 +39,32 @@ export function createShipmentWorker(deps: {
       if (!(err instanceof CrmError)) throw err;
       const now = Date.now();
       const answer = { errorMsg: err.errorMsg ?? err.message, ...(err.errors ? { errors: err.errors } : {}) };
-      const attempts = s.attempts + 1;
-      const tooOld = now - (s.firstFailedAt ?? now) >= deps.shipments.maxAgeSeconds * 1000;
-      if (err.retryable && attempts < deps.shipments.maxAttempts && !tooOld) {
-        const nextAt = now + Math.max(err.retryAfterMs ?? 0, backoffDelay(attempts, policy));
-        await deps.storage.markShipmentRetry(s.id, nextAt, answer, err.httpStatus || null, now);
+      const attempt = s.attempts + 1;
+      const next = err.retryable ? retryOrGiveUp(s, deps.shipments, policy, now, err.retryAfterMs) : { giveUp: 'not retryable' };
+      if ('retryAt' in next) {
+        await deps.storage.markShipmentRetry(s.id, next.retryAt, answer, err.httpStatus || null, now);
         deps.metrics.shipments.inc({ outcome: 'retry' });
-        log.warn({ kind: err.kind, status: err.httpStatus, attempt: attempts, retryInMs: nextAt - now, reason: err.message }, 'shipment report will be retried');
+        log.warn({ kind: err.kind, status: err.httpStatus, attempt, retryInMs: next.retryAt - now, reason: err.message }, 'shipment report will be retried');
       } else {
         await deps.storage.markShipmentFailed(s.id, answer, err.httpStatus || null, now);
         deps.metrics.shipments.inc({ outcome: 'failed' });
-        log.error({ kind: err.kind, status: err.httpStatus, attempt: attempts, reason: err.message }, 'shipment report failed; fix the cause, then retry it from the admin API');
+        log.error({ kind: err.kind, status: err.httpStatus, attempt, reason: `${err.message} (${next.giveUp})` }, 'shipment report failed; fix the cause, then retry it from the admin API');
       }
     }
   }
 
   async function loop() {
     while (!stopping) {
-      dirty = false;
+      signal.reset();
       let waitMs = deps.settings.pollMs;
       try {
-        if (inflight < concurrency) {
-          const claimed = await deps.storage.claimShipments(concurrency - inflight, Date.now(), deps.settings.leaseMs, owner);
+        if (inflight.count < concurrency) {
+          const claimed = await deps.storage.claimShipments(concurrency - inflight.count, Date.now(), deps.settings.leaseMs, owner);
           for (const s of claimed) {
-            inflight++;
-            void send(s)
-              .catch((e: Error) => deps.log.error({ shipment: s.id, err: e.message }, 'shipment bookkeeping failed; the lease expires and it is retried'))
-              .finally(() => { inflight--; wake(); if (inflight === 0) drainedWaiter?.(); });
+            inflight.track(
+              send(s).catch((e: Error) => deps.log.error({ shipment: s.id, err: e.message }, 'shipment bookkeeping failed; the lease expires and it is retried')),
+              signal.notify,
+            );
           }
           if (claimed.length === 0) {
             const next = await deps.storage.nextShipmentAt();
@@ -82,23 +74,18 @@ export function createShipmentWorker(deps: {
       } catch (e) {
         deps.log.error({ err: (e as Error).message }, 'could not claim shipments; retrying');
       }
-      await wait(waitMs);
+      await signal.wait(waitMs);
     }
   }
 
   return {
     start() { running = loop(); },
-    wake,
+    wake: signal.notify,
     async stop() {
       stopping = true;
-      wake();
+      signal.notify();
       await running;
-      if (inflight > 0) {
-        await new Promise<void>((resolve) => {
-          const t = setTimeout(resolve, deps.settings.drainMs);
-          drainedWaiter = () => { clearTimeout(t); resolve(); };
-        });
-      }
+      await inflight.drained(deps.settings.drainMs);
     },
   };
 }

@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, TargetConfig } from '../config/config-types';
-import { backoffDelay } from '../http/backoff';
+import { retryOrGiveUp } from './retry-policy';
+import { createInFlight } from './in-flight';
+import { createWakeSignal } from './wake-signal';
 import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import type { ClaimedItem, Storage } from '../storage/storage';
@@ -41,11 +43,8 @@ export function decide(res: WriteResult, c: Pick<ClaimedItem, 'attempts' | 'firs
     case 'not-found': return { action: 'dead', reason: `${what} (the shop has no item with this identifier)` };
     case 'permanent': return { action: 'dead', reason: what };
     case 'retry': {
-      const attempts = c.attempts + 1;
-      const since = c.firstFailedAt ?? now;
-      if (attempts >= t.maxAttempts) return { action: 'dead', reason: `gave up after ${attempts} attempts; last: ${what}` };
-      if (now - since >= t.maxAgeSeconds * 1000) return { action: 'dead', reason: `gave up after ${Math.round((now - since) / 1000)} s of failures; last: ${what}` };
-      return { action: 'retry', dueAt: now + Math.max(res.retryAfterMs ?? 0, backoffDelay(attempts, policy, random)) };
+      const next = retryOrGiveUp(c, t, policy, now, res.retryAfterMs, random);
+      return 'giveUp' in next ? { action: 'dead', reason: `${next.giveUp}; last: ${what}` } : { action: 'retry', dueAt: next.retryAt };
     }
   }
 }
@@ -65,18 +64,9 @@ export function createWorker(deps: WorkerDeps): Worker {
     // Hold no more leased work than the rate can send within half a lease.
     const claimLimit = Math.max(1, Math.min(64, Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000)));
     let queue: Array<{ c: ClaimedItem; claimedAt: number }> = [];
-    let inflight = 0;
+    const inflight = createInFlight();
+    const signal = createWakeSignal();
     let paused = false;
-    let dirty = false;
-    let waiter: (() => void) | null = null;
-    let idleWaiters: Array<() => void> = [];
-
-    const notify = () => { dirty = true; const w = waiter; waiter = null; w?.(); };
-    const wait = (ms: number) => new Promise<void>((resolve) => {
-      if (dirty) return resolve();
-      const timer = setTimeout(() => { waiter = null; resolve(); }, ms);
-      waiter = () => { clearTimeout(timer); resolve(); };
-    });
 
     async function release(items: Array<{ c: ClaimedItem }>) {
       for (const { c } of items) await storage.releaseItem(name, c.item, Date.now());
@@ -120,63 +110,55 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     async function loop() {
       while (!stopping) {
-        dirty = false;
+        signal.reset();
         if (paused || !active) {
           if (queue.length) { const q = queue; queue = []; await release(q); }
-          await wait(settings.pollMs);
+          await signal.wait(settings.pollMs);
           continue;
         }
         let waitMs = settings.pollMs;
         try {
-          while (inflight < config.concurrency && !stopping && !paused && active) {
+          while (inflight.count < config.concurrency && !stopping && !paused && active) {
             if (queue.length === 0) {
               const now = Date.now();
               queue = (await storage.claimDue(name, claimLimit, now, settings.leaseMs, owner)).map((c) => ({ c, claimedAt: now }));
               if (queue.length === 0) break;
             }
             const { c, claimedAt } = queue.shift()!;
-            inflight++;
-            void deliver(c, claimedAt)
-              .catch((err: Error) => log.error({ item: c.item, err: err.message }, 'delivery bookkeeping failed; the lease will expire and the item is retried'))
-              .finally(() => { inflight--; notify(); if (inflight === 0) { idleWaiters.forEach((r) => r()); idleWaiters = []; } });
+            inflight.track(
+              deliver(c, claimedAt).catch((err: Error) => log.error({ item: c.item, err: err.message }, 'delivery bookkeeping failed; the lease will expire and the item is retried')),
+              signal.notify,
+            );
           }
-          if (inflight < config.concurrency && queue.length === 0) {
+          if (inflight.count < config.concurrency && queue.length === 0) {
             const next = await storage.nextDueAt(name);
             if (next !== null) waitMs = Math.max(5, Math.min(settings.pollMs, next - Date.now()));
           }
         } catch (err) {
           log.error({ err: (err as Error).message }, 'could not claim work; retrying');
         }
-        await wait(waitMs);
+        await signal.wait(waitMs);
       }
       if (queue.length) { const q = queue; queue = []; await release(q); }
     }
 
     const pump = {
-      name,
       running: null as Promise<void> | null,
       start() { pump.running = loop(); },
-      notify,
-      get paused() { return paused; },
+      notify: signal.notify,
+      drained: inflight.drained,
       async load() { paused = (await storage.getTargetState(name)).paused; },
       async pause(reason: string) {
         if (!paused) log.error({ reason }, `target paused: ${reason}`);
         paused = true;
         await storage.setTargetPaused(name, reason, Date.now());
-        notify();
+        signal.notify();
       },
       async resume() {
         paused = false;
         await storage.setTargetPaused(name, null, Date.now());
         log.info('target resumed');
-        notify();
-      },
-      drained(ms: number) {
-        if (inflight === 0) return Promise.resolve(true);
-        return new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), ms);
-          idleWaiters.push(() => { clearTimeout(timer); resolve(true); });
-        });
+        signal.notify();
       },
     };
     return pump;

@@ -75,6 +75,16 @@ describe('POST /callbacks/inventories-upload', () => {
     expect(await hub.storage.getDesired('bg-shop', 'only-ext')).toHaveLength(1);
   });
 
+  it('operators see callbacks stored but not yet projected (GET /admin/targets), until the projector catches up', async () => {
+    await hub.storage.appendCallbacks([{ receivedAt: Date.now(), contentHash: 'h', offersJson: JSON.stringify([offer('Q1', { main: 1 })]) }]);
+    const before = await request(hub.app).get('/admin/targets').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+    expect(before.body.unprojectedCallbacks).toBe(1);
+    await hub.projector.idle();
+    const after = await request(hub.app).get('/admin/targets').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+    expect(after.body.unprojectedCallbacks).toBe(0);
+    expect(after.body.targets.find((t: { name: string }) => t.name === 'ro-shop').backlog).toBe(1);
+  });
+
   it('answers 401 without clientId and 403 with a wrong one, in the CRM envelope, storing nothing', async () => {
     const missing = await post(new URLSearchParams({ offers: '[]' }).toString());
     expect(missing.status).toBe(401);

@@ -30,6 +30,9 @@ export function schemaSql(seqColumn: string): string[] {
       updated_at BIGINT NOT NULL,
       PRIMARY KEY (target, item))`,
     `CREATE INDEX IF NOT EXISTS items_due ON items (target, dead, due_at)`,
+    // Operators' views (last error, failures, dead letters) read only failing items: index just those.
+    `CREATE INDEX IF NOT EXISTS items_failing ON items (target, updated_at) WHERE last_error IS NOT NULL`,
+    `CREATE INDEX IF NOT EXISTS items_dead ON items (target, updated_at) WHERE dead = 1`,
     `CREATE TABLE IF NOT EXISTS unmapped (
       target TEXT NOT NULL, offer_ref TEXT NOT NULL, reason TEXT NOT NULL,
       seq BIGINT NOT NULL, seen_at BIGINT NOT NULL,
@@ -132,10 +135,8 @@ export const SQL = {
   leaseItem: `UPDATE items SET lease_until = ?, lease_owner = ? WHERE target = ? AND item = ?`,
   nextDueAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS t
     FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL`,
-  stats: `SELECT
-      SUM(CASE WHEN dead = 0 AND due_at IS NOT NULL THEN 1 ELSE 0 END) AS backlog,
-      MIN(CASE WHEN dead = 0 AND due_at IS NOT NULL THEN due_since END) AS oldest,
-      SUM(CASE WHEN dead = 1 THEN 1 ELSE 0 END) AS dead
-    FROM items WHERE target = ?`,
+  // Indexed counts (items_due): a scrape costs the backlog's size, not the catalogue's.
+  backlogStats: `SELECT COUNT(*) AS backlog, MIN(due_since) AS oldest FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL`,
+  deadCount: `SELECT COUNT(*) AS dead FROM items WHERE target = ? AND dead = 1`,
   lastError: `SELECT last_error, updated_at FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1`,
 };

@@ -143,7 +143,8 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
     listFailures: db.prepare('SELECT * FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT ?'),
     retryDeadOne: db.prepare(SQL.retryDeadOne),
     retryDeadAll: db.prepare(SQL.retryDeadAll),
-    stats: db.prepare(SQL.stats),
+    backlogStats: db.prepare(SQL.backlogStats),
+    deadCount: db.prepare(SQL.deadCount),
     lastError: db.prepare(SQL.lastError),
     insertShipment: db.prepare(SQL.insertShipment),
     getShipment: db.prepare('SELECT * FROM shipments WHERE id = ?'),
@@ -301,10 +302,10 @@ export function createSqliteStorage(opts: SqliteOptions): Storage {
       return write(() => (item === null ? st.retryDeadAll.run(now, now, now, target).changes : st.retryDeadOne.run(now, now, now, target, item).changes));
     },
     async targetStats(target) {
-      const s = st.stats.get(target) as Row;
+      const s = st.backlogStats.get(target) as Row;
       const le = st.lastError.get(target) as Row | undefined;
       return {
-        backlog: Number(s.backlog ?? 0), oldestDueSince: s.oldest == null ? null : Number(s.oldest), dead: Number(s.dead ?? 0),
+        backlog: Number(s.backlog ?? 0), oldestDueSince: s.oldest == null ? null : Number(s.oldest), dead: Number((st.deadCount.get(target) as Row).dead ?? 0),
         lastError: (le?.last_error as string | undefined) ?? null, lastErrorAt: le ? Number(le.updated_at) : null,
         unmapped: Number((st.countUnmapped.get(target) as Row).n),
       };

@@ -18,11 +18,13 @@ export interface StartedServer { url: string; port: number; close(): Promise<voi
 export async function startFakeServer(handle: (req: FakeRequest) => Reply | Promise<Reply>): Promise<StartedServer> {
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer((req, res) => {
+    // Stamp arrival when the headers are in, not after the body: rate checks measure when requests arrive.
+    const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const fr: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const fr: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: arrivedAt };
       let reply: Reply;
       try { reply = await handle(fr); } catch (e) { reply = { status: 500, body: { error: String(e) } }; }
       const send = () => {

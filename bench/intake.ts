@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProjector } from '../src/intake/create-projector';
+import { createProjector } from '../src/projection/create-projector';
 import { createLogger } from '../src/log/create-logger';
 import { parseConfig } from '../src/config/load-config';
 import { createSqliteStorage } from '../src/storage/sqlite-storage';

@@ -1,7 +1,7 @@
 import { body } from 'express-validator';
 import type { Request } from 'express';
-import type { IntakeLimits, IntakeOffer } from '../../src/sync/offer-types';
-import { normalizeOffers } from '../../src/sync/normalize-offers';
+import type { IntakeLimits, IntakeOffer } from '../../src/intake/offer-types';
+import { normalizeOffers } from '../../src/intake/normalize-offers';
 import { keepWalkResult, keptWalkResult, rejectInvalid } from '../middleware/reject-invalid';
 
 const OFFERS = Symbol('offers');

@@ -1,7 +1,7 @@
 import { body, header } from 'express-validator';
 import type { Request } from 'express';
 import type { Config } from '../../src/config/config-types';
-import { normalizeShipments, todayIn, type ShipmentInput } from '../../src/sync/normalize-shipments';
+import { normalizeShipments, todayIn, type ShipmentInput } from '../../src/shipments/normalize-shipments';
 import { keepWalkResult, keptWalkResult, rejectInvalid } from '../middleware/reject-invalid';
 
 const SHIPMENTS = Symbol('shipments');

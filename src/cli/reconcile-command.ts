@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import { openStorage } from '../create-hub';
 import { createHttpClient } from '../http/http-client';
 import { createIntake } from '../intake/create-intake';
-import { createProjector } from '../intake/create-projector';
+import { createProjector } from '../projection/create-projector';
 import { createLogger } from '../log/create-logger';
 import { reconcile } from '../sources/reconcile';
 import { crmFor, flag, loadCliConfig, option, pickNamed, type CliIo } from './cli-env';

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import { AppError } from '../app-error';
 import { batchPerTick } from '../batch-per-tick';
-import type { IntakeOffer } from '../sync/offer-types';
+import type { IntakeOffer } from './offer-types';
 import type { NewCallback, Storage } from '../storage/storage';
 
 export interface Intake {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { AppError } from '../app-error';
 import type { Config } from '../config/config-types';
 import type { Shipment, Storage } from '../storage/storage';
-import type { ShipmentInput } from '../sync/normalize-shipments';
+import type { ShipmentInput } from './normalize-shipments';
 
 export function shipmentView(s: Shipment) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());

@@ -1,7 +1,7 @@
 import type { MerchantProSourceConfig, SourceConfig } from '../config/config-types';
 import { HttpTransportError, type HttpClient } from '../http/http-client';
 import { createRateLimiter } from '../http/rate-limiter';
-import { parseFlamixProduct, parseJsonAnswer, parseMerchantProPage, parseSyncInventory, SourceAnswerError, type Snapshot } from '../sync/parse-sources';
+import { parseFlamixProduct, parseJsonAnswer, parseMerchantProPage, parseSyncInventory, SourceAnswerError, type Snapshot } from './parse-sources';
 
 export interface PullProgress { (event: { phase: string; read: number; total?: number }): void }
 

@@ -3,10 +3,10 @@ import type { MerchantProTargetConfig } from '../config/config-types';
 import type { CrmClient } from '../crm/crm-client';
 import type { HttpClient } from '../http/http-client';
 import type { Intake } from '../intake/create-intake';
-import type { Projector } from '../intake/create-projector';
+import type { Projector } from '../projection/create-projector';
 import type { Storage } from '../storage/storage';
-import { merchantProPatch } from '../sync/merchantpro-patch';
-import type { IntakeOffer } from '../sync/offer-types';
+import { merchantProPatch } from '../targets/merchantpro/merchantpro-patch';
+import type { IntakeOffer } from '../intake/offer-types';
 import { readMerchantProStock, type PullProgress } from './create-source';
 
 export interface Difference { item: string; field: string; crm: number; shop: number | null }

@@ -8,7 +8,7 @@ import { CrmError } from '../crm/crm-error';
 import type { CrmOfferUpload } from '../crm/crm-types';
 import { backoffDelay } from '../http/backoff';
 import type { Storage, SyncRunStats } from '../storage/storage';
-import { diffSnapshot, uploadKey } from '../sync/diff-snapshot';
+import { diffSnapshot, uploadKey } from './diff-snapshot';
 import type { PullProgress, PullSource } from './create-source';
 
 export interface SyncProgress { (event: { phase: string; read?: number; total?: number; batches?: number; batchesTotal?: number }): void }

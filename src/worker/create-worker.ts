@@ -7,7 +7,7 @@ import { createWakeSignal } from './wake-signal';
 import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import type { ClaimedItem, Storage } from '../storage/storage';
-import type { PushTarget, WriteResult } from '../stores/push-target';
+import type { PushTarget, WriteResult } from '../targets/push-target';
 
 export interface WorkerTarget { config: TargetConfig; target: PushTarget }
 

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
-import { createThreadedProjector } from '../../src/intake/create-threaded-projector';
+import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
 import { createSqliteStorage } from '../../src/storage/sqlite-storage';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
 
-const ENTRY = path.join(__dirname, '../../dist/src/intake/projector-thread-entry.js');
+const ENTRY = path.join(__dirname, '../../dist/src/projection/projector-thread-entry.js');
 
 describe('the projector thread', () => {
   it('stops cleanly even while its thread is down', async () => {

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { parseConfig } from '../../../src/config/load-config';
 import { createHub, type Hub } from '../../../src/create-hub';
-import { todayIn } from '../../../src/sync/normalize-shipments';
+import { todayIn } from '../../../src/shipments/normalize-shipments';
 import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { rawConfig, SECRETS, silentLog, waitFor } from '../../helpers/test-config';
 

@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/config-types';
 import type { Projection } from '../storage/storage';
-import type { IntakeOffer } from './offer-types';
+import type { IntakeOffer } from '../intake/offer-types';
 
 export function offerRef(o: Pick<IntakeOffer, 'id' | 'externalId' | 'xmlId'>): string {
   const parts: string[] = [];

@@ -1,4 +1,4 @@
-import type { FieldErrors } from './normalize-offers';
+import type { FieldErrors } from '../intake/normalize-offers';
 
 export interface ShipmentInput {
   by: 'externalId' | 'id';

@@ -1,4 +1,4 @@
-import { projectOffers } from '../../../src/sync/project-offers';
+import { projectOffers } from '../../../src/projection/project-offers';
 import { testConfig } from '../../helpers/test-config';
 
 describe('projectOffers', () => {

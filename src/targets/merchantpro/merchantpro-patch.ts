@@ -1,5 +1,5 @@
-import type { MerchantProTargetConfig } from '../config/config-types';
-import type { DesiredRow } from '../storage/storage';
+import type { MerchantProTargetConfig } from '../../config/config-types';
+import type { DesiredRow } from '../../storage/storage';
 
 /**
  * The absolute PATCH body for one item (never `adjust_by`: a retried relative write would double-count).

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import { backoffDelay } from '../http/backoff';
 import type { CallbackRecord, Projection, Storage } from '../storage/storage';
-import { normalizeOffers } from '../sync/normalize-offers';
-import { projectOffers } from '../sync/project-offers';
+import { normalizeOffers } from '../intake/normalize-offers';
+import { projectOffers } from './project-offers';
 
 const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity };
 

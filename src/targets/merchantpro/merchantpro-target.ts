@@ -1,8 +1,8 @@
-import type { MerchantProTargetConfig } from '../config/config-types';
-import { classifyStatus, parseRetryAfter } from '../http/classify-status';
-import { HttpTransportError, type HttpClient } from '../http/http-client';
-import { merchantProPatch, merchantProPath } from '../sync/merchantpro-patch';
-import type { PushTarget, WriteResult } from './push-target';
+import type { MerchantProTargetConfig } from '../../config/config-types';
+import { classifyStatus, parseRetryAfter } from '../../http/classify-status';
+import { HttpTransportError, type HttpClient } from '../../http/http-client';
+import { merchantProPatch, merchantProPath } from './merchantpro-patch';
+import type { PushTarget, WriteResult } from '../push-target';
 
 /** MerchantPro answers errors as `{"error": {"name", "message"}}`; read it defensively, and never echo HTML whole. */
 export function peerMessage(text: string, status: number): string {

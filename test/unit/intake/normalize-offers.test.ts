@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { normalizeOffers, readQuantity } from '../../../src/sync/normalize-offers';
+import { normalizeOffers, readQuantity } from '../../../src/intake/normalize-offers';
 
 const limits = { maxOffers: 100, maxIdLength: 64, maxQuantity: 1_000_000 };
 

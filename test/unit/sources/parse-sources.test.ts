@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { diffSnapshot } from '../../../src/sync/diff-snapshot';
-import { parseFlamixProduct, parseJsonAnswer, parseMerchantProPage, parseSyncInventory, sourceQuantity } from '../../../src/sync/parse-sources';
+import { diffSnapshot } from '../../../src/sources/diff-snapshot';
+import { parseFlamixProduct, parseJsonAnswer, parseMerchantProPage, parseSyncInventory, sourceQuantity } from '../../../src/sources/parse-sources';
 
 describe('source quantities', () => {
   it('reads numbers and numeric strings, clamps negatives to 0, floors fractions, refuses the rest', () => {

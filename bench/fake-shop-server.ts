@@ -3,10 +3,18 @@ import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
 /** A fake MerchantPro shop in its own process for benchmarks: `node fake-shop-server.js ITEMS`. */
 async function main() {
   const items = Number(process.argv[2] ?? 1000);
-  const shop = await startFakeMerchantPro({ apiKey: 'bench-key', apiSecret: 'bench-secret', multiWarehouse: true, warehouses: ['A'] });
+  const shop = await startFakeMerchantPro({
+    apiKey: 'bench-key',
+    apiSecret: 'bench-secret',
+    multiWarehouse: true,
+    warehouses: ['A'],
+  });
   for (let i = 0; i < items; i++) shop.addItem(`SKU-${i}`);
   // keep memory flat in long runs: the benchmark counts writes itself
-  setInterval(() => { shop.writes.length = 0; shop.requests.length = 0; }, 1000).unref();
+  setInterval(() => {
+    shop.writes.length = 0;
+    shop.requests.length = 0;
+  }, 1000).unref();
   process.stdout.write(`PORT ${new URL(shop.url).port}\n`);
   process.on('SIGTERM', () => process.exit(0));
 }

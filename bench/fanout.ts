@@ -9,13 +9,36 @@ import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
 import { fmt, spawnServer, table } from './bench-util';
 
 const log = createLogger({ level: 'silent' });
-const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<string, unknown> = {}) => parseConfig({
-  server: { publicUrl: 'http://x' }, storage: { path: path.join(require('node:os').tmpdir(), `sb-fanout-${process.pid}-${Math.random()}.db`) },
-  crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' }, auth: { shipmentsToken: 't', adminToken: 'a' }, worker,
-  targets: [{ name: 'shop', type: 'merchantpro', url, apiKey: 'bench-key', apiSecret: 'bench-secret', offerKey: 'xmlId', warehouses: { main: 'A' }, multiWarehouse: true, ...target }],
-}, {});
-const offersFor = (n: number, q: (i: number) => number, base = 0) => Array.from({ length: n }, (_, i) => ({ xmlId: `SKU-${base + i}`, stores: [{ code: 'main', available: q(i) }] }));
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!; };
+const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<string, unknown> = {}) =>
+  parseConfig(
+    {
+      server: { publicUrl: 'http://x' },
+      storage: { path: path.join(require('node:os').tmpdir(), `sb-fanout-${process.pid}-${Math.random()}.db`) },
+      crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
+      auth: { shipmentsToken: 't', adminToken: 'a' },
+      worker,
+      targets: [
+        {
+          name: 'shop',
+          type: 'merchantpro',
+          url,
+          apiKey: 'bench-key',
+          apiSecret: 'bench-secret',
+          offerKey: 'xmlId',
+          warehouses: { main: 'A' },
+          multiWarehouse: true,
+          ...target,
+        },
+      ],
+    },
+    {},
+  );
+const offersFor = (n: number, q: (i: number) => number, base = 0) =>
+  Array.from({ length: n }, (_, i) => ({ xmlId: `SKU-${base + i}`, stores: [{ code: 'main', available: q(i) }] }));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
 
 async function throughput(n: number, concurrency: number) {
   const srv = await spawnServer('fake-shop-server.js', [String(n)]);
@@ -26,34 +49,53 @@ async function throughput(n: number, concurrency: number) {
     const auth = 'Basic ' + Buffer.from('bench-key:bench-secret').toString('base64');
     let next = 0;
     const t0 = Date.now();
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < n; i = next++) {
-        const r = await fetch(`${url}/api/v2/inventory/sku/SKU-${i}`, { method: 'PATCH', agent, headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ warehouses: [{ name: 'A', stock: i % 50 }] }) });
-        await r.text();
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (let i = next++; i < n; i = next++) {
+          const r = await fetch(`${url}/api/v2/inventory/sku/SKU-${i}`, {
+            method: 'PATCH',
+            agent,
+            headers: { authorization: auth, 'content-type': 'application/json' },
+            body: JSON.stringify({ warehouses: [{ name: 'A', stock: i % 50 }] }),
+          });
+          await r.text();
+        }
+      }),
+    );
     const bare = n / ((Date.now() - t0) / 1000);
     agent.destroy();
 
     const hub = createHub({ config: hubConfig(url, { requestsPerSecond: 100000, concurrency }), log });
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();
-    for (let c = 0; c < n; c += 1000) await hub.intake.accept([], JSON.stringify(offersFor(Math.min(1000, n - c), (i) => (i + 7) % 50, c)));
+    for (let c = 0; c < n; c += 1000)
+      await hub.intake.accept([], JSON.stringify(offersFor(Math.min(1000, n - c), (i) => (i + 7) % 50, c)));
     hub.projector.kick();
     await hub.projector.idle();
     const t1 = Date.now();
     await hub.activity.set({ active: true, freeze: false });
-    while ((await hub.admin.listTargets())[0]!.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+    while ((await hub.admin.listTargets())[0].backlog > 0) await new Promise((r) => setTimeout(r, 20));
     const hubRate = n / ((Date.now() - t1) / 1000);
     await hub.stop();
     return { bare, hubRate };
-  } finally { await srv.stop(); }
+  } finally {
+    await srv.stop();
+  }
 }
 
 async function latency(count: number) {
-  const shop = await startFakeMerchantPro({ apiKey: 'bench-key', apiSecret: 'bench-secret', multiWarehouse: true, warehouses: ['A'], requestsPerSecond: 4 });
+  const shop = await startFakeMerchantPro({
+    apiKey: 'bench-key',
+    apiSecret: 'bench-secret',
+    multiWarehouse: true,
+    warehouses: ['A'],
+    requestsPerSecond: 4,
+  });
   for (let i = 0; i < count; i++) shop.addItem(`SKU-${i}`);
-  const hub = createHub({ config: hubConfig(shop.url, { requestsPerSecond: 4, concurrency: 2 }, { pollMs: 1000 }), log });
+  const hub = createHub({
+    config: hubConfig(shop.url, { requestsPerSecond: 4, concurrency: 2 }, { pollMs: 1000 }),
+    log,
+  });
   await hub.start();
   const answered = new Map<string, number>();
   for (let i = 0; i < count; i++) {
@@ -62,23 +104,44 @@ async function latency(count: number) {
     hub.projector.kick();
     await new Promise((r) => setTimeout(r, 300));
   }
-  while ((await hub.admin.listTargets())[0]!.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+  while ((await hub.admin.listTargets())[0].backlog > 0) await new Promise((r) => setTimeout(r, 20));
   const lat = shop.writes.map((w) => w.at - answered.get(w.sku)!);
   await hub.stop();
   await shop.close();
-  return { p50: pct(lat, 50), p99: pct(lat, 99), max: Math.max(...lat), rejected429: shop.rejected429, writes: shop.writes.length };
+  return {
+    p50: pct(lat, 50),
+    p99: pct(lat, 99),
+    max: Math.max(...lat),
+    rejected429: shop.rejected429,
+    writes: shop.writes.length,
+  };
 }
 
 async function amplification(items: number, callbacks: number) {
-  const shop = await startFakeMerchantPro({ apiKey: 'bench-key', apiSecret: 'bench-secret', multiWarehouse: true, warehouses: ['A'] });
+  const shop = await startFakeMerchantPro({
+    apiKey: 'bench-key',
+    apiSecret: 'bench-secret',
+    multiWarehouse: true,
+    warehouses: ['A'],
+  });
   for (let i = 0; i < items; i++) shop.addItem(`SKU-${i}`);
-  const hub = createHub({ config: hubConfig(shop.url, { requestsPerSecond: 100000, concurrency: 8 }, { backoffBaseMs: 200, backoffMaxMs: 1000, pollMs: 100 }), log });
+  const hub = createHub({
+    config: hubConfig(
+      shop.url,
+      { requestsPerSecond: 100000, concurrency: 8 },
+      { backoffBaseMs: 200, backoffMaxMs: 1000, pollMs: 100 },
+    ),
+    log,
+  });
   await hub.start();
   shop.setFault('down');
-  for (let c = 0; c < callbacks; c++) { await hub.intake.accept(offersFor(items, () => c)); hub.projector.kick(); }
+  for (let c = 0; c < callbacks; c++) {
+    await hub.intake.accept(offersFor(items, () => c));
+    hub.projector.kick();
+  }
   await hub.projector.idle();
   shop.heal();
-  while ((await hub.admin.listTargets())[0]!.backlog > 0) await new Promise((r) => setTimeout(r, 20));
+  while ((await hub.admin.listTargets())[0].backlog > 0) await new Promise((r) => setTimeout(r, 20));
   const writes = shop.writes.length;
   await hub.stop();
   await shop.close();
@@ -88,12 +151,26 @@ async function amplification(items: number, callbacks: number) {
 async function rss(n: number, seconds: number) {
   const srv = await spawnServer('fake-shop-server.js', [String(n)]);
   try {
-    const child = spawn(process.execPath, [path.join(__dirname, 'backlog-rss.js'), String(srv.port), String(n), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [path.join(__dirname, 'backlog-rss.js'), String(srv.port), String(n), String(seconds)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     await new Promise((r) => child.on('exit', r));
-    return JSON.parse(out) as { backlog: number; projectMs: number; delivered: number; deliverMs: number; peakRssMb: number };
-  } finally { await srv.stop(); }
+    return JSON.parse(out) as {
+      backlog: number;
+      projectMs: number;
+      delivered: number;
+      deliverMs: number;
+      peakRssMb: number;
+    };
+  } finally {
+    await srv.stop();
+  }
 }
 
 async function main() {
@@ -107,15 +184,32 @@ async function main() {
     const t = await throughput(n, 8);
     results.push({ ...t, ratio: t.hubRate / t.bare });
   }
-  console.log(table(results.map((t, i) => ({ round: i + 1, 'bare node-fetch keep-alive PATCH loop, writes/s': fmt(t.bare), 'stockbridge worker (no limits, concurrency 8), writes/s': fmt(t.hubRate), ratio: fmt(t.ratio, 2) }))));
-  const median = [...results].sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)]!.ratio;
-  console.log(`median ratio hub/bare: ${fmt(median, 2)} (aim ≥ 0.7), ${n} items per round, fake shop in its own process\n`);
+  console.log(
+    table(
+      results.map((t, i) => ({
+        round: i + 1,
+        'bare node-fetch keep-alive PATCH loop, writes/s': fmt(t.bare),
+        'stockbridge worker (no limits, concurrency 8), writes/s': fmt(t.hubRate),
+        ratio: fmt(t.ratio, 2),
+      })),
+    ),
+  );
+  const median = [...results].sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)].ratio;
+  console.log(
+    `median ratio hub/bare: ${fmt(median, 2)} (aim ≥ 0.7), ${n} items per round, fake shop in its own process\n`,
+  );
   const l = await latency(Number(process.env.BENCH_LATENCY_ITEMS ?? 40));
-  console.log(`latency callback answer → write at the shop, 4 rps target, one item every 300 ms: p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (aim p99 ≤ 1000 ms); shop 429s: ${l.rejected429}`);
+  console.log(
+    `latency callback answer → write at the shop, 4 rps target, one item every 300 ms: p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (aim p99 ≤ 1000 ms); shop 429s: ${l.rejected429}`,
+  );
   const a = await amplification(500, 20);
-  console.log(`write amplification: 20 callbacks × 500 items while the shop is down → ${a.writes} writes after recovery = ${fmt(a.ratio, 3)} per item (aim 1.0)`);
+  console.log(
+    `write amplification: 20 callbacks × 500 items while the shop is down → ${a.writes} writes after recovery = ${fmt(a.ratio, 3)} per item (aim 1.0)`,
+  );
   const r = await rss(Number(process.env.BENCH_BACKLOG ?? 200_000), Number(process.env.BENCH_RSS_SECONDS ?? 15));
-  console.log(`backlog of ${r.backlog} items for one target: stored and projected in ${fmt(r.projectMs / 1000, 1)} s, ${r.delivered} delivered in ${fmt(r.deliverMs / 1000, 1)} s; peak RSS ${r.peakRssMb} MB (aim ≤ 300 MB)`);
+  console.log(
+    `backlog of ${r.backlog} items for one target: stored and projected in ${fmt(r.projectMs / 1000, 1)} s, ${r.delivered} delivered in ${fmt(r.deliverMs / 1000, 1)} s; peak RSS ${r.peakRssMb} MB (aim ≤ 300 MB)`,
+  );
 }
 
 void main();

@@ -18,19 +18,42 @@ async function main() {
       JSON.parse((req.body as { offers: string }).offers);
       res.json({ success: true });
     });
-    listen = (cb) => { const s = app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port)); };
+    listen = (cb) => {
+      const s = app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port));
+    };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
-    const target = (name: string) => ({ name, type: 'merchantpro', url: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 's', offerKey: 'xmlId', identifier: 'sku', warehouses: { main: 'A', north: 'B' }, multiWarehouse: true });
-    const config = parseConfig({
-      server: { port: 0, publicUrl: 'http://127.0.0.1' }, storage: { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
-      crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: BENCH_CLIENT_ID, site: 's' }, auth: { shipmentsToken: 't', adminToken: 'a' },
-      targets: process.env.BENCH_NO_TARGETS ? [] : [target('shop-a'), target('shop-b')],
-    }, {});
-    const hub = createHub({ config, log: createLogger({ level: 'silent' }), projectorThread: process.env.BENCH_THREAD !== '0' }); // BENCH_THREAD=0: in-process projector, for comparison
+    const target = (name: string) => ({
+      name,
+      type: 'merchantpro',
+      url: 'http://127.0.0.1:9',
+      apiKey: 'k',
+      apiSecret: 's',
+      offerKey: 'xmlId',
+      identifier: 'sku',
+      warehouses: { main: 'A', north: 'B' },
+      multiWarehouse: true,
+    });
+    const config = parseConfig(
+      {
+        server: { port: 0, publicUrl: 'http://127.0.0.1' },
+        storage: { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
+        crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: BENCH_CLIENT_ID, site: 's' },
+        auth: { shipmentsToken: 't', adminToken: 'a' },
+        targets: process.env.BENCH_NO_TARGETS ? [] : [target('shop-a'), target('shop-b')],
+      },
+      {},
+    );
+    const hub = createHub({
+      config,
+      log: createLogger({ level: 'silent' }),
+      projectorThread: process.env.BENCH_THREAD !== '0',
+    }); // BENCH_THREAD=0: in-process projector, for comparison
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();
-    listen = (cb) => { const s = hub.app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port)); };
+    listen = (cb) => {
+      const s = hub.app.listen(0, '127.0.0.1', () => cb((s.address() as { port: number }).port));
+    };
   }
   listen((port) => process.stdout.write(`PORT ${port}\n`));
   process.on('SIGTERM', () => process.exit(0));

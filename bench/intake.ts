@@ -9,12 +9,27 @@ import { fmt, load, spawnServer, table } from './bench-util';
 import { BENCH_CLIENT_ID } from './bench-util';
 
 const OFFERS = 250;
-const offers = Array.from({ length: OFFERS }, (_, i) => ({ id: 100000 + i, externalId: `ext-${i}`, xmlId: `SKU-${String(i).padStart(6, '0')}`, site: 'main-shop', stores: [{ code: 'main', available: i % 97, purchasePrice: 12.5 }, { code: 'north', available: (i * 7) % 31, purchasePrice: 12.5 }] }));
+const offers = Array.from({ length: OFFERS }, (_, i) => ({
+  id: 100000 + i,
+  externalId: `ext-${i}`,
+  xmlId: `SKU-${String(i).padStart(6, '0')}`,
+  site: 'main-shop',
+  stores: [
+    { code: 'main', available: i % 97, purchasePrice: 12.5 },
+    { code: 'north', available: (i * 7) % 31, purchasePrice: 12.5 },
+  ],
+}));
 // 16 variants whose figures all differ, so each projection really writes (a repeat of identical bodies would
 // only measure no-op upserts).
-const bodies = Array.from({ length: 16 }, (_, v) => new URLSearchParams({ clientId: BENCH_CLIENT_ID,
-  offers: JSON.stringify(offers.map((o) => ({ ...o, stores: o.stores.map((s) => ({ ...s, available: (s.available + v * 3) % 1000 })) }))) }).toString());
-const body = bodies[0]!;
+const bodies = Array.from({ length: 16 }, (_, v) =>
+  new URLSearchParams({
+    clientId: BENCH_CLIENT_ID,
+    offers: JSON.stringify(
+      offers.map((o) => ({ ...o, stores: o.stores.map((s) => ({ ...s, available: (s.available + v * 3) % 1000 })) })),
+    ),
+  }).toString(),
+);
+const body = bodies[0];
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
 async function measure(mode: string, connections: number, extra: string[] = []) {
@@ -38,17 +53,46 @@ async function measure(mode: string, connections: number, extra: string[] = []) 
       catchUpMs = Date.now() - t0;
     }
     return { ...r, lagAtEnd, catchUpMs };
-  } finally { await srv.stop(); }
+  } finally {
+    await srv.stop();
+  }
 }
 
 async function catchUp(): Promise<{ ms: number; callbacks: number }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-catchup-'));
   const storage = createSqliteStorage({ path: path.join(dir, 'c.db') });
-  const target = (name: string) => ({ name, type: 'merchantpro', url: 'http://x', apiKey: 'k', apiSecret: 's', offerKey: 'xmlId', warehouses: { main: 'A', north: 'B' } });
-  const config = parseConfig({ server: { publicUrl: 'http://x' }, crm: { url: 'http://x', apiKey: 'k', clientId: 'c', site: 's' }, auth: { shipmentsToken: 't', adminToken: 'a' }, targets: [target('a'), target('b')] }, {});
+  const target = (name: string) => ({
+    name,
+    type: 'merchantpro',
+    url: 'http://x',
+    apiKey: 'k',
+    apiSecret: 's',
+    offerKey: 'xmlId',
+    warehouses: { main: 'A', north: 'B' },
+  });
+  const config = parseConfig(
+    {
+      server: { publicUrl: 'http://x' },
+      crm: { url: 'http://x', apiKey: 'k', clientId: 'c', site: 's' },
+      auth: { shipmentsToken: 't', adminToken: 'a' },
+      targets: [target('a'), target('b')],
+    },
+    {},
+  );
   const N = 1000;
   for (let c = 0; c < N; c += 50) {
-    await storage.appendCallbacks(Array.from({ length: 50 }, (_, j) => ({ receivedAt: Date.now(), contentHash: 'h', offersJson: JSON.stringify(offers.map((o) => ({ ...o, stores: o.stores.map((s) => ({ ...s, available: (s.available + c + j) % 1000 })) }))) })));
+    await storage.appendCallbacks(
+      Array.from({ length: 50 }, (_, j) => ({
+        receivedAt: Date.now(),
+        contentHash: 'h',
+        offersJson: JSON.stringify(
+          offers.map((o) => ({
+            ...o,
+            stores: o.stores.map((s) => ({ ...s, available: (s.available + c + j) % 1000 })),
+          })),
+        ),
+      })),
+    );
   }
   const projector = createProjector({ storage, targets: config.targets, log: createLogger({ level: 'silent' }) });
   const t0 = Date.now();
@@ -61,24 +105,40 @@ async function catchUp(): Promise<{ ms: number; callbacks: number }> {
 }
 
 async function main() {
-  console.log(`bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB (16 variants, every figure changes), 2 targets; ${seconds} s per run; ${os.cpus().length} cores`);
+  console.log(
+    `bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB (16 variants, every figure changes), 2 targets; ${seconds} s per run; ${os.cpus().length} cores`,
+  );
   const rows: Array<Record<string, string | number>> = [];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, mode, conns, extra] of [
-    ['baseline (parse + 200)', 'baseline', 32, []], ['stockbridge (sync=FULL)', 'hub', 32, ['full']], ['stockbridge (sync=NORMAL)', 'hub', 32, ['normal']],
-    ['baseline (parse + 200)', 'baseline', 8, []], ['stockbridge (sync=FULL)', 'hub', 8, ['full']],
+    ['baseline (parse + 200)', 'baseline', 32, []],
+    ['stockbridge (sync=FULL)', 'hub', 32, ['full']],
+    ['stockbridge (sync=NORMAL)', 'hub', 32, ['normal']],
+    ['baseline (parse + 200)', 'baseline', 8, []],
+    ['stockbridge (sync=FULL)', 'hub', 8, ['full']],
   ] as Array<[string, string, number, string[]]>) {
     const r = await measure(mode, conns, extra);
     results[`${mode}-${conns}-${extra.join('')}`] = r;
-    rows.push({ route: name, connections: conns, 'req/s': fmt(r.rps), 'offers/s': fmt(r.rps * OFFERS), 'p50 ms': r.p50, 'p99 ms': r.p99, 'errors/non2xx': `${r.errors}/${r.non2xx}`,
-      'unprojected at end': mode === 'hub' ? r.lagAtEnd : '-', 'caught up in': mode === 'hub' ? `${fmt(r.catchUpMs / 1000, 1)} s` : '-' });
+    rows.push({
+      route: name,
+      connections: conns,
+      'req/s': fmt(r.rps),
+      'offers/s': fmt(r.rps * OFFERS),
+      'p50 ms': r.p50,
+      'p99 ms': r.p99,
+      'errors/non2xx': `${r.errors}/${r.non2xx}`,
+      'unprojected at end': mode === 'hub' ? r.lagAtEnd : '-',
+      'caught up in': mode === 'hub' ? `${fmt(r.catchUpMs / 1000, 1)} s` : '-',
+    });
   }
   console.log(table(rows));
-  const ratio32 = results['hub-32-full']!.rps / results['baseline-32-']!.rps;
+  const ratio32 = results['hub-32-full'].rps / results['baseline-32-'].rps;
   console.log(`\nratio stockbridge/baseline at 32 connections: ${fmt(ratio32, 2)} (aim ≥ 0.6)`);
-  console.log(`p99 at 8 connections: ${results['hub-8-full']!.p99} ms (aim ≤ 50 ms)`);
+  console.log(`p99 at 8 connections: ${results['hub-8-full'].p99} ms (aim ≤ 50 ms)`);
   const c = await catchUp();
-  console.log(`projector catch-up: ${c.callbacks} stored callbacks (${c.callbacks * OFFERS * 2 * 2} desired-state rows) in ${fmt(c.ms / 1000, 1)} s = ${fmt(c.callbacks / (c.ms / 1000))} callbacks/s`);
+  console.log(
+    `projector catch-up: ${c.callbacks} stored callbacks (${c.callbacks * OFFERS * 2 * 2} desired-state rows) in ${fmt(c.ms / 1000, 1)} s = ${fmt(c.callbacks / (c.ms / 1000))} callbacks/s`,
+  );
 }
 
 void main();

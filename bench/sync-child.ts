@@ -13,22 +13,62 @@ import { createSqliteStorage } from '../src/storage/sqlite-storage';
 async function main() {
   const [crmUrl, siUrl] = process.argv.slice(2) as [string, string];
   let peak = process.memoryUsage().rss;
-  setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50).unref();
+  setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50).unref();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-sync-'));
-  const config = parseConfig({
-    server: { publicUrl: 'http://x' }, crm: { url: crmUrl, apiKey: 'bench-crm', clientId: 'c', site: 'main-shop' }, auth: { shipmentsToken: 't', adminToken: 'a' },
-    sources: [{ name: 'erp', type: 'syncinventory', url: siUrl, apiKey: 'bench-si', offerKey: 'externalId', warehouses: { '1': 'main', '2': 'north' } }],
-  }, {});
+  const config = parseConfig(
+    {
+      server: { publicUrl: 'http://x' },
+      crm: { url: crmUrl, apiKey: 'bench-crm', clientId: 'c', site: 'main-shop' },
+      auth: { shipmentsToken: 't', adminToken: 'a' },
+      sources: [
+        {
+          name: 'erp',
+          type: 'syncinventory',
+          url: siUrl,
+          apiKey: 'bench-si',
+          offerKey: 'externalId',
+          warehouses: { '1': 'main', '2': 'north' },
+        },
+      ],
+    },
+    {},
+  );
   const log = createLogger({ level: 'silent' });
   const http = createHttpClient();
   const storage = createSqliteStorage({ path: path.join(dir, 's.db') });
   const crm = crmClientFor(config, http, log);
   const t0 = Date.now();
   let firstBatchAt = 0;
-  const s = await runSync({ storage, crm, log, site: 'main-shop', batchSize: 250, batchRetries: 3, reportDir: path.join(dir, 'r'), owner: 'bench' }, config.sources[0]!, createSource(config.sources[0]!, http), {
-    progress: (e) => { if (e.batches === 1 && !firstBatchAt) firstBatchAt = Date.now(); },
-  });
-  process.stdout.write(JSON.stringify({ ms: Date.now() - t0, pullMs: firstBatchAt - t0, uploaded: s.uploaded, batches: s.batches, peakRssMb: Math.round(peak / 1048576) }) + '\n');
+  const s = await runSync(
+    {
+      storage,
+      crm,
+      log,
+      site: 'main-shop',
+      batchSize: 250,
+      batchRetries: 3,
+      reportDir: path.join(dir, 'r'),
+      owner: 'bench',
+    },
+    config.sources[0],
+    createSource(config.sources[0], http),
+    {
+      progress: (e) => {
+        if (e.batches === 1 && !firstBatchAt) firstBatchAt = Date.now();
+      },
+    },
+  );
+  process.stdout.write(
+    JSON.stringify({
+      ms: Date.now() - t0,
+      pullMs: firstBatchAt - t0,
+      uploaded: s.uploaded,
+      batches: s.batches,
+      peakRssMb: Math.round(peak / 1048576),
+    }) + '\n',
+  );
   http.close();
   await storage.close();
   process.exit(0);

@@ -9,27 +9,98 @@ import { requireBearer } from './middleware/require-bearer';
 const target = param('target').isString().isLength({ min: 1, max: 64 }).withMessage('must be a target name');
 
 /** Handlers are one service call each; the router wires auth and validation. */
-export function adminRouter(deps: { admin: AdminService; shipments: ShipmentService; storage: Storage; token: string }): Router {
+export function adminRouter(deps: {
+  admin: AdminService;
+  shipments: ShipmentService;
+  storage: Storage;
+  token: string;
+}): Router {
   const a = deps.admin;
   const router = Router();
-  const json = (fn: (req: express.Request) => Promise<unknown>): RequestHandler => async (req, res) => { res.json(await fn(req)); };
+  const json =
+    (fn: (req: express.Request) => Promise<unknown>): RequestHandler =>
+    async (req, res) => {
+      res.json(await fn(req));
+    };
   const t = (req: express.Request) => String(req.params.target);
   router.use(requireBearer(deps.token, 'auth.adminToken'), express.json({ limit: '16kb' }));
-  router.get('/targets', json(async () => ({ unprojectedCallbacks: await a.unprojectedCallbacks(), targets: await a.listTargets() })));
-  router.get('/targets/:target/dead-letters', target, rejectInvalid('request'), json(async (req) => ({ deadLetters: await a.deadLetters(t(req)) })));
-  router.get('/targets/:target/failures', target, rejectInvalid('request'), json(async (req) => ({ failures: await a.failures(t(req)) })));
-  router.get('/targets/:target/unmapped', target, rejectInvalid('request'), json(async (req) => ({ unmapped: await a.unmapped(t(req)) })));
-  router.get('/targets/:target/items/:item', target, rejectInvalid('request'), json((req) => a.explainItem(t(req), String(req.params.item))));
-  router.post('/targets/:target/dead-letters/retry', target, body('item').optional().isString().isLength({ min: 1, max: 255 }).withMessage('must be an item identifier'),
-    rejectInvalid('retry request'), json((req) => a.retryDead(t(req), (req.body as { item?: string } | undefined)?.item ?? null)));
-  router.post('/targets/:target/pause', target, body('reason').optional().isString().isLength({ max: 500 }).withMessage('must be at most 500 characters'),
-    rejectInvalid('pause request'), json(async (req) => { await a.pause(t(req), (req.body as { reason?: string } | undefined)?.reason ?? 'paused by an operator'); return { paused: true }; }));
-  router.get('/sync-runs', query('source').optional().isString().isLength({ max: 64 }), rejectInvalid('request'),
-    json(async (req) => ({ runs: await deps.storage.listSyncRuns(typeof req.query.source === 'string' ? req.query.source : null, 100) })));
-  router.get('/shipments/failures', json(async () => ({ failures: await deps.shipments.failures() })));
-  router.post('/shipments/retry', json(() => deps.shipments.retry(null)));
-  router.post('/shipments/:id/retry', param('id').matches(/^shp_[0-9a-f]{16}$/).withMessage('is not a shipment id'), rejectInvalid('retry request'),
-    json((req) => deps.shipments.retry(String(req.params.id))));
-  router.post('/targets/:target/resume', target, rejectInvalid('resume request'), json(async (req) => { await a.resume(t(req)); return { paused: false }; }));
+  router.get(
+    '/targets',
+    json(async () => ({ unprojectedCallbacks: await a.unprojectedCallbacks(), targets: await a.listTargets() })),
+  );
+  router.get(
+    '/targets/:target/dead-letters',
+    target,
+    rejectInvalid('request'),
+    json(async (req) => ({ deadLetters: await a.deadLetters(t(req)) })),
+  );
+  router.get(
+    '/targets/:target/failures',
+    target,
+    rejectInvalid('request'),
+    json(async (req) => ({ failures: await a.failures(t(req)) })),
+  );
+  router.get(
+    '/targets/:target/unmapped',
+    target,
+    rejectInvalid('request'),
+    json(async (req) => ({ unmapped: await a.unmapped(t(req)) })),
+  );
+  router.get(
+    '/targets/:target/items/:item',
+    target,
+    rejectInvalid('request'),
+    json((req) => a.explainItem(t(req), String(req.params.item))),
+  );
+  router.post(
+    '/targets/:target/dead-letters/retry',
+    target,
+    body('item').optional().isString().isLength({ min: 1, max: 255 }).withMessage('must be an item identifier'),
+    rejectInvalid('retry request'),
+    json((req) => a.retryDead(t(req), (req.body as { item?: string } | undefined)?.item ?? null)),
+  );
+  router.post(
+    '/targets/:target/pause',
+    target,
+    body('reason').optional().isString().isLength({ max: 500 }).withMessage('must be at most 500 characters'),
+    rejectInvalid('pause request'),
+    json(async (req) => {
+      await a.pause(t(req), (req.body as { reason?: string } | undefined)?.reason ?? 'paused by an operator');
+      return { paused: true };
+    }),
+  );
+  router.get(
+    '/sync-runs',
+    query('source').optional().isString().isLength({ max: 64 }),
+    rejectInvalid('request'),
+    json(async (req) => ({
+      runs: await deps.storage.listSyncRuns(typeof req.query.source === 'string' ? req.query.source : null, 100),
+    })),
+  );
+  router.get(
+    '/shipments/failures',
+    json(async () => ({ failures: await deps.shipments.failures() })),
+  );
+  router.post(
+    '/shipments/retry',
+    json(() => deps.shipments.retry(null)),
+  );
+  router.post(
+    '/shipments/:id/retry',
+    param('id')
+      .matches(/^shp_[0-9a-f]{16}$/)
+      .withMessage('is not a shipment id'),
+    rejectInvalid('retry request'),
+    json((req) => deps.shipments.retry(String(req.params.id))),
+  );
+  router.post(
+    '/targets/:target/resume',
+    target,
+    rejectInvalid('resume request'),
+    json(async (req) => {
+      await a.resume(t(req));
+      return { paused: false };
+    }),
+  );
   return router;
 }

@@ -13,12 +13,22 @@ import { activityValidator } from './validators/activity-validator';
 import { inventoriesUploadValidator } from './validators/inventories-upload-validator';
 
 /** CRM callbacks: form encoding (JSON strings in fields) or plain JSON; answered in the CRM's envelope. */
-export function callbacksRouter(deps: { config: Config; intake: Intake; activity: ActivityService; metrics: Metrics }): Router {
+export function callbacksRouter(deps: {
+  config: Config;
+  intake: Intake;
+  activity: ActivityService;
+  metrics: Metrics;
+}): Router {
   const router = Router();
   const limit = deps.config.intake.maxBodyBytes;
-  const crmEnvelope: RequestHandler = (_req, res, next) => { res.locals.envelope = 'crm'; next(); };
+  const crmEnvelope: RequestHandler = (_req, res, next) => {
+    res.locals.envelope = 'crm';
+    next();
+  };
   const countRejected: RequestHandler = (_req, res, next) => {
-    res.on('finish', () => { if (res.statusCode >= 400) deps.metrics.callbacks.inc({ kind: 'any', outcome: 'rejected' }); });
+    res.on('finish', () => {
+      if (res.statusCode >= 400) deps.metrics.callbacks.inc({ kind: 'any', outcome: 'rejected' });
+    });
     next();
   };
   const parse = [
@@ -29,7 +39,12 @@ export function callbacksRouter(deps: { config: Config; intake: Intake; activity
     requireClientId(deps.config.crm.clientId),
   ];
   router.use(crmEnvelope, countRejected);
-  router.post('/inventories-upload', ...parse, ...inventoriesUploadValidator(deps.config.intake), inventoriesUploadHandler(deps.intake, deps.metrics));
+  router.post(
+    '/inventories-upload',
+    ...parse,
+    ...inventoriesUploadValidator(deps.config.intake),
+    inventoriesUploadHandler(deps.intake, deps.metrics),
+  );
   router.post('/activity', ...parse, ...activityValidator(), activityHandler(deps.activity, deps.metrics));
   return router;
 }

@@ -4,7 +4,9 @@ import type { Metrics } from '../src/metrics/create-metrics';
 
 export function healthRouter(deps: { storage: Storage; metrics: Metrics; isDraining: () => boolean }): Router {
   const router = Router();
-  router.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   router.get('/readyz', async (_req, res) => {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
     try {

@@ -13,8 +13,21 @@ import { shipmentsValidator } from './validators/shipments-validator';
 export function shipmentsRouter(deps: { config: Config; shipments: ShipmentService }): Router {
   const router = Router();
   router.use(requireBearer(deps.config.auth.shipmentsToken, 'auth.shipmentsToken'));
-  router.post('/', requireContentType(['application/json']), express.json({ limit: '256kb', strict: true }), rejectForbiddenKeys,
-    ...shipmentsValidator(deps.config), submitShipmentsHandler(deps.shipments));
-  router.get('/:id', param('id').matches(/^shp_[0-9a-f]{16}$/).withMessage('is not a shipment id'), rejectInvalid('request'), getShipmentHandler(deps.shipments));
+  router.post(
+    '/',
+    requireContentType(['application/json']),
+    express.json({ limit: '256kb', strict: true }),
+    rejectForbiddenKeys,
+    ...shipmentsValidator(deps.config),
+    submitShipmentsHandler(deps.shipments),
+  );
+  router.get(
+    '/:id',
+    param('id')
+      .matches(/^shp_[0-9a-f]{16}$/)
+      .withMessage('is not a shipment id'),
+    rejectInvalid('request'),
+    getShipmentHandler(deps.shipments),
+  );
   return router;
 }

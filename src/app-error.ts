@@ -7,7 +7,11 @@ export class AppError extends Error {
   readonly details?: Record<string, string>;
   readonly code: string;
 
-  constructor(status: number, message: string, opts: { details?: Record<string, string>; code?: string; cause?: unknown } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    opts: { details?: Record<string, string>; code?: string; cause?: unknown } = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'AppError';
     this.status = status;

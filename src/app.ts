@@ -41,8 +41,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(healthRouter({ storage: deps.storage, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) }));
   app.use('/callbacks', callbacksRouter(deps));
   app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
-  app.use('/admin', adminRouter({ admin: deps.admin, shipments: deps.shipments, storage: deps.storage, token: deps.config.auth.adminToken }));
-  app.use((req, _res, next) => next(new AppError(404, `no route for ${req.method} ${req.path}`, { code: 'not-found' })));
+  app.use(
+    '/admin',
+    adminRouter({
+      admin: deps.admin,
+      shipments: deps.shipments,
+      storage: deps.storage,
+      token: deps.config.auth.adminToken,
+    }),
+  );
+  app.use((req, _res, next) =>
+    next(new AppError(404, `no route for ${req.method} ${req.path}`, { code: 'not-found' })),
+  );
   app.use(errorHandler(deps.log));
   return app;
 }

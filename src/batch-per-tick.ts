@@ -12,19 +12,20 @@ export interface BatchPerTick<T, R> {
 export function batchPerTick<T, R>(run: (items: T[]) => Promise<R[]>): BatchPerTick<T, R> {
   let pending: Array<{ item: T; resolve: (r: R) => void; reject: (e: unknown) => void }> = [];
   let running = Promise.resolve();
-  const submit = (item: T) => new Promise<R>((resolve, reject) => {
-    if (pending.length === 0) {
-      setImmediate(() => {
-        const batch = pending;
-        pending = [];
-        running = run(batch.map((b) => b.item)).then(
-          (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
-          (e) => batch.forEach((b) => b.reject(e)),
-        );
-      });
-    }
-    pending.push({ item, resolve, reject });
-  });
+  const submit = (item: T) =>
+    new Promise<R>((resolve, reject) => {
+      if (pending.length === 0) {
+        setImmediate(() => {
+          const batch = pending;
+          pending = [];
+          running = run(batch.map((b) => b.item)).then(
+            (results) => batch.forEach((b, i) => b.resolve(results[i])),
+            (e) => batch.forEach((b) => b.reject(e)),
+          );
+        });
+      }
+      pending.push({ item, resolve, reject });
+    });
   return Object.assign(submit, {
     async drain() {
       while (pending.length) await new Promise((r) => setImmediate(r));

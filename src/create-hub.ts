@@ -50,7 +50,8 @@ export interface HubOptions {
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
 export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
-  const threaded = (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
+  const threaded =
+    (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
   // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
   const gate = new Int32Array(new SharedArrayBuffer(4));
   const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
@@ -58,32 +59,92 @@ export function createHub(deps: HubOptions): Hub {
   const metrics = createMetrics();
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
   const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
-  const shipmentWorker = createShipmentWorker({ storage, crm, log: log.child({ part: 'shipments' }), metrics, settings: config.worker, shipments: config.shipments });
+  const shipmentWorker = createShipmentWorker({
+    storage,
+    crm,
+    log: log.child({ part: 'shipments' }),
+    metrics,
+    settings: config.worker,
+    shipments: config.shipments,
+  });
   const shipments = createShipmentService({ storage, config, onCreated: () => shipmentWorker.wake() });
-  const activity = createActivityService({ storage, log: log.child({ part: 'activity' }), onChange: (s) => worker.setActive(s.active && !s.freeze) });
+  const activity = createActivityService({
+    storage,
+    log: log.child({ part: 'activity' }),
+    onChange: (s) => worker.setActive(s.active && !s.freeze),
+  });
   const worker = createWorker({
-    storage, log: log.child({ part: 'worker' }), metrics, settings: config.worker, isActive: () => activity.isActive(),
+    storage,
+    log: log.child({ part: 'worker' }),
+    metrics,
+    settings: config.worker,
+    isActive: () => activity.isActive(),
     targets: config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) })),
   });
   const onDue = (names: string[]) => worker.wake(names);
   const projector = threaded
-    ? createThreadedProjector({ path: config.storage.path, synchronous: config.storage.synchronous, targets: config.targets, log, logLevel: log.level, gate, onDue })
+    ? createThreadedProjector({
+        path: config.storage.path,
+        synchronous: config.storage.synchronous,
+        targets: config.targets,
+        log,
+        logLevel: log.level,
+        gate,
+        onDue,
+      })
     : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
-  const retention = createRetention({ storage, log: log.child({ part: 'retention' }), days: config.storage.retainCallbacksDays });
+  const retention = createRetention({
+    storage,
+    log: log.child({ part: 'retention' }),
+    days: config.storage.retainCallbacksDays,
+  });
   const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
   const syncDeps: SyncDeps = {
-    storage, crm, log: log.child({ part: 'sync' }), site: config.crm.site, batchSize: config.crm.batchSize, batchRetries: config.sync.batchRetries,
-    reportDir: config.sync.reportDir, owner: `hub-${process.pid}`,
+    storage,
+    crm,
+    log: log.child({ part: 'sync' }),
+    site: config.crm.site,
+    batchSize: config.crm.batchSize,
+    batchRetries: config.sync.batchRetries,
+    reportDir: config.sync.reportDir,
+    owner: `hub-${process.pid}`,
   };
-  const scheduler = createScheduler({ syncDeps, log, sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })) });
+  const scheduler = createScheduler({
+    syncDeps,
+    log,
+    sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
+  });
   const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
-  metrics.setTargetSampler(async () => (await admin.listTargets()).map((t) => ({ target: t.name, backlog: t.backlog, oldestDueAgeSeconds: t.oldestDueAgeSeconds, dead: t.dead, paused: t.state === 'paused' })));
+  metrics.setTargetSampler(async () =>
+    (await admin.listTargets()).map((t) => ({
+      target: t.name,
+      backlog: t.backlog,
+      oldestDueAgeSeconds: t.oldestDueAgeSeconds,
+      dead: t.dead,
+      paused: t.state === 'paused',
+    })),
+  );
   metrics.setLagSampler(() => admin.unprojectedCallbacks());
   let draining = false;
-  const app = createApp({ config, storage, intake, activity, metrics, log, admin, shipments, isDraining: () => draining });
+  const app = createApp({
+    config,
+    storage,
+    intake,
+    activity,
+    metrics,
+    log,
+    admin,
+    shipments,
+    isDraining: () => draining,
+  });
 
   return {
-    app, storage, intake, projector, activity, admin,
+    app,
+    storage,
+    intake,
+    projector,
+    activity,
+    admin,
     async start() {
       projector.kick();
       await projector.idle();

@@ -20,9 +20,18 @@ async function main(): Promise<void> {
   const hub = createHub({ config, log });
   await hub.start();
   const server: Server = hub.app.listen(config.server.port, config.server.host);
-  await new Promise<void>((resolve, reject) => { server.once('listening', resolve); server.once('error', reject); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
   const addr = server.address();
-  log.info({ port: typeof addr === 'object' && addr ? addr.port : config.server.port, targets: config.targets.map((t) => t.name) }, 'stockbridge listening');
+  log.info(
+    {
+      port: typeof addr === 'object' && addr ? addr.port : config.server.port,
+      targets: config.targets.map((t) => t.name),
+    },
+    'stockbridge listening',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {
@@ -35,7 +44,10 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
-    setTimeout(() => { log.error('requests did not finish in time; exiting'); process.exit(1); }, config.worker.drainMs + 5000).unref();
+    setTimeout(() => {
+      log.error('requests did not finish in time; exiting');
+      process.exit(1);
+    }, config.worker.drainMs + 5000).unref();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

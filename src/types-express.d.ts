@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Request {
       log?: Logger;

@@ -14,5 +14,7 @@ export function submitShipmentsHandler(shipments: ShipmentService): RequestHandl
 }
 
 export function getShipmentHandler(shipments: ShipmentService): RequestHandler {
-  return async (req, res) => { res.json(await shipments.get(String(req.params.id))); };
+  return async (req, res) => {
+    res.json(await shipments.get(String(req.params.id)));
+  };
 }

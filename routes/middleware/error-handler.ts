@@ -7,14 +7,20 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; limit?: number };
   switch (e?.type) {
-    case 'entity.too.large': return new AppError(413, `body is larger than the limit of ${e.limit} bytes`, { code: 'too-large' });
-    case 'parameters.too.many': return new AppError(413, 'body has too many form fields', { code: 'too-large' });
-    case 'entity.parse.failed': return new AppError(400, 'body is not valid JSON', { code: 'malformed' });
+    case 'entity.too.large':
+      return new AppError(413, `body is larger than the limit of ${e.limit} bytes`, { code: 'too-large' });
+    case 'parameters.too.many':
+      return new AppError(413, 'body has too many form fields', { code: 'too-large' });
+    case 'entity.parse.failed':
+      return new AppError(400, 'body is not valid JSON', { code: 'malformed' });
     case 'charset.unsupported':
-    case 'encoding.unsupported': return new AppError(415, 'unsupported charset or content encoding; send UTF-8', { code: 'content-type' });
+    case 'encoding.unsupported':
+      return new AppError(415, 'unsupported charset or content encoding; send UTF-8', { code: 'content-type' });
     case 'request.aborted':
-    case 'request.size.invalid': return new AppError(400, 'the body was cut short', { code: 'malformed' });
-    default: return new AppError(500, 'internal error', { code: 'internal' });
+    case 'request.size.invalid':
+      return new AppError(400, 'the body was cut short', { code: 'malformed' });
+    default:
+      return new AppError(500, 'internal error', { code: 'internal' });
   }
 }
 
@@ -31,7 +37,9 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (res.locals.envelope === 'crm') {
       res.status(e.status).json({ success: false, errorMsg: e.message, ...(e.details ? { errors: e.details } : {}) });
     } else {
-      res.status(e.status).json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
+      res
+        .status(e.status)
+        .json({ error: { code: e.code, message: e.message, ...(e.details ? { details: e.details } : {}) } });
     }
   };
 }

@@ -32,7 +32,8 @@ export function parseForm(limitBytes: number, maxFields: number): RequestHandler
       const text = req.body;
       let fields = 1;
       for (let i = text.indexOf('&'); i !== -1; i = text.indexOf('&', i + 1)) fields++;
-      if (fields > maxFields) return next(new AppError(413, `body has too many form fields (more than ${maxFields})`, { code: 'too-large' }));
+      if (fields > maxFields)
+        return next(new AppError(413, `body has too many form fields (more than ${maxFields})`, { code: 'too-large' }));
       try {
         req.body = parseFlatForm(text);
       } catch {

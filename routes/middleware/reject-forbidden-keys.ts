@@ -8,7 +8,13 @@ export const rejectForbiddenKeys: RequestHandler = (req, _res, next) => {
   const body = req.body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object') {
     const bad = Object.keys(body).find((k) => FORBIDDEN.includes(k));
-    if (bad) return next(new AppError(400, `field "${bad}" is not allowed`, { code: 'validation', details: { [bad]: 'is not an allowed key' } }));
+    if (bad)
+      return next(
+        new AppError(400, `field "${bad}" is not allowed`, {
+          code: 'validation',
+          details: { [bad]: 'is not an allowed key' },
+        }),
+      );
   }
   next();
 };

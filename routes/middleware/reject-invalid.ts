@@ -9,11 +9,15 @@ export const FIELD_ERRORS = Symbol('fieldErrors');
  * For a custom validator that walks a whole value once (offers, shipments): on problems, leave every one for
  * `rejectInvalid` and fail on the first; otherwise keep the normalised result on the request under `key`.
  */
-export function keepWalkResult<T extends object>(req: unknown, key: symbol, result: T | { errors: Record<string, string> }): true {
+export function keepWalkResult<T extends object>(
+  req: unknown,
+  key: symbol,
+  result: T | { errors: Record<string, string> },
+): true {
   const r = req as Record<symbol, unknown>;
   if ('errors' in result) {
     r[FIELD_ERRORS] = result.errors;
-    const [path, msg] = Object.entries(result.errors)[0]!;
+    const [path, msg] = Object.entries(result.errors)[0];
     throw new Error(`${path} ${msg}`);
   }
   r[key] = result;
@@ -22,7 +26,7 @@ export function keepWalkResult<T extends object>(req: unknown, key: symbol, resu
 
 /** The result `keepWalkResult` kept under `key`. */
 export function keptWalkResult<T>(req: unknown, key: symbol): T {
-  return (req as Record<symbol, T>)[key]!;
+  return (req as Record<symbol, T>)[key];
 }
 
 export function rejectInvalid(what: string): RequestHandler {
@@ -37,7 +41,7 @@ export function rejectInvalid(what: string): RequestHandler {
         else details[e.path] ??= String(e.msg);
       } else details._ ??= String(e.msg);
     }
-    const first = Object.entries(details)[0]!;
+    const first = Object.entries(details)[0];
     const more = Object.keys(details).length > 1 ? ` (and ${Object.keys(details).length - 1} more)` : '';
     next(new AppError(400, `invalid ${what}: ${first[0]} ${first[1]}${more}`, { code: 'validation', details }));
   };

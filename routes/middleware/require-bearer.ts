@@ -7,8 +7,9 @@ export function requireBearer(expected: string, what: string): RequestHandler {
   return (req, _res, next) => {
     const h = req.get('authorization');
     const m = h?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!m) return next(new AppError(401, `a bearer token is required (Authorization: Bearer <${what}>)`, { code: 'auth' }));
-    if (!safeEqual(m[1]!, expected)) return next(new AppError(403, 'the bearer token is not valid', { code: 'auth' }));
+    if (!m)
+      return next(new AppError(401, `a bearer token is required (Authorization: Bearer <${what}>)`, { code: 'auth' }));
+    if (!safeEqual(m[1], expected)) return next(new AppError(403, 'the bearer token is not valid', { code: 'auth' }));
     next();
   };
 }

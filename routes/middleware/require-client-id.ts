@@ -8,7 +8,8 @@ export function requireClientId(expected: string): RequestHandler {
     const body = (req.body ?? {}) as Record<string, unknown>;
     const given = body.clientId ?? req.query.clientId;
     if (given === undefined || given === '') return next(new AppError(401, 'clientId is missing', { code: 'auth' }));
-    if (typeof given !== 'string' || !safeEqual(given, expected)) return next(new AppError(403, 'clientId is not valid for this module', { code: 'auth' }));
+    if (typeof given !== 'string' || !safeEqual(given, expected))
+      return next(new AppError(403, 'clientId is not valid for this module', { code: 'auth' }));
     next();
   };
 }

@@ -18,8 +18,13 @@ export function parseJsonField(value: unknown, what: string): unknown {
 
 export function inventoriesUploadValidator(limits: IntakeLimits) {
   return [
-    body('offers').exists().withMessage('is required').bail()
-      .custom((value, { req }) => keepWalkResult(req, OFFERS, normalizeOffers(parseJsonField(value, 'a JSON list of offers'), limits))),
+    body('offers')
+      .exists()
+      .withMessage('is required')
+      .bail()
+      .custom((value, { req }) =>
+        keepWalkResult(req, OFFERS, normalizeOffers(parseJsonField(value, 'a JSON list of offers'), limits)),
+      ),
     rejectInvalid('inventoriesUpload callback'),
   ];
 }

@@ -21,13 +21,28 @@ const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString()
 
 export function itemView(i: ItemState) {
   return {
-    item: i.item, version: i.version, deliveredVersion: i.deliveredVersion, due: i.dueAt !== null, dueAt: iso(i.dueAt),
-    attempts: i.attempts, lastStatus: i.lastStatus, lastError: i.lastError, dead: i.dead, deadReason: i.deadReason, updatedAt: iso(i.updatedAt),
+    item: i.item,
+    version: i.version,
+    deliveredVersion: i.deliveredVersion,
+    due: i.dueAt !== null,
+    dueAt: iso(i.dueAt),
+    attempts: i.attempts,
+    lastStatus: i.lastStatus,
+    lastError: i.lastError,
+    dead: i.dead,
+    deadReason: i.deadReason,
+    updatedAt: iso(i.updatedAt),
   };
 }
 
 /** What operators can see and do. Never returns a credential: targets are described by name, type and url. */
-export function createAdminService(deps: { storage: Storage; targets: readonly TargetConfig[]; worker: Worker; isActive: () => Promise<boolean>; now?: () => number }) {
+export function createAdminService(deps: {
+  storage: Storage;
+  targets: readonly TargetConfig[];
+  worker: Worker;
+  isActive: () => Promise<boolean>;
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
   const known = (name: string) => {
     const t = deps.targets.find((x) => x.name === name);
@@ -42,37 +57,70 @@ export function createAdminService(deps: { storage: Storage; targets: readonly T
     },
     async listTargets(): Promise<TargetView[]> {
       const active = await deps.isActive();
-      return Promise.all(deps.targets.map(async (t) => {
-        const [state, stats] = await Promise.all([deps.storage.getTargetState(t.name), deps.storage.targetStats(t.name)]);
-        return {
-          name: t.name, type: t.type, url: t.url,
-          state: state.paused ? 'paused' : active ? 'active' : 'held',
-          pausedReason: state.pausedReason,
-          backlog: stats.backlog,
-          oldestDueAgeSeconds: stats.oldestDueSince === null ? 0 : Math.max(0, Math.round((now() - stats.oldestDueSince) / 1000)),
-          dead: stats.dead, unmapped: stats.unmapped, lastError: stats.lastError, lastErrorAt: iso(stats.lastErrorAt),
-        } satisfies TargetView;
-      }));
+      return Promise.all(
+        deps.targets.map(async (t) => {
+          const [state, stats] = await Promise.all([
+            deps.storage.getTargetState(t.name),
+            deps.storage.targetStats(t.name),
+          ]);
+          return {
+            name: t.name,
+            type: t.type,
+            url: t.url,
+            state: state.paused ? 'paused' : active ? 'active' : 'held',
+            pausedReason: state.pausedReason,
+            backlog: stats.backlog,
+            oldestDueAgeSeconds:
+              stats.oldestDueSince === null ? 0 : Math.max(0, Math.round((now() - stats.oldestDueSince) / 1000)),
+            dead: stats.dead,
+            unmapped: stats.unmapped,
+            lastError: stats.lastError,
+            lastErrorAt: iso(stats.lastErrorAt),
+          } satisfies TargetView;
+        }),
+      );
     },
-    async deadLetters(target: string, limit = 100) { known(target); return (await deps.storage.listDead(target, limit)).map(itemView); },
-    async failures(target: string, limit = 100) { known(target); return (await deps.storage.listFailures(target, limit)).map(itemView); },
-    async unmapped(target: string, limit = 100) { known(target); return deps.storage.listUnmapped(target, limit); },
+    async deadLetters(target: string, limit = 100) {
+      known(target);
+      return (await deps.storage.listDead(target, limit)).map(itemView);
+    },
+    async failures(target: string, limit = 100) {
+      known(target);
+      return (await deps.storage.listFailures(target, limit)).map(itemView);
+    },
+    async unmapped(target: string, limit = 100) {
+      known(target);
+      return deps.storage.listUnmapped(target, limit);
+    },
     /** "Why is this SKU wrong on that shop?": what we want it to be, what we last delivered, and what went wrong. */
     async explainItem(target: string, item: string) {
       known(target);
-      const [state, desired] = await Promise.all([deps.storage.getItem(target, item), deps.storage.getDesired(target, item)]);
-      if (!state) throw new AppError(404, `no stock has been received for item "${item}" on target "${target}"`, { code: 'not-found' });
+      const [state, desired] = await Promise.all([
+        deps.storage.getItem(target, item),
+        deps.storage.getDesired(target, item),
+      ]);
+      if (!state)
+        throw new AppError(404, `no stock has been received for item "${item}" on target "${target}"`, {
+          code: 'not-found',
+        });
       return { ...itemView(state), desired };
     },
     async retryDead(target: string, item: string | null) {
       known(target);
       const retried = await deps.storage.retryDead(target, item, now());
-      if (item !== null && retried === 0) throw new AppError(404, `item "${item}" is not a dead letter of "${target}"`, { code: 'not-found' });
+      if (item !== null && retried === 0)
+        throw new AppError(404, `item "${item}" is not a dead letter of "${target}"`, { code: 'not-found' });
       deps.worker.wake([target]);
       return { retried };
     },
-    async pause(target: string, reason: string) { known(target); await deps.worker.pause(target, reason); },
-    async resume(target: string) { known(target); await deps.worker.resume(target); },
+    async pause(target: string, reason: string) {
+      known(target);
+      await deps.worker.pause(target, reason);
+    },
+    async resume(target: string) {
+      known(target);
+      await deps.worker.resume(target);
+    },
   };
 }
 

@@ -27,16 +27,26 @@ export function option(argv: string[], name: string): string | undefined {
 }
 
 /** The config entry named by `--<kind> NAME`; otherwise print what is configured and return undefined (exit 2). */
-export function pickNamed<T extends { name: string }>(io: CliIo, list: readonly T[], kind: 'source' | 'target'): T | undefined {
+export function pickNamed<T extends { name: string }>(
+  io: CliIo,
+  list: readonly T[],
+  kind: 'source' | 'target',
+): T | undefined {
   const name = option(io.argv, kind);
   const found = list.find((x) => x.name === name);
-  if (!found) io.err(`${name ? `no ${kind} named "${name}"` : `--${kind} NAME is required`}; configured ${kind}s: ${list.map((x) => x.name).join(', ') || '(none)'}`);
+  if (!found)
+    io.err(
+      `${name ? `no ${kind} named "${name}"` : `--${kind} NAME is required`}; configured ${kind}s: ${list.map((x) => x.name).join(', ') || '(none)'}`,
+    );
   return found;
 }
 
 /** Load the config for a CLI command; on failure print every problem and return undefined (exit code 2). */
 export function loadCliConfig(io: CliIo): Config | undefined {
-  const file = path.resolve(io.cwd ?? process.cwd(), option(io.argv, 'config') ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json');
+  const file = path.resolve(
+    io.cwd ?? process.cwd(),
+    option(io.argv, 'config') ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
+  );
   try {
     return loadConfig(file, io.env);
   } catch (e) {
@@ -57,6 +67,11 @@ export function readJsonFile(file: string): unknown {
 /** Run a CLI main with the process's streams and exit code. Only cli/* files call this. */
 export function runCli(main: (io: CliIo) => Promise<number>): void {
   main({ argv: process.argv.slice(2), env: process.env, out: (l) => console.log(l), err: (l) => console.error(l) })
-    .then((code) => { process.exitCode = code; })
-    .catch((e: Error) => { console.error(`failed: ${e.message}`); process.exitCode = 1; });
+    .then((code) => {
+      process.exitCode = code;
+    })
+    .catch((e: Error) => {
+      console.error(`failed: ${e.message}`);
+      process.exitCode = 1;
+    });
 }

@@ -12,7 +12,14 @@ import { crmFor, flag, readJsonFile, type CliIo } from './cli-env';
 import { buildModule } from '../crm/register-module';
 import { projectFile } from '../project-file';
 
-const DEMO = { crmKey: 'demo-crm-key', clientId: 'demo-client-id', ship: 'demo-shipments-token', admin: 'demo-admin-token', mpKey: 'demo-mp-key', mpSecret: 'demo-mp-secret' };
+const DEMO = {
+  crmKey: 'demo-crm-key',
+  clientId: 'demo-client-id',
+  ship: 'demo-shipments-token',
+  admin: 'demo-admin-token',
+  mpKey: 'demo-mp-key',
+  mpSecret: 'demo-mp-secret',
+};
 
 async function until(fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
   const end = Date.now() + ms;
@@ -30,22 +37,63 @@ export async function demoCommand(io: CliIo): Promise<number> {
   const once = flag(io.argv, 'once');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbridge-demo-'));
   const crm = await startFakeCrm({ apiKey: DEMO.crmKey });
-  const ro = await startFakeMerchantPro({ apiKey: DEMO.mpKey, apiSecret: DEMO.mpSecret, multiWarehouse: true, warehouses: ['Depozit central', 'Depozit nord'], requestsPerSecond: 4 });
-  const bg = await startFakeMerchantPro({ apiKey: DEMO.mpKey, apiSecret: DEMO.mpSecret, multiWarehouse: false, requestsPerSecond: 4 });
-  for (const sku of ['TSHIRT-BLK-XL', 'MUG-WHITE', 'CAP-RED']) { ro.addItem(sku); bg.addItem(sku); }
+  const ro = await startFakeMerchantPro({
+    apiKey: DEMO.mpKey,
+    apiSecret: DEMO.mpSecret,
+    multiWarehouse: true,
+    warehouses: ['Depozit central', 'Depozit nord'],
+    requestsPerSecond: 4,
+  });
+  const bg = await startFakeMerchantPro({
+    apiKey: DEMO.mpKey,
+    apiSecret: DEMO.mpSecret,
+    multiWarehouse: false,
+    requestsPerSecond: 4,
+  });
+  for (const sku of ['TSHIRT-BLK-XL', 'MUG-WHITE', 'CAP-RED']) {
+    ro.addItem(sku);
+    bg.addItem(sku);
+  }
 
   const port = Number(io.env.PORT ?? 0);
-  const config = parseConfig({
-    server: { port, host: '127.0.0.1', publicUrl: 'http://127.0.0.1' },
-    storage: { path: path.join(dir, 'stockbridge.db') },
-    crm: { url: crm.url, apiKey: DEMO.crmKey, clientId: DEMO.clientId, site: 'main-shop' },
-    auth: { shipmentsToken: DEMO.ship, adminToken: DEMO.admin },
-    worker: { backoffBaseMs: 200, backoffMaxMs: 1000, pollMs: 200 },
-    targets: [
-      { name: 'ro-shop', type: 'merchantpro', url: ro.url, apiKey: DEMO.mpKey, apiSecret: DEMO.mpSecret, offerKey: 'xmlId', identifier: 'sku', warehouses: { main: 'Depozit central', north: 'Depozit nord' }, multiWarehouse: true, requestsPerSecond: 4, concurrency: 2 },
-      { name: 'bg-shop', type: 'merchantpro', url: bg.url, apiKey: DEMO.mpKey, apiSecret: DEMO.mpSecret, offerKey: 'xmlId', identifier: 'sku', warehouses: { main: 'Main' }, multiWarehouse: false, requestsPerSecond: 4, concurrency: 2 },
-    ],
-  }, {});
+  const config = parseConfig(
+    {
+      server: { port, host: '127.0.0.1', publicUrl: 'http://127.0.0.1' },
+      storage: { path: path.join(dir, 'stockbridge.db') },
+      crm: { url: crm.url, apiKey: DEMO.crmKey, clientId: DEMO.clientId, site: 'main-shop' },
+      auth: { shipmentsToken: DEMO.ship, adminToken: DEMO.admin },
+      worker: { backoffBaseMs: 200, backoffMaxMs: 1000, pollMs: 200 },
+      targets: [
+        {
+          name: 'ro-shop',
+          type: 'merchantpro',
+          url: ro.url,
+          apiKey: DEMO.mpKey,
+          apiSecret: DEMO.mpSecret,
+          offerKey: 'xmlId',
+          identifier: 'sku',
+          warehouses: { main: 'Depozit central', north: 'Depozit nord' },
+          multiWarehouse: true,
+          requestsPerSecond: 4,
+          concurrency: 2,
+        },
+        {
+          name: 'bg-shop',
+          type: 'merchantpro',
+          url: bg.url,
+          apiKey: DEMO.mpKey,
+          apiSecret: DEMO.mpSecret,
+          offerKey: 'xmlId',
+          identifier: 'sku',
+          warehouses: { main: 'Main' },
+          multiWarehouse: false,
+          requestsPerSecond: 4,
+          concurrency: 2,
+        },
+      ],
+    },
+    {},
+  );
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'silent' });
   const hub: Hub = createHub({ config, log });
   await hub.start();
@@ -54,16 +102,27 @@ export async function demoCommand(io: CliIo): Promise<number> {
   const addr = server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`;
 
-  io.out(`Stockbridge demo\n  hub:            ${base}\n  storage:        ${config.storage.path}\n  fake RetailCRM: ${crm.url}\n  fake shops:     ro-shop ${ro.url} (multi-warehouse), bg-shop ${bg.url} (single warehouse)\n`);
+  io.out(
+    `Stockbridge demo\n  hub:            ${base}\n  storage:        ${config.storage.path}\n  fake RetailCRM: ${crm.url}\n  fake shops:     ro-shop ${ro.url} (multi-warehouse), bg-shop ${bg.url} (single warehouse)\n`,
+  );
   let failed = 0;
   let n = 0;
   async function step(title: string, fn: () => Promise<string>) {
     n++;
     io.out(`${n}. ${title}`);
-    try { io.out(`   ✔ ${(await fn()).split('\n').join('\n     ')}`); } catch (e) { failed++; io.out(`   ✘ ${(e as Error).message}`); }
+    try {
+      io.out(`   ✔ ${(await fn()).split('\n').join('\n     ')}`);
+    } catch (e) {
+      failed++;
+      io.out(`   ✘ ${(e as Error).message}`);
+    }
   }
   const callback = async (offers: unknown[]) => {
-    const res = await fetch(`${base}/callbacks/inventories-upload`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ clientId: DEMO.clientId, offers: JSON.stringify(offers) }).toString() });
+    const res = await fetch(`${base}/callbacks/inventories-upload`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ clientId: DEMO.clientId, offers: JSON.stringify(offers) }).toString(),
+    });
     const body = await res.text();
     if (res.status !== 200) throw new Error(`HTTP ${res.status} ${body}`);
     return `HTTP ${res.status} ${body}`;
@@ -73,31 +132,80 @@ export async function demoCommand(io: CliIo): Promise<number> {
     return it.warehouses ? it.warehouses.map((w) => `${w.name}=${w.stock}`).join(', ') : `stock=${it.stock}`;
   };
   // Delivered = nothing left to project and nothing due, as an operator reads it from the admin API.
-  const delivered = () => until(async () => (await hub.admin.unprojectedCallbacks()) === 0 && (await hub.admin.listTargets()).every((t) => t.backlog === 0));
+  const delivered = () =>
+    until(
+      async () =>
+        (await hub.admin.unprojectedCallbacks()) === 0 && (await hub.admin.listTargets()).every((t) => t.backlog === 0),
+    );
 
   await step('Register the module in RetailCRM (POST /api/v5/integration-modules/stockbridge/edit)', async () => {
-    const module = buildModule(readJsonFile(projectFile('module-config.json')), { STOCKBRIDGE_PUBLIC_URL: base, CRM_CLIENT_ID: DEMO.clientId });
+    const module = buildModule(readJsonFile(projectFile('module-config.json')), {
+      STOCKBRIDGE_PUBLIC_URL: base,
+      CRM_CLIENT_ID: DEMO.clientId,
+    });
     const held = await registerModule(crmFor(config, log), module);
     return `the CRM holds "${held.code}", active=${held.active}, inventoriesUpload → ${held.baseUrl}/callbacks/inventories-upload`;
   });
   await step('The CRM activates the module (POST /callbacks/activity)', async () => {
-    const res = await fetch(`${base}/callbacks/activity`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ clientId: DEMO.clientId, systemUrl: crm.url, activity: '{"active":true,"freeze":false}' }).toString() });
+    const res = await fetch(`${base}/callbacks/activity`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        clientId: DEMO.clientId,
+        systemUrl: crm.url,
+        activity: '{"active":true,"freeze":false}',
+      }).toString(),
+    });
     return `HTTP ${res.status} ${await res.text()}`;
   });
-  await step('The CRM sends stock for 3 offers in 2 warehouses (POST /callbacks/inventories-upload, form-encoded)', () => callback([
-    { xmlId: 'TSHIRT-BLK-XL', stores: [{ code: 'main', available: 12 }, { code: 'north', available: 3 }] },
-    { xmlId: 'MUG-WHITE', stores: [{ code: 'main', available: 40 }, { code: 'north', available: 0 }] },
-    { xmlId: 'CAP-RED', stores: [{ code: 'main', available: 5 }, { code: 'north', available: 5 }] },
-  ]));
+  await step(
+    'The CRM sends stock for 3 offers in 2 warehouses (POST /callbacks/inventories-upload, form-encoded)',
+    () =>
+      callback([
+        {
+          xmlId: 'TSHIRT-BLK-XL',
+          stores: [
+            { code: 'main', available: 12 },
+            { code: 'north', available: 3 },
+          ],
+        },
+        {
+          xmlId: 'MUG-WHITE',
+          stores: [
+            { code: 'main', available: 40 },
+            { code: 'north', available: 0 },
+          ],
+        },
+        {
+          xmlId: 'CAP-RED',
+          stores: [
+            { code: 'main', available: 5 },
+            { code: 'north', available: 5 },
+          ],
+        },
+      ]),
+  );
   await step('Fan-out: both shops receive absolute stock within their 4 requests/s limit', async () => {
     const t0 = Date.now();
     await delivered();
-    return [`done in ${Date.now() - t0} ms; ${ro.writes.length + bg.writes.length} PATCHes`,
-      ...['TSHIRT-BLK-XL', 'MUG-WHITE', 'CAP-RED'].map((s) => `${s.padEnd(14)} ro-shop: ${stockLine(ro, s)} | bg-shop: ${stockLine(bg, s)}`)].join('\n');
+    return [
+      `done in ${Date.now() - t0} ms; ${ro.writes.length + bg.writes.length} PATCHes`,
+      ...['TSHIRT-BLK-XL', 'MUG-WHITE', 'CAP-RED'].map(
+        (s) => `${s.padEnd(14)} ro-shop: ${stockLine(ro, s)} | bg-shop: ${stockLine(bg, s)}`,
+      ),
+    ].join('\n');
   });
   await step('The same callback again changes nothing and sends nothing', async () => {
     const before = ro.writes.length + bg.writes.length;
-    await callback([{ xmlId: 'MUG-WHITE', stores: [{ code: 'main', available: 40 }, { code: 'north', available: 0 }] }]);
+    await callback([
+      {
+        xmlId: 'MUG-WHITE',
+        stores: [
+          { code: 'main', available: 40 },
+          { code: 'north', available: 0 },
+        ],
+      },
+    ]);
     await delivered();
     const after = ro.writes.length + bg.writes.length;
     if (after !== before) throw new Error(`${after - before} unexpected writes`);
@@ -111,36 +219,52 @@ export async function demoCommand(io: CliIo): Promise<number> {
     const writesBefore = ro.writes.length;
     ro.heal();
     await delivered();
-    return `while down: ${failing!.attempts} failed attempt(s), last error "${failing!.lastError}"\n` +
-      `after recovery: ${ro.writes.length - writesBefore} write(s) to ro-shop (coalesced); TSHIRT-BLK-XL ro-shop: ${stockLine(ro, 'TSHIRT-BLK-XL')} | bg-shop: ${stockLine(bg, 'TSHIRT-BLK-XL')}`;
+    return (
+      `while down: ${failing!.attempts} failed attempt(s), last error "${failing!.lastError}"\n` +
+      `after recovery: ${ro.writes.length - writesBefore} write(s) to ro-shop (coalesced); TSHIRT-BLK-XL ro-shop: ${stockLine(ro, 'TSHIRT-BLK-XL')} | bg-shop: ${stockLine(bg, 'TSHIRT-BLK-XL')}`
+    );
   });
   await step('The warehouse ships order WEB-1001 (POST /shipments) and the CRM order is marked shipped', async () => {
     crm.addOrder('WEB-1001');
     const res = await fetch(`${base}/shipments`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO.ship}`, 'idempotency-key': 'demo-ship-1' },
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${DEMO.ship}`,
+        'idempotency-key': 'demo-ship-1',
+      },
       body: JSON.stringify({ orderExternalId: 'WEB-1001', shipmentStore: 'main' }),
     });
     const created = (await res.json()) as { id: string; status: string };
     if (res.status !== 202) throw new Error(`HTTP ${res.status} ${JSON.stringify(created)}`);
     let shown: { status: string; attempts: number } = { status: 'pending', attempts: 0 };
     await until(async () => {
-      shown = (await (await fetch(`${base}/shipments/${created.id}`, { headers: { authorization: `Bearer ${DEMO.ship}` } })).json()) as typeof shown;
+      shown = (await (
+        await fetch(`${base}/shipments/${created.id}`, { headers: { authorization: `Bearer ${DEMO.ship}` } })
+      ).json()) as typeof shown;
       return shown.status !== 'pending';
     });
     if (shown.status !== 'delivered') throw new Error(`shipment ${created.id} ${shown.status}`);
     const edit = crm.orderEdits.at(-1)!;
-    return `HTTP 202 ${JSON.stringify(created)} → ${shown.status} after ${shown.attempts} attempt(s)\n` +
-      `CRM received POST /api/v5/orders/${edit.ref}/edit by=${edit.by} site=${edit.site} order=${JSON.stringify(edit.order)}`;
+    return (
+      `HTTP 202 ${JSON.stringify(created)} → ${shown.status} after ${shown.attempts} attempt(s)\n` +
+      `CRM received POST /api/v5/orders/${edit.ref}/edit by=${edit.by} site=${edit.site} order=${JSON.stringify(edit.order)}`
+    );
   });
   await step('Operators see each target (GET /admin/targets)', async () => {
     const res = await fetch(`${base}/admin/targets`, { headers: { authorization: `Bearer ${DEMO.admin}` } });
-    const body = (await res.json()) as { targets: Array<{ name: string; state: string; backlog: number; dead: number }> };
+    const body = (await res.json()) as {
+      targets: Array<{ name: string; state: string; backlog: number; dead: number }>;
+    };
     return body.targets.map((t) => `${t.name}: ${t.state}, backlog ${t.backlog}, dead letters ${t.dead}`).join('\n');
   });
 
   io.out(`\n${failed === 0 ? 'All steps succeeded.' : `${failed} step(s) failed.`}`);
   const shutdown = async () => {
-    await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+    await new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    });
     await hub.stop();
     await Promise.all([crm.close(), ro.close(), bg.close()]);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -149,8 +273,13 @@ export async function demoCommand(io: CliIo): Promise<number> {
     await shutdown();
     return failed === 0 ? 0 : 1;
   }
-  io.out(`\nStill serving at ${base} (admin token: ${DEMO.admin}; try: curl -H 'Authorization: Bearer ${DEMO.admin}' ${base}/admin/targets). Ctrl-C to stop.`);
-  await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
+  io.out(
+    `\nStill serving at ${base} (admin token: ${DEMO.admin}; try: curl -H 'Authorization: Bearer ${DEMO.admin}' ${base}/admin/targets). Ctrl-C to stop.`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
   await shutdown();
   return failed === 0 ? 0 : 1;
 }

@@ -11,6 +11,8 @@ export function progressLine(write: (s: string) => void, isTty: boolean) {
       lastPhase = phase;
       lastAt = now;
     },
-    done() { if (isTty && lastPhase) write('\n'); },
+    done() {
+      if (isTty && lastPhase) write('\n');
+    },
   };
 }

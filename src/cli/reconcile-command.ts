@@ -23,18 +23,32 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   try {
     const fix = flag(io.argv, 'fix');
     const r = await reconcile({ crm: crmFor(config, log), http, storage, intake, projector, log }, target, {
-      fix, progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
+      fix,
+      progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
     });
     line.done();
-    for (const d of r.differences.slice(0, 200)) io.out(`  ${d.item}  ${d.field}: CRM ${d.crm}, shop ${d.shop === null ? 'missing' : d.shop}`);
+    for (const d of r.differences.slice(0, 200))
+      io.out(`  ${d.item}  ${d.field}: CRM ${d.crm}, shop ${d.shop === null ? 'missing' : d.shop}`);
     if (r.differences.length > 200) io.out(`  … and ${r.differences.length - 200} more`);
     const csv = option(io.argv, 'csv');
     if (csv) {
-      fs.writeFileSync(csv, ['item,field,crm,shop', ...r.differences.map((d) => `"${d.item.replace(/"/g, '""')}","${d.field}",${d.crm},${d.shop ?? ''}`)].join('\n') + '\n');
+      fs.writeFileSync(
+        csv,
+        [
+          'item,field,crm,shop',
+          ...r.differences.map((d) => `"${d.item.replace(/"/g, '""')}","${d.field}",${d.crm},${d.shop ?? ''}`),
+        ].join('\n') + '\n',
+      );
       io.out(`  differences written to ${csv}`);
     }
-    io.out(`summary for ${target.name}: ${r.crmOffers} CRM offers read, ${r.compared} mapped to this shop, ${r.shopItems} shop items read, ${r.differences.length} difference(s)` +
-      (fix ? `, ${r.fixed} item(s) marked due: the running service rewrites them` : r.differences.length ? '; run again with --fix to correct them' : ''));
+    io.out(
+      `summary for ${target.name}: ${r.crmOffers} CRM offers read, ${r.compared} mapped to this shop, ${r.shopItems} shop items read, ${r.differences.length} difference(s)` +
+        (fix
+          ? `, ${r.fixed} item(s) marked due: the running service rewrites them`
+          : r.differences.length
+            ? '; run again with --fix to correct them'
+            : ''),
+    );
     return r.differences.length && !fix ? 3 : 0;
   } catch (e) {
     line.done();

@@ -13,10 +13,14 @@ export async function registerCommand(io: CliIo): Promise<number> {
   let module;
   try {
     module = buildModule(readJsonFile(file), {
-      STOCKBRIDGE_PUBLIC_URL: config.server.publicUrl, CRM_CLIENT_ID: config.crm.clientId, ...io.env,
+      STOCKBRIDGE_PUBLIC_URL: config.server.publicUrl,
+      CRM_CLIENT_ID: config.crm.clientId,
+      ...io.env,
     });
   } catch (e) {
-    io.err(e instanceof ConfigError ? `cannot use ${file}\n${e.describe()}` : `cannot read ${file}: ${(e as Error).message}`);
+    io.err(
+      e instanceof ConfigError ? `cannot use ${file}\n${e.describe()}` : `cannot read ${file}: ${(e as Error).message}`,
+    );
     return 2;
   }
   if (flag(io.argv, 'dry-run')) {
@@ -28,9 +32,12 @@ export async function registerCommand(io: CliIo): Promise<number> {
   try {
     io.out(`registering module "${module.code}" at ${config.crm.url} ...`);
     const held = await registerModule(crm, module);
-    const store = (held.integrations as { store?: { actions?: Array<{ code: string; url: string }> } } | undefined)?.store;
+    const store = (held.integrations as { store?: { actions?: Array<{ code: string; url: string }> } } | undefined)
+      ?.store;
     io.out('the CRM now holds:');
-    io.out(`  code:     ${held.code}\n  name:     ${held.name}\n  active:   ${held.active}\n  frozen:   ${held.freeze ?? false}\n  baseUrl:  ${held.baseUrl}`);
+    io.out(
+      `  code:     ${held.code}\n  name:     ${held.name}\n  active:   ${held.active}\n  frozen:   ${held.freeze ?? false}\n  baseUrl:  ${held.baseUrl}`,
+    );
     for (const a of Object.entries(held.actions ?? {})) io.out(`  action:   ${a[0]} → ${held.baseUrl}${a[1]}`);
     for (const a of store?.actions ?? []) io.out(`  store:    ${a.code} → ${held.baseUrl}${a.url}`);
     return 0;

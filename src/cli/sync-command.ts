@@ -20,20 +20,37 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   const http = createHttpClient();
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
-    const s = await runSync({
-      storage, crm: crmFor(config, log), log, site: config.crm.site, batchSize: config.crm.batchSize, batchRetries: config.sync.batchRetries,
-      reportDir: config.sync.reportDir, owner: `cli-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
-    }, sourceConfig, createSource(sourceConfig, http), {
-      dryRun,
-      progress: (e) => line.update(`${sourceConfig.name}: ${e.phase}${e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : ''}${e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : ''}`, e.phase),
-    });
+    const s = await runSync(
+      {
+        storage,
+        crm: crmFor(config, log),
+        log,
+        site: config.crm.site,
+        batchSize: config.crm.batchSize,
+        batchRetries: config.sync.batchRetries,
+        reportDir: config.sync.reportDir,
+        owner: `cli-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
+      },
+      sourceConfig,
+      createSource(sourceConfig, http),
+      {
+        dryRun,
+        progress: (e) =>
+          line.update(
+            `${sourceConfig.name}: ${e.phase}${e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : ''}${e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : ''}`,
+            e.phase,
+          ),
+      },
+    );
     line.done();
     if (dryRun) {
       io.out(`dry run: ${s.wouldUpload.length} offer(s) would be uploaded, nothing was sent`);
       for (const o of s.wouldUpload.slice(0, 50)) io.out(`  ${JSON.stringify(o)}`);
       if (s.wouldUpload.length > 50) io.out(`  … and ${s.wouldUpload.length - 50} more`);
     }
-    io.out(`summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`);
+    io.out(
+      `summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`,
+    );
     for (const nf of s.notFoundOffers.slice(0, 20)) io.out(`  not found: ${JSON.stringify(nf)}`);
     if (s.reportFile) io.out(`  every offer the CRM did not find is listed in ${s.reportFile}`);
     for (const w of s.warnings.slice(0, 10)) io.out(`  warning: ${w}`);

@@ -70,7 +70,12 @@ export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | Merc
 
 export interface Config {
   readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string };
-  readonly storage: { readonly driver: 'sqlite'; readonly path: string; readonly synchronous: 'full' | 'normal'; readonly retainCallbacksDays: number };
+  readonly storage: {
+    readonly driver: 'sqlite';
+    readonly path: string;
+    readonly synchronous: 'full' | 'normal';
+    readonly retainCallbacksDays: number;
+  };
   readonly crm: {
     readonly url: string;
     readonly apiKey: string;

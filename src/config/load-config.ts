@@ -3,13 +3,19 @@ import { AppError } from '../app-error';
 import path from 'node:path';
 import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier, SourceConfig } from './config-types';
 
-export interface ConfigProblem { path: string; problem: string; fix: string }
+export interface ConfigProblem {
+  path: string;
+  problem: string;
+  fix: string;
+}
 
 /** Thrown when the config cannot be used; `problems` lists every one, each with what to do. Never carries a value. */
 export class ConfigError extends AppError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super(500, `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, { code: 'config' });
+    super(500, `invalid configuration (${problems.length} problem${problems.length === 1 ? '' : 's'})`, {
+      code: 'config',
+    });
     this.problems = problems;
   }
   describe(): string {
@@ -25,7 +31,11 @@ export function substituteEnv(value: unknown, env: Env, problems: ConfigProblem[
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
       const v = env[name];
       if (v === undefined || v === '') {
-        problems.push({ path: path || '(root)', problem: `environment variable ${name} is not set`, fix: `Export ${name} before starting, or write the value into the file.` });
+        problems.push({
+          path: path || '(root)',
+          problem: `environment variable ${name} is not set`,
+          fix: `Export ${name} before starting, or write the value into the file.`,
+        });
         return '';
       }
       return v;
@@ -46,18 +56,33 @@ class Reader {
   obj(v: unknown, path: string, required = true): Record<string, unknown> {
     if (v === undefined && !required) return {};
     if (!v || typeof v !== 'object' || Array.isArray(v)) {
-      this.problems.push({ path, problem: v === undefined ? 'is missing' : 'must be an object', fix: 'See stockbridge.example.json for its shape.' });
+      this.problems.push({
+        path,
+        problem: v === undefined ? 'is missing' : 'must be an object',
+        fix: 'See stockbridge.example.json for its shape.',
+      });
       return {};
     }
     return v as Record<string, unknown>;
   }
 
-  str(o: Record<string, unknown>, key: string, path: string, opts: { def?: string; oneOf?: readonly string[]; url?: boolean; secret?: boolean } = {}): string {
+  str(
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    opts: { def?: string; oneOf?: readonly string[]; url?: boolean; secret?: boolean } = {},
+  ): string {
     const v = o[key];
     const p = `${path}.${key}`;
     if (v === undefined || v === '') {
       if (opts.def !== undefined) return opts.def;
-      this.problems.push({ path: p, problem: 'is missing', fix: opts.secret ? 'Set it, as a ${VAR} placeholder filled from the environment.' : 'Add it (see stockbridge.example.json).' });
+      this.problems.push({
+        path: p,
+        problem: 'is missing',
+        fix: opts.secret
+          ? 'Set it, as a ${VAR} placeholder filled from the environment.'
+          : 'Add it (see stockbridge.example.json).',
+      });
       return '';
     }
     if (typeof v !== 'string') {
@@ -65,23 +90,44 @@ class Reader {
       return '';
     }
     if (opts.oneOf && !opts.oneOf.includes(v)) {
-      this.problems.push({ path: p, problem: `must be one of ${opts.oneOf.join(', ')}`, fix: 'Pick one of those values.' });
+      this.problems.push({
+        path: p,
+        problem: `must be one of ${opts.oneOf.join(', ')}`,
+        fix: 'Pick one of those values.',
+      });
     }
     if (opts.url) {
       let ok = false;
-      try { ok = ['http:', 'https:'].includes(new URL(v).protocol); } catch { ok = false; }
-      if (!ok) this.problems.push({ path: p, problem: 'must be an http(s) URL', fix: 'Write it like https://example.com.' });
+      try {
+        ok = ['http:', 'https:'].includes(new URL(v).protocol);
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        this.problems.push({ path: p, problem: 'must be an http(s) URL', fix: 'Write it like https://example.com.' });
       return v.replace(/\/+$/, '');
     }
     return v;
   }
 
-  num(o: Record<string, unknown>, key: string, path: string, def: number, min: number, max: number, integer = true): number {
+  num(
+    o: Record<string, unknown>,
+    key: string,
+    path: string,
+    def: number,
+    min: number,
+    max: number,
+    integer = true,
+  ): number {
     const v = o[key];
     if (v === undefined) return def;
     const p = `${path}.${key}`;
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
-      this.problems.push({ path: p, problem: `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`, fix: `Use a value in that range (default ${def}).` });
+      this.problems.push({
+        path: p,
+        problem: `must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`,
+        fix: `Use a value in that range (default ${def}).`,
+      });
       return def;
     }
     return v;
@@ -91,7 +137,11 @@ class Reader {
     const v = o[key];
     if (v === undefined) return def;
     if (typeof v !== 'boolean') {
-      this.problems.push({ path: `${path}.${key}`, problem: 'must be true or false', fix: 'Write true or false without quotes.' });
+      this.problems.push({
+        path: `${path}.${key}`,
+        problem: 'must be true or false',
+        fix: 'Write true or false without quotes.',
+      });
       return def;
     }
     return v;
@@ -104,17 +154,29 @@ function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetCon
   if (type !== 'merchantpro') return undefined;
   const name = r.str(t, 'name', path);
   if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
-    r.problems.push({ path: `${path}.name`, problem: 'must be 1-64 letters, digits, dot, dash or underscore', fix: 'It appears in URLs and metrics; rename it.' });
+    r.problems.push({
+      path: `${path}.name`,
+      problem: 'must be 1-64 letters, digits, dot, dash or underscore',
+      fix: 'It appears in URLs and metrics; rename it.',
+    });
   }
   const whRaw = r.obj(t.warehouses, `${path}.warehouses`);
   const warehouses: Record<string, string> = {};
   for (const [code, shopName] of Object.entries(whRaw)) {
     if (typeof shopName !== 'string' || !shopName) {
-      r.problems.push({ path: `${path}.warehouses.${code}`, problem: 'must be the shop warehouse name (a string)', fix: 'Map each CRM warehouse code to the shop warehouse name.' });
+      r.problems.push({
+        path: `${path}.warehouses.${code}`,
+        problem: 'must be the shop warehouse name (a string)',
+        fix: 'Map each CRM warehouse code to the shop warehouse name.',
+      });
     } else warehouses[code] = shopName;
   }
   if (Object.keys(whRaw).length === 0 && t.warehouses !== undefined) {
-    r.problems.push({ path: `${path}.warehouses`, problem: 'maps no warehouse', fix: 'Map at least one CRM warehouse code to a shop warehouse name.' });
+    r.problems.push({
+      path: `${path}.warehouses`,
+      problem: 'maps no warehouse',
+      fix: 'Map at least one CRM warehouse code to a shop warehouse name.',
+    });
   }
   return Object.freeze({
     name,
@@ -138,8 +200,14 @@ function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetCon
 function readCsvProducts(file: string, baseDir: string, r: Reader, p: string): Record<string, string> {
   const out: Record<string, string> = {};
   let text: string;
-  try { text = fs.readFileSync(path.resolve(baseDir, file), 'utf8'); } catch {
-    r.problems.push({ path: p, problem: `file ${file} cannot be read`, fix: 'Give a CSV with lines "bitrixProductId,offerValue" (a header line is allowed).' });
+  try {
+    text = fs.readFileSync(path.resolve(baseDir, file), 'utf8');
+  } catch {
+    r.problems.push({
+      path: p,
+      problem: `file ${file} cannot be read`,
+      fix: 'Give a CSV with lines "bitrixProductId,offerValue" (a header line is allowed).',
+    });
     return out;
   }
   text.split(/\r?\n/).forEach((line, i) => {
@@ -147,7 +215,12 @@ function readCsvProducts(file: string, baseDir: string, r: Reader, p: string): R
     if (!t || t.startsWith('#')) return;
     const [id, value] = t.split(/[,;]/).map((x) => x.trim().replace(/^"|"$/g, ''));
     if (i === 0 && !/^\d+$/.test(id ?? '')) return; // header
-    if (!id || !/^\d+$/.test(id) || !value) r.problems.push({ path: `${p} line ${i + 1}`, problem: 'is not "productId,offerValue"', fix: 'Fix that line of the CSV.' });
+    if (!id || !/^\d+$/.test(id) || !value)
+      r.problems.push({
+        path: `${p} line ${i + 1}`,
+        problem: 'is not "productId,offerValue"',
+        fix: 'Fix that line of the CSV.',
+      });
     else out[id] = value;
   });
   return out;
@@ -157,41 +230,83 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
   const s = r.obj(raw, p);
   const type = r.str(s, 'type', p, { oneOf: ['syncinventory', 'flamix', 'merchantpro'] });
   const name = r.str(s, 'name', p);
-  if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) r.problems.push({ path: `${p}.name`, problem: 'must be 1-64 letters, digits, dot, dash or underscore', fix: 'Rename it.' });
+  if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name))
+    r.problems.push({
+      path: `${p}.name`,
+      problem: 'must be 1-64 letters, digits, dot, dash or underscore',
+      fix: 'Rename it.',
+    });
   const whRaw = r.obj(s.warehouses, `${p}.warehouses`);
   const warehouses: Record<string, string> = {};
   for (const [k, v] of Object.entries(whRaw)) {
-    if (typeof v !== 'string' || !v) r.problems.push({ path: `${p}.warehouses.${k}`, problem: 'must be a CRM warehouse code', fix: 'Map each source warehouse to a CRM warehouse code.' });
+    if (typeof v !== 'string' || !v)
+      r.problems.push({
+        path: `${p}.warehouses.${k}`,
+        problem: 'must be a CRM warehouse code',
+        fix: 'Map each source warehouse to a CRM warehouse code.',
+      });
     else warehouses[k] = v;
   }
   const base = {
-    name, warehouses: Object.freeze(warehouses),
+    name,
+    warehouses: Object.freeze(warehouses),
     offerKey: r.str(s, 'offerKey', p, { def: 'externalId', oneOf: ['externalId', 'xmlId', 'id'] }) as OfferKey,
     everySeconds: r.num(s, 'everySeconds', p, 0, 0, 7 * 86_400),
     timeoutMs: r.num(s, 'timeoutMs', p, 60_000, 100, 600_000),
   };
   if (type === 'syncinventory') {
-    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { url: true }), apiKey: r.str(s, 'apiKey', p, { secret: true }),
+    return Object.freeze({
+      ...base,
+      type,
+      url: r.str(s, 'url', p, { url: true }),
+      apiKey: r.str(s, 'apiKey', p, { secret: true }),
       auth: r.str(s, 'auth', p, { def: 'bearer', oneOf: ['bearer', 'basic'] }) as 'bearer' | 'basic',
-      skuCode: s.skuCode === undefined ? undefined : r.str(s, 'skuCode', p), godownId: s.godownId === undefined ? undefined : r.str(s, 'godownId', p) });
+      skuCode: s.skuCode === undefined ? undefined : r.str(s, 'skuCode', p),
+      godownId: s.godownId === undefined ? undefined : r.str(s, 'godownId', p),
+    });
   }
   if (type === 'flamix') {
     const products: Record<string, string> = {};
     for (const [k, v] of Object.entries(r.obj(s.products, `${p}.products`, false))) {
-      if (!/^\d+$/.test(k) || typeof v !== 'string' || !v) r.problems.push({ path: `${p}.products.${k}`, problem: 'must map a numeric Bitrix24 product id to an offer value', fix: 'Write "123": "SKU-1".' });
+      if (!/^\d+$/.test(k) || typeof v !== 'string' || !v)
+        r.problems.push({
+          path: `${p}.products.${k}`,
+          problem: 'must map a numeric Bitrix24 product id to an offer value',
+          fix: 'Write "123": "SKU-1".',
+        });
       else products[k] = v;
     }
-    if (s.productsCsv !== undefined) Object.assign(products, readCsvProducts(r.str(s, 'productsCsv', p), baseDir, r, `${p}.productsCsv`));
-    if (Object.keys(products).length === 0) r.problems.push({ path: `${p}.products`, problem: 'maps no product', fix: 'Flamix has no list endpoint: map Bitrix24 product ids in products or productsCsv.' });
-    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { def: 'https://inventory-pay.app.flamix.solutions', url: true }),
-      domain: r.str(s, 'domain', p), apiToken: r.str(s, 'apiToken', p, { secret: true }),
-      recalculate: r.bool(s, 'recalculate', p, false), recalculateWaitMs: r.num(s, 'recalculateWaitMs', p, 60_000, 0, 3_600_000),
-      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 2, 0.1, 100, false), products: Object.freeze(products) });
+    if (s.productsCsv !== undefined)
+      Object.assign(products, readCsvProducts(r.str(s, 'productsCsv', p), baseDir, r, `${p}.productsCsv`));
+    if (Object.keys(products).length === 0)
+      r.problems.push({
+        path: `${p}.products`,
+        problem: 'maps no product',
+        fix: 'Flamix has no list endpoint: map Bitrix24 product ids in products or productsCsv.',
+      });
+    return Object.freeze({
+      ...base,
+      type,
+      url: r.str(s, 'url', p, { def: 'https://inventory-pay.app.flamix.solutions', url: true }),
+      domain: r.str(s, 'domain', p),
+      apiToken: r.str(s, 'apiToken', p, { secret: true }),
+      recalculate: r.bool(s, 'recalculate', p, false),
+      recalculateWaitMs: r.num(s, 'recalculateWaitMs', p, 60_000, 0, 3_600_000),
+      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 2, 0.1, 100, false),
+      products: Object.freeze(products),
+    });
   }
   if (type === 'merchantpro') {
-    return Object.freeze({ ...base, type, url: r.str(s, 'url', p, { url: true }), apiKey: r.str(s, 'apiKey', p, { secret: true }), apiSecret: r.str(s, 'apiSecret', p, { secret: true }),
+    return Object.freeze({
+      ...base,
+      type,
+      url: r.str(s, 'url', p, { url: true }),
+      apiKey: r.str(s, 'apiKey', p, { secret: true }),
+      apiSecret: r.str(s, 'apiSecret', p, { secret: true }),
       identifier: r.str(s, 'identifier', p, { def: 'sku', oneOf: ['sku', 'ean', 'id'] }) as ShopIdentifier,
-      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 4, 0.1, 1000, false), listPath: r.str(s, 'listPath', p, { def: '/api/v2/inventory' }) });
+      requestsPerSecond: r.num(s, 'requestsPerSecond', p, 4, 0.1, 1000, false),
+      listPath: r.str(s, 'listPath', p, { def: '/api/v2/inventory' }),
+    });
   }
   return undefined;
 }
@@ -200,15 +315,24 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
  * A shop that is a push target for some CRM warehouses and is also read back into the CRM for the same
  * warehouses would feed its own writes back: refuse it, naming both.
  */
-function findCycles(targets: readonly MerchantProTargetConfig[], sources: readonly SourceConfig[], problems: ConfigProblem[]) {
+function findCycles(
+  targets: readonly MerchantProTargetConfig[],
+  sources: readonly SourceConfig[],
+  problems: ConfigProblem[],
+) {
   sources.forEach((s, i) => {
     if (s.type !== 'merchantpro') return;
     for (const t of targets) {
       if (t.url.toLowerCase() !== s.url.toLowerCase()) continue;
-      const shared = Object.values(s.warehouses).filter((code) => Object.prototype.hasOwnProperty.call(t.warehouses, code));
+      const shared = Object.values(s.warehouses).filter((code) =>
+        Object.prototype.hasOwnProperty.call(t.warehouses, code),
+      );
       if (shared.length) {
-        problems.push({ path: `sources[${i}]`, problem: `source "${s.name}" reads the shop that target "${t.name}" writes, for CRM warehouse(s) ${shared.join(', ')}: a cycle`,
-          fix: 'A warehouse has one master: either push it to the shop (target) or read it from the shop (source), not both.' });
+        problems.push({
+          path: `sources[${i}]`,
+          problem: `source "${s.name}" reads the shop that target "${t.name}" writes, for CRM warehouse(s) ${shared.join(', ')}: a cycle`,
+          fix: 'A warehouse has one master: either push it to the shop (target) or read it from the shop (source), not both.',
+        });
       }
     }
   });
@@ -225,7 +349,8 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   let port = r.num(server, 'port', 'server', 3000, 0, 65535);
   if (env.PORT !== undefined && env.PORT !== '') {
     const p = Number(env.PORT);
-    if (!Number.isInteger(p) || p < 0 || p > 65535) problems.push({ path: 'PORT', problem: 'must be a port number', fix: 'Unset PORT or set it to 0-65535.' });
+    if (!Number.isInteger(p) || p < 0 || p > 65535)
+      problems.push({ path: 'PORT', problem: 'must be a port number', fix: 'Unset PORT or set it to 0-65535.' });
     else port = p;
   }
   const storage = r.obj(root.storage, 'storage', false);
@@ -237,41 +362,72 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const log = r.obj(root.log, 'log', false);
 
   const targetsRaw = root.targets === undefined ? [] : root.targets;
-  if (!Array.isArray(targetsRaw)) problems.push({ path: 'targets', problem: 'must be a list', fix: 'Write targets as [ {...}, ... ].' });
-  const targets = (Array.isArray(targetsRaw) ? targetsRaw : []).map((t, i) => readTarget(r, t, `targets[${i}]`)).filter((t): t is MerchantProTargetConfig => !!t);
+  if (!Array.isArray(targetsRaw))
+    problems.push({ path: 'targets', problem: 'must be a list', fix: 'Write targets as [ {...}, ... ].' });
+  const targets = (Array.isArray(targetsRaw) ? targetsRaw : [])
+    .map((t, i) => readTarget(r, t, `targets[${i}]`))
+    .filter((t): t is MerchantProTargetConfig => !!t);
   const seen = new Set<string>();
   targets.forEach((t, i) => {
-    if (seen.has(t.name)) problems.push({ path: `targets[${i}].name`, problem: `duplicates the name "${t.name}"`, fix: 'Give every target its own name.' });
+    if (seen.has(t.name))
+      problems.push({
+        path: `targets[${i}].name`,
+        problem: `duplicates the name "${t.name}"`,
+        fix: 'Give every target its own name.',
+      });
     seen.add(t.name);
   });
 
   const sourcesRaw = root.sources === undefined ? [] : root.sources;
-  if (!Array.isArray(sourcesRaw)) problems.push({ path: 'sources', problem: 'must be a list', fix: 'Write sources as [ {...}, ... ].' });
-  const sources = (Array.isArray(sourcesRaw) ? sourcesRaw : []).map((s, i) => readSource(r, s, `sources[${i}]`, baseDir)).filter((s): s is SourceConfig => !!s);
+  if (!Array.isArray(sourcesRaw))
+    problems.push({ path: 'sources', problem: 'must be a list', fix: 'Write sources as [ {...}, ... ].' });
+  const sources = (Array.isArray(sourcesRaw) ? sourcesRaw : [])
+    .map((s, i) => readSource(r, s, `sources[${i}]`, baseDir))
+    .filter((s): s is SourceConfig => !!s);
   const seenSources = new Set<string>();
   sources.forEach((s, i) => {
-    if (seenSources.has(s.name)) problems.push({ path: `sources[${i}].name`, problem: `duplicates the name "${s.name}"`, fix: 'Give every source its own name.' });
+    if (seenSources.has(s.name))
+      problems.push({
+        path: `sources[${i}].name`,
+        problem: `duplicates the name "${s.name}"`,
+        fix: 'Give every source its own name.',
+      });
     seenSources.add(s.name);
   });
   findCycles(targets, sources, problems);
   const sync = r.obj(root.sync, 'sync', false);
 
   const timeZone = r.str(shipments, 'timeZone', 'shipments', { def: 'UTC' });
-  try { new Intl.DateTimeFormat('en-CA', { timeZone }); } catch {
-    problems.push({ path: 'shipments.timeZone', problem: 'is not a known IANA time zone', fix: 'Use a name like Europe/Bucharest or UTC.' });
+  try {
+    new Intl.DateTimeFormat('en-CA', { timeZone });
+  } catch {
+    problems.push({
+      path: 'shipments.timeZone',
+      problem: 'is not a known IANA time zone',
+      fix: 'Use a name like Europe/Bucharest or UTC.',
+    });
   }
   const leaseMs = r.num(worker, 'leaseMs', 'worker', 30_000, 1000, 3_600_000);
   const maxTimeout = Math.max(0, ...targets.map((t) => t.timeoutMs));
   if (maxTimeout >= leaseMs) {
-    problems.push({ path: 'worker.leaseMs', problem: `must be longer than every target's timeoutMs (${maxTimeout})`, fix: 'A lease shorter than a request would let two sends of one item overlap; raise leaseMs.' });
+    problems.push({
+      path: 'worker.leaseMs',
+      problem: `must be longer than every target's timeoutMs (${maxTimeout})`,
+      fix: 'A lease shorter than a request would let two sends of one item overlap; raise leaseMs.',
+    });
   }
 
   const config: Config = {
-    server: Object.freeze({ port, host: r.str(server, 'host', 'server', { def: '0.0.0.0' }), publicUrl: r.str(server, 'publicUrl', 'server', { url: true }) }),
+    server: Object.freeze({
+      port,
+      host: r.str(server, 'host', 'server', { def: '0.0.0.0' }),
+      publicUrl: r.str(server, 'publicUrl', 'server', { url: true }),
+    }),
     storage: Object.freeze({
       driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',
       path: r.str(storage, 'path', 'storage', { def: 'data/stockbridge.db' }),
-      synchronous: r.str(storage, 'synchronous', 'storage', { def: 'full', oneOf: ['full', 'normal'] }) as 'full' | 'normal',
+      synchronous: r.str(storage, 'synchronous', 'storage', { def: 'full', oneOf: ['full', 'normal'] }) as
+        'full' | 'normal',
       retainCallbacksDays: r.num(storage, 'retainCallbacksDays', 'storage', 7, 0, 3650),
     }),
     crm: Object.freeze({
@@ -306,10 +462,18 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       maxAttempts: r.num(shipments, 'maxAttempts', 'shipments', 20, 1, 1000),
       maxAgeSeconds: r.num(shipments, 'maxAgeSeconds', 'shipments', 86_400, 1, 30 * 86_400),
     }),
-    log: Object.freeze({ level: r.str(log, 'level', 'log', { def: 'info', oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] }) }),
+    log: Object.freeze({
+      level: r.str(log, 'level', 'log', {
+        def: 'info',
+        oneOf: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+      }),
+    }),
     targets: Object.freeze(targets),
     sources: Object.freeze(sources),
-    sync: Object.freeze({ reportDir: r.str(sync, 'reportDir', 'sync', { def: 'data/reports' }), batchRetries: r.num(sync, 'batchRetries', 'sync', 3, 0, 20) }),
+    sync: Object.freeze({
+      reportDir: r.str(sync, 'reportDir', 'sync', { def: 'data/reports' }),
+      batchRetries: r.num(sync, 'batchRetries', 'sync', 3, 0, 20),
+    }),
   };
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
@@ -321,13 +485,25 @@ export function loadConfig(file: string, env: Env): Config {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new ConfigError([{ path: file, problem: 'cannot be read', fix: 'Create it from stockbridge.example.json, or point STOCKBRIDGE_CONFIG at your file.' }]);
+    throw new ConfigError([
+      {
+        path: file,
+        problem: 'cannot be read',
+        fix: 'Create it from stockbridge.example.json, or point STOCKBRIDGE_CONFIG at your file.',
+      },
+    ]);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError([{ path: file, problem: `is not valid JSON (${(e as Error).message})`, fix: 'Fix the syntax; a JSON linter shows where.' }]);
+    throw new ConfigError([
+      {
+        path: file,
+        problem: `is not valid JSON (${(e as Error).message})`,
+        fix: 'Fix the syntax; a JSON linter shows where.',
+      },
+    ]);
   }
   return parseConfig(json, env, path.dirname(path.resolve(file)));
 }

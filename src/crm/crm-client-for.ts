@@ -7,7 +7,13 @@ import { createCrmClient, type CrmClient } from './crm-client';
 /** The CRM client as the config describes it, with its own 10 requests/s limiter: one per process. */
 export function crmClientFor(config: Config, http: HttpClient, log: Logger): CrmClient {
   return createCrmClient({
-    baseUrl: config.crm.url, apiKey: config.crm.apiKey, http, log, limiter: createRateLimiter(config.crm.requestsPerSecond),
-    timeoutMs: config.crm.timeoutMs, maxRetries: config.crm.maxRetries, batchSize: config.crm.batchSize,
+    baseUrl: config.crm.url,
+    apiKey: config.crm.apiKey,
+    http,
+    log,
+    limiter: createRateLimiter(config.crm.requestsPerSecond),
+    timeoutMs: config.crm.timeoutMs,
+    maxRetries: config.crm.maxRetries,
+    batchSize: config.crm.batchSize,
   });
 }

@@ -25,9 +25,19 @@ type Query = Record<string, string | number | boolean | Array<string | number>>;
 export interface CrmClient {
   editModule(code: string, module: IntegrationModule): Promise<Record<string, unknown>>;
   getModule(code: string): Promise<IntegrationModule>;
-  getInventories(opts?: { page?: number; limit?: 20 | 50 | 100 | 250; filter?: Record<string, string | number | string[]> }): Promise<{ offers: CrmInventoryOffer[]; totalPageCount: number; currentPage: number; totalCount: number }>;
-  iterateInventories(opts?: { limit?: 20 | 50 | 100 | 250; filter?: Record<string, string | number | string[]> }): AsyncGenerator<CrmInventoryOffer[]>;
-  uploadInventories(offers: CrmOfferUpload[], opts?: { site?: string; onBatch?: (done: number, total: number) => void }): Promise<UploadResult>;
+  getInventories(opts?: {
+    page?: number;
+    limit?: 20 | 50 | 100 | 250;
+    filter?: Record<string, string | number | string[]>;
+  }): Promise<{ offers: CrmInventoryOffer[]; totalPageCount: number; currentPage: number; totalCount: number }>;
+  iterateInventories(opts?: {
+    limit?: 20 | 50 | 100 | 250;
+    filter?: Record<string, string | number | string[]>;
+  }): AsyncGenerator<CrmInventoryOffer[]>;
+  uploadInventories(
+    offers: CrmOfferUpload[],
+    opts?: { site?: string; onBatch?: (done: number, total: number) => void },
+  ): Promise<UploadResult>;
   editOrder(edit: CrmOrderEdit): Promise<Record<string, unknown>>;
 }
 
@@ -58,7 +68,10 @@ function looksLikeHtml(res: HttpResponse): boolean {
 }
 
 function excerpt(text: string): string {
-  const plain = text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return plain.slice(0, 120);
 }
 
@@ -66,26 +79,63 @@ function excerpt(text: string): string {
 export function readEnvelope(res: HttpResponse, now = Date.now()): Record<string, unknown> {
   if (looksLikeHtml(res)) {
     const text = excerpt(res.text);
-    const hint = /account does not exist/i.test(text) ? 'Account does not exist: check crm.url' : 'the CRM answered an HTML page: check crm.url';
-    throw new CrmError(res.status === 429 || res.status === 503 ? 'rate-limited' : 'html', `${hint} (HTTP ${res.status}: "${text}")`, { httpStatus: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now) });
+    const hint = /account does not exist/i.test(text)
+      ? 'Account does not exist: check crm.url'
+      : 'the CRM answered an HTML page: check crm.url';
+    throw new CrmError(
+      res.status === 429 || res.status === 503 ? 'rate-limited' : 'html',
+      `${hint} (HTTP ${res.status}: "${text}")`,
+      { httpStatus: res.status, retryAfterMs: parseRetryAfter(res.headers['retry-after'], now) },
+    );
   }
   let body: Record<string, unknown> | undefined;
   try {
     const parsed: unknown = JSON.parse(res.text);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) body = parsed as Record<string, unknown>;
-  } catch { body = undefined; }
+  } catch {
+    body = undefined;
+  }
   const errorMsg = typeof body?.errorMsg === 'string' ? body.errorMsg : undefined;
   const errors = body?.errors;
   const retryAfterMs = parseRetryAfter(res.headers['retry-after'], now);
   const detail = errorMsg ? `: ${errorMsg}` : '';
-  if (res.status === 429 || res.status === 503) throw new CrmError('rate-limited', `CRM rate limit (HTTP ${res.status})${detail}`, { httpStatus: res.status, errorMsg, errors, retryAfterMs });
-  if (res.status === 401 || res.status === 403) throw new CrmError('auth', `CRM refused the API key (HTTP ${res.status})${detail}; check crm.apiKey and its permissions`, { httpStatus: res.status, errorMsg, errors });
-  if (res.status === 402) throw new CrmError('payment', `CRM requires payment (HTTP 402)${detail}`, { httpStatus: res.status, errorMsg, errors });
-  if (res.status >= 500) throw new CrmError('server', `CRM server error (HTTP ${res.status})${detail}`, { httpStatus: res.status, errorMsg, errors });
-  if (!body) throw new CrmError('bad-answer', `CRM answered HTTP ${res.status} with something that is not a JSON object`, { httpStatus: res.status });
-  if (res.status === 404) throw new CrmError('not-found', `CRM: not found (HTTP 404)${detail}`, { httpStatus: res.status, errorMsg, errors });
+  if (res.status === 429 || res.status === 503)
+    throw new CrmError('rate-limited', `CRM rate limit (HTTP ${res.status})${detail}`, {
+      httpStatus: res.status,
+      errorMsg,
+      errors,
+      retryAfterMs,
+    });
+  if (res.status === 401 || res.status === 403)
+    throw new CrmError(
+      'auth',
+      `CRM refused the API key (HTTP ${res.status})${detail}; check crm.apiKey and its permissions`,
+      { httpStatus: res.status, errorMsg, errors },
+    );
+  if (res.status === 402)
+    throw new CrmError('payment', `CRM requires payment (HTTP 402)${detail}`, {
+      httpStatus: res.status,
+      errorMsg,
+      errors,
+    });
+  if (res.status >= 500)
+    throw new CrmError('server', `CRM server error (HTTP ${res.status})${detail}`, {
+      httpStatus: res.status,
+      errorMsg,
+      errors,
+    });
+  if (!body)
+    throw new CrmError('bad-answer', `CRM answered HTTP ${res.status} with something that is not a JSON object`, {
+      httpStatus: res.status,
+    });
+  if (res.status === 404)
+    throw new CrmError('not-found', `CRM: not found (HTTP 404)${detail}`, { httpStatus: res.status, errorMsg, errors });
   if (body.success !== true || res.status >= 300) {
-    throw new CrmError('refused', `CRM refused the request (HTTP ${res.status})${detail || ': no message'}`, { httpStatus: res.status, errorMsg, errors });
+    throw new CrmError('refused', `CRM refused the request (HTTP ${res.status})${detail || ': no message'}`, {
+      httpStatus: res.status,
+      errorMsg,
+      errors,
+    });
   }
   return body;
 }
@@ -97,7 +147,11 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
   const batchSize = Math.min(250, Math.max(1, opts.batchSize ?? 250));
   const sleep = opts.sleep ?? sleepReal;
 
-  async function call(method: 'GET' | 'POST', path: string, args: { query?: Query; form?: Record<string, unknown> } = {}): Promise<Record<string, unknown>> {
+  async function call(
+    method: 'GET' | 'POST',
+    path: string,
+    args: { query?: Query; form?: Record<string, unknown> } = {},
+  ): Promise<Record<string, unknown>> {
     const url = base + path + (args.query ? encodeQuery(args.query) : '');
     const body = args.form ? encodeForm(args.form) : undefined;
     const headers: Record<string, string> = { 'X-API-KEY': opts.apiKey, Accept: 'application/json' };
@@ -120,7 +174,10 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
   }
 
   return {
-    editModule: (code, module) => call('POST', `/api/v5/integration-modules/${encodeURIComponent(code)}/edit`, { form: { integrationModule: module } }),
+    editModule: (code, module) =>
+      call('POST', `/api/v5/integration-modules/${encodeURIComponent(code)}/edit`, {
+        form: { integrationModule: module },
+      }),
 
     async getModule(code) {
       const body = await call('GET', `/api/v5/integration-modules/${encodeURIComponent(code)}`);
@@ -155,12 +212,14 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
         const body = await call('POST', '/api/v5/store/inventories/upload', { form: { offers: batch, site } });
         result.batches++;
         result.processedOffersCount += Number(body.processedOffersCount ?? 0);
-        if (Array.isArray(body.notFoundOffers)) result.notFoundOffers.push(...(body.notFoundOffers as UploadResult['notFoundOffers']));
+        if (Array.isArray(body.notFoundOffers))
+          result.notFoundOffers.push(...(body.notFoundOffers as UploadResult['notFoundOffers']));
         onBatch?.(Math.min(offers.length, i + batchSize), offers.length);
       }
       return result;
     },
 
-    editOrder: ({ ref, by, site, order }) => call('POST', `/api/v5/orders/${encodeURIComponent(ref)}/edit`, { form: { by, site, order } }),
+    editOrder: ({ ref, by, site, order }) =>
+      call('POST', `/api/v5/orders/${encodeURIComponent(ref)}/edit`, { form: { by, site, order } }),
   };
 }

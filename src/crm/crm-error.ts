@@ -1,7 +1,16 @@
 import { AppError } from '../app-error';
 
 export type CrmErrorKind =
-  | 'rate-limited' | 'auth' | 'payment' | 'not-found' | 'refused' | 'html' | 'bad-answer' | 'server' | 'timeout' | 'connection';
+  | 'rate-limited'
+  | 'auth'
+  | 'payment'
+  | 'not-found'
+  | 'refused'
+  | 'html'
+  | 'bad-answer'
+  | 'server'
+  | 'timeout'
+  | 'connection';
 
 /** A RetailCRM failure. Keeps the CRM's own `errorMsg` and `errors`; never the API key or full URL. */
 export class CrmError extends AppError {
@@ -11,7 +20,11 @@ export class CrmError extends AppError {
   readonly errors?: unknown;
   readonly retryAfterMs?: number;
 
-  constructor(kind: CrmErrorKind, message: string, opts: { httpStatus?: number; errorMsg?: string; errors?: unknown; retryAfterMs?: number } = {}) {
+  constructor(
+    kind: CrmErrorKind,
+    message: string,
+    opts: { httpStatus?: number; errorMsg?: string; errors?: unknown; retryAfterMs?: number } = {},
+  ) {
     super(502, message, { code: `crm-${kind}` });
     this.name = 'CrmError';
     this.kind = kind;

@@ -13,7 +13,11 @@ export interface IntegrationModule {
   [key: string]: unknown;
 }
 
-export interface CrmStoreFigure { code: string; available: number; purchasePrice?: number }
+export interface CrmStoreFigure {
+  code: string;
+  available: number;
+  purchasePrice?: number;
+}
 
 export interface CrmOfferUpload {
   id?: number;

@@ -17,21 +17,33 @@ export function buildModule(template: unknown, vars: Readonly<Record<string, str
 
 /** The form body the edit sends, with the clientId masked for printing (it authenticates every callback). */
 export function describeEdit(crmUrl: string, module: IntegrationModule): string {
-  const masked = { ...module, clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined };
-  return `POST ${crmUrl}/api/v5/integration-modules/${encodeURIComponent(module.code)}/edit\n` +
-    'Content-Type: application/x-www-form-urlencoded\nX-API-KEY: [secret]\n\n' + encodeForm({ integrationModule: masked });
+  const masked = {
+    ...module,
+    clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined,
+  };
+  return (
+    `POST ${crmUrl}/api/v5/integration-modules/${encodeURIComponent(module.code)}/edit\n` +
+    'Content-Type: application/x-www-form-urlencoded\nX-API-KEY: [secret]\n\n' +
+    encodeForm({ integrationModule: masked })
+  );
 }
 
 /** What to do about a refusal, in a sentence an integrator can act on. */
 export function adviceFor(err: CrmError): string {
   switch (err.kind) {
-    case 'auth': return 'Check crm.apiKey: it must be valid and allowed to use integration-modules.';
-    case 'payment': return 'The CRM account must be paid up to register modules (HTTP 402); see the account billing page.';
-    case 'html': return 'Check crm.url: it must be your account address, like https://example.retailcrm.ru.';
-    case 'rate-limited': return 'The CRM is rate limiting; try again in a minute.';
+    case 'auth':
+      return 'Check crm.apiKey: it must be valid and allowed to use integration-modules.';
+    case 'payment':
+      return 'The CRM account must be paid up to register modules (HTTP 402); see the account billing page.';
+    case 'html':
+      return 'Check crm.url: it must be your account address, like https://example.retailcrm.ru.';
+    case 'rate-limited':
+      return 'The CRM is rate limiting; try again in a minute.';
     case 'timeout':
-    case 'connection': return 'The CRM could not be reached; check crm.url and the network.';
-    default: return 'Fix what the CRM reports above in module-config.json or the config, then run register again.';
+    case 'connection':
+      return 'The CRM could not be reached; check crm.url and the network.';
+    default:
+      return 'Fix what the CRM reports above in module-config.json or the config, then run register again.';
   }
 }
 

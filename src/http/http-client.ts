@@ -54,11 +54,13 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
         body: req.body,
         redirect: 'manual',
         agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
-        signal: controller.signal as never,
+        signal: controller.signal,
       });
       const text = await res.text();
       const headers: Record<string, string> = {};
-      res.headers.forEach((v, k) => { headers[k] = v; });
+      res.headers.forEach((v, k) => {
+        headers[k] = v;
+      });
       return { status: res.status, headers, text, durationMs: Date.now() - started };
     } catch (err) {
       const e = err as { name?: string; code?: string; message?: string };
@@ -71,6 +73,9 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
 
   return {
     request,
-    close() { httpAgent.destroy(); httpsAgent.destroy(); },
+    close() {
+      httpAgent.destroy();
+      httpsAgent.destroy();
+    },
   };
 }

@@ -8,12 +8,26 @@ export interface ActivityService {
   isActive(): Promise<boolean>;
 }
 
-export function createActivityService(deps: { storage: Storage; log: Logger; onChange?: (s: ModuleState) => void }): ActivityService {
+export function createActivityService(deps: {
+  storage: Storage;
+  log: Logger;
+  onChange?: (s: ModuleState) => void;
+}): ActivityService {
   return {
     async set(input) {
-      const state: ModuleState = { active: input.active, freeze: input.freeze, systemUrl: input.systemUrl, updatedAt: Date.now() };
+      const state: ModuleState = {
+        active: input.active,
+        freeze: input.freeze,
+        systemUrl: input.systemUrl,
+        updatedAt: Date.now(),
+      };
       await deps.storage.setModuleState(state);
-      deps.log.info({ active: state.active, freeze: state.freeze }, state.active && !state.freeze ? 'module active: deliveries run' : 'module inactive or frozen: stock is accepted and held');
+      deps.log.info(
+        { active: state.active, freeze: state.freeze },
+        state.active && !state.freeze
+          ? 'module active: deliveries run'
+          : 'module inactive or frozen: stock is accepted and held',
+      );
       deps.onChange?.(state);
       return state;
     },

@@ -26,7 +26,10 @@ export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?
       deps.onCommitted?.();
       return seqs;
     } catch (err) {
-      deps.log.error({ err: (err as Error).message, callbacks: records.length }, 'could not store callbacks; answering 503 so the CRM retries');
+      deps.log.error(
+        { err: (err as Error).message, callbacks: records.length },
+        'could not store callbacks; answering 503 so the CRM retries',
+      );
       throw new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
     }
   });

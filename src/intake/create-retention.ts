@@ -6,7 +6,14 @@ import type { Storage } from '../storage/storage';
  * retention, a batch at a time with a turn of the event loop between batches, so intake is never held up.
  * `days: 0` keeps everything.
  */
-export function createRetention(deps: { storage: Storage; log: Logger; days: number; everyMs?: number; batch?: number; now?: () => number }) {
+export function createRetention(deps: {
+  storage: Storage;
+  log: Logger;
+  days: number;
+  everyMs?: number;
+  batch?: number;
+  now?: () => number;
+}) {
   const now = deps.now ?? Date.now;
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<number> | null = null;
@@ -31,7 +38,14 @@ export function createRetention(deps: { storage: Storage; log: Logger; days: num
       if (deps.days <= 0) return;
       timer = setInterval(() => {
         if (running) return;
-        running = pruneOnce().catch((e: Error) => { deps.log.warn({ reason: e.message }, 'callback log pruning failed; next time'); return 0; }).finally(() => { running = null; });
+        running = pruneOnce()
+          .catch((e: Error) => {
+            deps.log.warn({ reason: e.message }, 'callback log pruning failed; next time');
+            return 0;
+          })
+          .finally(() => {
+            running = null;
+          });
       }, deps.everyMs ?? 60_000);
       timer.unref();
     },

@@ -37,7 +37,10 @@ export function createProjector(deps: {
   function derive(rec: CallbackRecord): Projection {
     const r = normalizeOffers(rec.offers, UNBOUNDED);
     if ('errors' in r) {
-      deps.log.error({ seq: rec.seq, errors: r.errors }, 'stored callback is unreadable; skipped (it stays in the callback log)');
+      deps.log.error(
+        { seq: rec.seq, errors: r.errors },
+        'stored callback is unreadable; skipped (it stays in the callback log)',
+      );
       return { rows: [], unmapped: [] };
     }
     return projectOffers(r.offers, deps.targets);
@@ -47,7 +50,11 @@ export function createProjector(deps: {
     for (;;) {
       const res = await deps.storage.project(batchSize, derive, Date.now());
       if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
-      if (res.callbacks > 0) deps.log.debug({ callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor }, 'projected');
+      if (res.callbacks > 0)
+        deps.log.debug(
+          { callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor },
+          'projected',
+        );
       if (res.callbacks < batchSize || stopped) return;
       // Let requests in between batches: without this the catch-up would hold the event loop to the end.
       await new Promise((r) => setImmediate(r));
@@ -56,7 +63,10 @@ export function createProjector(deps: {
 
   function kick() {
     if (stopped) return;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = (async () => {
       do {
         again = false;
@@ -66,12 +76,17 @@ export function createProjector(deps: {
         } catch (err) {
           failures++;
           const wait = backoffDelay(failures, { baseMs: 200, maxMs: 30_000 });
-          deps.log.error({ err: (err as Error).message, retryInMs: wait }, 'projector failed; nothing was applied from that batch, retrying');
+          deps.log.error(
+            { err: (err as Error).message, retryInMs: wait },
+            'projector failed; nothing was applied from that batch, retrying',
+          );
           await new Promise((r) => setTimeout(r, wait));
           again = !stopped;
         }
       } while (again && !stopped);
-    })().finally(() => { running = null; });
+    })().finally(() => {
+      running = null;
+    });
   }
 
   return {

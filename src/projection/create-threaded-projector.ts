@@ -18,7 +18,13 @@ export function threadedProjectorAvailable(): boolean {
  * the callback log and the cursor are durable, but until then desired state would stop following intake.
  */
 export function createThreadedProjector(opts: {
-  path: string; synchronous: 'full' | 'normal'; targets: readonly TargetConfig[]; log: Logger; logLevel: string; gate: Int32Array; onDue?: (targets: string[]) => void;
+  path: string;
+  synchronous: 'full' | 'normal';
+  targets: readonly TargetConfig[];
+  log: Logger;
+  logLevel: string;
+  gate: Int32Array;
+  onDue?: (targets: string[]) => void;
   entry?: string;
 }): Projector & { restartThread(): Promise<void> } {
   const idleWaiters = new Map<number, () => void>();
@@ -31,18 +37,33 @@ export function createThreadedProjector(opts: {
 
   function spawn() {
     alive = true;
-    worker = new Worker(opts.entry ?? ENTRY, { workerData: { path: opts.path, synchronous: opts.synchronous, targets: opts.targets, logLevel: opts.logLevel, gate: opts.gate.buffer } });
+    worker = new Worker(opts.entry ?? ENTRY, {
+      workerData: {
+        path: opts.path,
+        synchronous: opts.synchronous,
+        targets: opts.targets,
+        logLevel: opts.logLevel,
+        gate: opts.gate.buffer,
+      },
+    });
     worker.on('message', (msg: { type: string; id?: number; targets?: string[] }) => {
-      if (msg.type === 'due') { restarts = 0; opts.onDue?.(msg.targets ?? []); }
-      else if (msg.type === 'idle') { idleWaiters.get(msg.id!)?.(); idleWaiters.delete(msg.id!); }
-      else if (msg.type === 'stopped') stopped?.();
+      if (msg.type === 'due') {
+        restarts = 0;
+        opts.onDue?.(msg.targets ?? []);
+      } else if (msg.type === 'idle') {
+        idleWaiters.get(msg.id!)?.();
+        idleWaiters.delete(msg.id!);
+      } else if (msg.type === 'stopped') stopped?.();
     });
     worker.on('error', (err) => opts.log.error({ err: err.message }, 'projector thread failed'));
     worker.on('exit', () => {
       alive = false;
       if (stopping) return;
       const wait = backoffDelay(++restarts, { baseMs: 200, maxMs: 30_000 });
-      opts.log.error({ retryInMs: wait }, 'projector thread exited; starting it again (accepted callbacks are safe in the log)');
+      opts.log.error(
+        { retryInMs: wait },
+        'projector thread exited; starting it again (accepted callbacks are safe in the log)',
+      );
       setTimeout(() => {
         if (stopping) return;
         spawn();
@@ -55,13 +76,20 @@ export function createThreadedProjector(opts: {
   spawn();
 
   return {
-    kick() { worker.postMessage({ type: 'kick' }); },
+    kick() {
+      worker.postMessage({ type: 'kick' });
+    },
     idle() {
       const id = nextId++;
-      return new Promise<void>((resolve) => { idleWaiters.set(id, resolve); worker.postMessage({ type: 'idle', id }); });
+      return new Promise<void>((resolve) => {
+        idleWaiters.set(id, resolve);
+        worker.postMessage({ type: 'idle', id });
+      });
     },
     /** End the current thread; the supervisor starts a new one (what happens after a crash). */
-    async restartThread() { await worker.terminate(); },
+    async restartThread() {
+      await worker.terminate();
+    },
     async stop() {
       stopping = true;
       if (!alive) return;

@@ -22,10 +22,15 @@ export function projectOffers(offers: readonly IntakeOffer[], targets: readonly 
       const mapped = offer.stores.filter((s) => Object.prototype.hasOwnProperty.call(target.warehouses, s.code));
       if (mapped.length === 0) continue;
       if (key === undefined || key === '') {
-        projection.unmapped.push({ target: target.name, offerRef: offerRef(offer), reason: `offer has no ${target.offerKey} (the target's offerKey)` });
+        projection.unmapped.push({
+          target: target.name,
+          offerRef: offerRef(offer),
+          reason: `offer has no ${target.offerKey} (the target's offerKey)`,
+        });
         continue;
       }
-      for (const s of mapped) projection.rows.push({ target: target.name, item: String(key), warehouse: s.code, quantity: s.available });
+      for (const s of mapped)
+        projection.rows.push({ target: target.name, item: String(key), warehouse: s.code, quantity: s.available });
     }
   }
   return projection;

@@ -19,7 +19,9 @@ function isRealDate(s: string): boolean {
 }
 
 function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' && v.length <= MAX_LEN && !/[\u0000-\u001f\u007f]/.test(v) ? v : undefined;
+  return typeof v === 'string' && v.trim() !== '' && v.length <= MAX_LEN && !/[\u0000-\u001f\u007f]/.test(v)
+    ? v
+    : undefined;
 }
 
 /**
@@ -27,16 +29,23 @@ function str(v: unknown): string | undefined {
  * `site` defaults to the CRM site; `shipmentDate` (YYYY-MM-DD, a real date) to today in the configured time zone;
  * `shipped` to true. Unknown fields are refused, so a typo never silently drops a value.
  */
-export function normalizeShipments(input: unknown, defaults: { site: string; today: string }): { shipments: ShipmentInput[]; many: boolean } | { errors: FieldErrors } {
+export function normalizeShipments(
+  input: unknown,
+  defaults: { site: string; today: string },
+): { shipments: ShipmentInput[]; many: boolean } | { errors: FieldErrors } {
   const many = Array.isArray(input);
   const list = many ? (input as unknown[]) : [input];
   if (many && list.length === 0) return { errors: { body: 'must contain at least one shipment' } };
-  if (list.length > MAX_SHIPMENTS) return { errors: { body: `must contain at most ${MAX_SHIPMENTS} shipments (got ${list.length})` } };
+  if (list.length > MAX_SHIPMENTS)
+    return { errors: { body: `must contain at most ${MAX_SHIPMENTS} shipments (got ${list.length})` } };
   const errors: FieldErrors = {};
   const out: ShipmentInput[] = [];
   list.forEach((raw, i) => {
     const p = many ? `[${i}].` : '';
-    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) { errors[many ? `[${i}]` : 'body'] = 'must be a JSON object'; return; }
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
+      errors[many ? `[${i}]` : 'body'] = 'must be a JSON object';
+      return;
+    }
     const o = raw as Record<string, unknown>;
     const unknown = Object.keys(o).filter((k) => !ALLOWED.has(k));
     for (const k of unknown) errors[`${p}${k}`] = 'is not a known field';
@@ -51,17 +60,23 @@ export function normalizeShipments(input: unknown, defaults: { site: string; tod
     } else {
       by = 'id';
       const id = typeof o.orderId === 'string' && /^\d+$/.test(o.orderId) ? Number(o.orderId) : o.orderId;
-      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) errors[`${p}orderId`] = 'must be a positive integer';
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0)
+        errors[`${p}orderId`] = 'must be a positive integer';
       else ref = String(id);
     }
     const site = o.site === undefined ? defaults.site : str(o.site);
     if (!site) errors[`${p}site`] = `must be a non-empty string of at most ${MAX_LEN} characters`;
     const store = str(o.shipmentStore);
-    if (!store) errors[`${p}shipmentStore`] = o.shipmentStore === undefined ? 'is required (the CRM warehouse code)' : `must be a non-empty string of at most ${MAX_LEN} characters`;
+    if (!store)
+      errors[`${p}shipmentStore`] =
+        o.shipmentStore === undefined
+          ? 'is required (the CRM warehouse code)'
+          : `must be a non-empty string of at most ${MAX_LEN} characters`;
     const date = o.shipmentDate === undefined ? defaults.today : o.shipmentDate;
     if (typeof date !== 'string' || !isRealDate(date)) errors[`${p}shipmentDate`] = 'must be a date as YYYY-MM-DD';
     if (o.shipped !== undefined && typeof o.shipped !== 'boolean') errors[`${p}shipped`] = 'must be true or false';
-    if (ref && site && store && typeof date === 'string') out.push({ by, ref, site, report: { shipped: o.shipped !== false, shipmentStore: store, shipmentDate: date } });
+    if (ref && site && store && typeof date === 'string')
+      out.push({ by, ref, site, report: { shipped: o.shipped !== false, shipmentStore: store, shipmentDate: date } });
   });
   return Object.keys(errors).length ? { errors } : { shipments: out, many };
 }

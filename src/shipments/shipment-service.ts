@@ -7,10 +7,16 @@ import type { ShipmentInput } from './normalize-shipments';
 export function shipmentView(s: Shipment) {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
-    id: s.id, status: s.status,
+    id: s.id,
+    status: s.status,
     order: { [s.by === 'id' ? 'orderId' : 'orderExternalId']: s.ref, site: s.site },
-    report: s.report, attempts: s.attempts, lastStatus: s.lastStatus, lastAnswer: s.lastAnswer,
-    createdAt: iso(s.createdAt), updatedAt: iso(s.updatedAt), deliveredAt: iso(s.deliveredAt),
+    report: s.report,
+    attempts: s.attempts,
+    lastStatus: s.lastStatus,
+    lastAnswer: s.lastAnswer,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    deliveredAt: iso(s.deliveredAt),
   };
 }
 
@@ -26,20 +32,31 @@ export function createShipmentService(deps: { storage: Storage; config: Config; 
       } catch {
         throw new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
       }
-      if ('conflict' in res) throw new AppError(422, 'this Idempotency-Key was already used with a different body; use a new key for a new report', { code: 'idempotency' });
+      if ('conflict' in res)
+        throw new AppError(
+          422,
+          'this Idempotency-Key was already used with a different body; use a new key for a new report',
+          { code: 'idempotency' },
+        );
       if (res.created) deps.onCreated?.();
       const shown = await Promise.all(res.ids.map((id) => deps.storage.getShipment(id)));
-      return { created: res.created, shipments: shown.filter((s): s is Shipment => !!s).map((s) => ({ id: s.id, status: s.status })) };
+      return {
+        created: res.created,
+        shipments: shown.filter((s): s is Shipment => !!s).map((s) => ({ id: s.id, status: s.status })),
+      };
     },
     async get(id: string) {
       const s = await deps.storage.getShipment(id);
       if (!s) throw new AppError(404, `no shipment ${id}`, { code: 'not-found' });
       return shipmentView(s);
     },
-    async failures(limit = 100) { return (await deps.storage.listShipments('failed', limit)).map(shipmentView); },
+    async failures(limit = 100) {
+      return (await deps.storage.listShipments('failed', limit)).map(shipmentView);
+    },
     async retry(id: string | null) {
       const n = await deps.storage.retryShipments(id, Date.now());
-      if (id !== null && n === 0) throw new AppError(404, `shipment ${id} is not a failed report`, { code: 'not-found' });
+      if (id !== null && n === 0)
+        throw new AppError(404, `shipment ${id} is not a failed report`, { code: 'not-found' });
       deps.onCreated?.();
       return { retried: n };
     },

@@ -4,7 +4,11 @@ import type { PullSource } from './create-source';
 import { runSync, type SyncDeps } from './run-sync';
 
 /** Runs each source with `everySeconds` inside the service; the sync lock keeps runs of one source apart. */
-export function createScheduler(deps: { syncDeps: SyncDeps; sources: ReadonlyArray<{ config: SourceConfig; source: PullSource }>; log: Logger }) {
+export function createScheduler(deps: {
+  syncDeps: SyncDeps;
+  sources: ReadonlyArray<{ config: SourceConfig; source: PullSource }>;
+  log: Logger;
+}) {
   const timers: NodeJS.Timeout[] = [];
   const running = new Set<Promise<unknown>>();
   let stopped = false;
@@ -12,14 +16,21 @@ export function createScheduler(deps: { syncDeps: SyncDeps; sources: ReadonlyArr
     const t = setTimeout(() => {
       if (stopped) return;
       const run = runSync(deps.syncDeps, entry.config, entry.source)
-        .catch((e: Error) => deps.log.warn({ source: entry.config.name, reason: e.message }, 'scheduled sync did not complete'))
-        .finally(() => { running.delete(run); if (!stopped) schedule(entry); });
+        .catch((e: Error) =>
+          deps.log.warn({ source: entry.config.name, reason: e.message }, 'scheduled sync did not complete'),
+        )
+        .finally(() => {
+          running.delete(run);
+          if (!stopped) schedule(entry);
+        });
       running.add(run);
     }, entry.config.everySeconds * 1000);
     timers.push(t);
   }
   return {
-    start() { for (const e of deps.sources) if (e.config.everySeconds > 0) schedule(e); },
+    start() {
+      for (const e of deps.sources) if (e.config.everySeconds > 0) schedule(e);
+    },
     async stop() {
       stopped = true;
       timers.forEach(clearTimeout);

@@ -6,13 +6,22 @@ import type { SnapshotItem } from './parse-sources';
  * What to upload: per offer, only the warehouses whose figure differs from what was last uploaded for this
  * source (the CRM keeps the others). A second identical pull therefore uploads nothing.
  */
-export function diffSnapshot(items: readonly SnapshotItem[], last: ReadonlyMap<string, ReadonlyMap<string, number>>, offerKey: OfferKey): { uploads: CrmOfferUpload[]; unchanged: number } {
+export function diffSnapshot(
+  items: readonly SnapshotItem[],
+  last: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  offerKey: OfferKey,
+): { uploads: CrmOfferUpload[]; unchanged: number } {
   const uploads: CrmOfferUpload[] = [];
   let unchanged = 0;
   for (const item of items) {
     const before = last.get(item.key);
-    const stores = Object.entries(item.stores).filter(([code, q]) => before?.get(code) !== q).map(([code, available]) => ({ code, available }));
-    if (stores.length === 0) { unchanged++; continue; }
+    const stores = Object.entries(item.stores)
+      .filter(([code, q]) => before?.get(code) !== q)
+      .map(([code, available]) => ({ code, available }));
+    if (stores.length === 0) {
+      unchanged++;
+      continue;
+    }
     if (offerKey === 'id') {
       const id = Number(item.key);
       if (!Number.isSafeInteger(id) || id <= 0) continue;

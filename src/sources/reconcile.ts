@@ -9,9 +9,20 @@ import { merchantProPatch } from '../targets/merchantpro/merchantpro-patch';
 import type { IntakeOffer } from '../intake/offer-types';
 import { readMerchantProStock, type PullProgress } from './create-source';
 
-export interface Difference { item: string; field: string; crm: number; shop: number | null }
+export interface Difference {
+  item: string;
+  field: string;
+  crm: number;
+  shop: number | null;
+}
 
-export interface ReconcileResult { crmOffers: number; shopItems: number; compared: number; differences: Difference[]; fixed: number }
+export interface ReconcileResult {
+  crmOffers: number;
+  shopItems: number;
+  compared: number;
+  differences: Difference[];
+  fixed: number;
+}
 
 /**
  * Compare the CRM's stock (per-warehouse details, paged at 250) with what a MerchantPro shop actually holds (read
@@ -19,8 +30,11 @@ export interface ReconcileResult { crmOffers: number; shopItems: number; compare
  * callback (so versions stay ordered against live callbacks) and the items are marked due, so the worker
  * rewrites them even where the desired state was already right and only the shop drifted.
  */
-export async function reconcile(deps: { crm: CrmClient; http: HttpClient; storage: Storage; intake: Intake; projector: Projector; log: Logger },
-  target: MerchantProTargetConfig, opts: { fix?: boolean; progress?: PullProgress } = {}): Promise<ReconcileResult> {
+export async function reconcile(
+  deps: { crm: CrmClient; http: HttpClient; storage: Storage; intake: Intake; projector: Projector; log: Logger },
+  target: MerchantProTargetConfig,
+  opts: { fix?: boolean; progress?: PullProgress } = {},
+): Promise<ReconcileResult> {
   const crmFigures = new Map<string, Record<string, number>>();
   let crmOffers = 0;
   for await (const page of deps.crm.iterateInventories({ limit: 250, filter: { details: 1 } })) {
@@ -29,23 +43,38 @@ export async function reconcile(deps: { crm: CrmClient; http: HttpClient; storag
       const key = o[target.offerKey];
       if (key === undefined || key === null || key === '') continue;
       const figures: Record<string, number> = {};
-      for (const s of o.stores ?? []) if (Object.prototype.hasOwnProperty.call(target.warehouses, s.store)) figures[s.store] = Math.max(0, Math.floor(Number(s.quantity)));
+      for (const s of o.stores ?? [])
+        if (Object.prototype.hasOwnProperty.call(target.warehouses, s.store))
+          figures[s.store] = Math.max(0, Math.floor(Number(s.quantity)));
       if (Object.keys(figures).length) crmFigures.set(String(key), figures);
     }
     opts.progress?.({ phase: 'reading the CRM', read: crmOffers });
   }
   const names = Object.fromEntries(Object.values(target.warehouses).map((n) => [n, n]));
-  const shop = await readMerchantProStock(deps.http, {
-    url: target.url, apiKey: target.apiKey, apiSecret: target.apiSecret, identifier: target.identifier, requestsPerSecond: target.requestsPerSecond,
-    listPath: '/api/v2/inventory', timeoutMs: target.timeoutMs, warehouses: { ...names, '*': '(stock)' },
-  }, (e) => opts.progress?.({ ...e, phase: 'reading the shop' }));
+  const shop = await readMerchantProStock(
+    deps.http,
+    {
+      url: target.url,
+      apiKey: target.apiKey,
+      apiSecret: target.apiSecret,
+      identifier: target.identifier,
+      requestsPerSecond: target.requestsPerSecond,
+      listPath: '/api/v2/inventory',
+      timeoutMs: target.timeoutMs,
+      warehouses: { ...names, '*': '(stock)' },
+    },
+    (e) => opts.progress?.({ ...e, phase: 'reading the shop' }),
+  );
   const shopByKey = new Map(shop.items.map((i) => [i.key, i.stores]));
 
   // What the shop should hold is exactly what the worker would write: the same body rule, compared field by field.
   const differences: Difference[] = [];
   for (const [item, figures] of crmFigures) {
     const actual = shopByKey.get(item);
-    const body = merchantProPatch(target, Object.entries(figures).map(([warehouse, quantity]) => ({ warehouse, quantity, version: 0 })));
+    const body = merchantProPatch(
+      target,
+      Object.entries(figures).map(([warehouse, quantity]) => ({ warehouse, quantity, version: 0 })),
+    );
     const expected: Array<[field: string, shopKey: string, quantity: number]> = Array.isArray(body.warehouses)
       ? (body.warehouses as Array<{ name: string; stock: number }>).map((w) => [w.name, w.name, w.stock])
       : [['stock', '(stock)', body.stock as number]];
@@ -65,7 +94,10 @@ export async function reconcile(deps: { crm: CrmClient; http: HttpClient; storag
     deps.projector.kick();
     await deps.projector.idle();
     fixed = await deps.storage.markDue(target.name, items, Date.now());
-    deps.log.info({ target: target.name, items: items.length, markedDue: fixed }, 'reconcile: differing items marked due');
+    deps.log.info(
+      { target: target.name, items: items.length, markedDue: fixed },
+      'reconcile: differing items marked due',
+    );
   }
   return { crmOffers, shopItems: shop.items.length, compared: crmFigures.size, differences, fixed };
 }

@@ -9,9 +9,11 @@ import type { CrmOfferUpload } from '../crm/crm-types';
 import { backoffDelay } from '../http/backoff';
 import type { Storage, SyncRunStats } from '../storage/storage';
 import { diffSnapshot, uploadKey } from './diff-snapshot';
-import type { PullProgress, PullSource } from './create-source';
+import type { PullSource } from './create-source';
 
-export interface SyncProgress { (event: { phase: string; read?: number; total?: number; batches?: number; batchesTotal?: number }): void }
+export interface SyncProgress {
+  (event: { phase: string; read?: number; total?: number; batches?: number; batchesTotal?: number }): void;
+}
 
 export interface SyncSummary extends SyncRunStats {
   source: string;
@@ -44,7 +46,12 @@ const LOCK_MS = 30 * 60_000;
  * fails part-way keeps its progress, and the next run still uploads everything that differs), report
  * `notFoundOffers`, and record the run. Never two runs of one source at once, across processes.
  */
-export async function runSync(deps: SyncDeps, config: SourceConfig, source: PullSource, opts: { dryRun?: boolean; progress?: SyncProgress } = {}): Promise<SyncSummary> {
+export async function runSync(
+  deps: SyncDeps,
+  config: SourceConfig,
+  source: PullSource,
+  opts: { dryRun?: boolean; progress?: SyncProgress } = {},
+): Promise<SyncSummary> {
   const { storage } = deps;
   const dryRun = opts.dryRun === true;
   const lock = `sync:${config.name}`;
@@ -54,10 +61,19 @@ export async function runSync(deps: SyncDeps, config: SourceConfig, source: Pull
   const started = Date.now();
   const runId = await storage.startSyncRun(config.name, dryRun, started);
   const stats: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 };
-  const summary: SyncSummary = { ...stats, source: config.name, dryRun, durationMs: 0, notFoundOffers: [], reportFile: null, wouldUpload: [], warnings: [] };
+  const summary: SyncSummary = {
+    ...stats,
+    source: config.name,
+    dryRun,
+    durationMs: 0,
+    notFoundOffers: [],
+    reportFile: null,
+    wouldUpload: [],
+    warnings: [],
+  };
   const log = deps.log.child({ source: config.name, run: runId });
   try {
-    const snap = await source.pull(opts.progress as PullProgress | undefined);
+    const snap = await source.pull(opts.progress);
     stats.read = snap.items.length;
     stats.unmapped = snap.unmapped.length;
     stats.errors = snap.warnings.length;
@@ -65,7 +81,12 @@ export async function runSync(deps: SyncDeps, config: SourceConfig, source: Pull
     const { uploads, unchanged } = diffSnapshot(snap.items, await storage.getSourceState(config.name), config.offerKey);
     stats.unchanged = unchanged;
     const batchesTotal = Math.ceil(uploads.length / deps.batchSize);
-    opts.progress?.({ phase: dryRun ? 'dry run: nothing is sent' : 'uploading', read: stats.read, batches: 0, batchesTotal });
+    opts.progress?.({
+      phase: dryRun ? 'dry run: nothing is sent' : 'uploading',
+      read: stats.read,
+      batches: 0,
+      batchesTotal,
+    });
     if (dryRun) {
       summary.wouldUpload = uploads;
     } else {
@@ -79,13 +100,20 @@ export async function runSync(deps: SyncDeps, config: SourceConfig, source: Pull
         }
         // Offers the CRM does not know are not recorded as uploaded: they are tried (and reported) again next run.
         const landed = batch.filter((o) => !notFound.has(uploadKey(o, config.offerKey)));
-        await storage.recordUploaded(config.name, landed.flatMap((o) => o.stores.map((s) => ({ offer: uploadKey(o, config.offerKey), warehouse: s.code, quantity: s.available }))), Date.now());
+        await storage.recordUploaded(
+          config.name,
+          landed.flatMap((o) =>
+            o.stores.map((s) => ({ offer: uploadKey(o, config.offerKey), warehouse: s.code, quantity: s.available })),
+          ),
+          Date.now(),
+        );
         stats.uploaded += landed.length;
         stats.batches++;
         opts.progress?.({ phase: 'uploading', read: stats.read, batches: stats.batches, batchesTotal });
       }
       stats.notFound = summary.notFoundOffers.length;
-      if (summary.notFoundOffers.length) summary.reportFile = writeNotFoundReport(deps.reportDir, config.name, started, summary.notFoundOffers);
+      if (summary.notFoundOffers.length)
+        summary.reportFile = writeNotFoundReport(deps.reportDir, config.name, started, summary.notFoundOffers);
     }
     await storage.finishSyncRun(runId, stats, 'ok', null, Date.now());
     log.info({ ...stats, dryRun }, 'sync finished');
@@ -94,8 +122,13 @@ export async function runSync(deps: SyncDeps, config: SourceConfig, source: Pull
     const message = (err as Error).message;
     stats.errors++;
     await storage.finishSyncRun(runId, stats, 'failed', message, Date.now());
-    log.error({ ...stats, reason: message }, 'sync failed; what was uploaded is recorded, the next run uploads the rest');
-    throw err instanceof AppError ? err : new AppError(502, `sync of "${config.name}" failed: ${message}`, { code: 'sync', cause: err });
+    log.error(
+      { ...stats, reason: message },
+      'sync failed; what was uploaded is recorded, the next run uploads the rest',
+    );
+    throw err instanceof AppError
+      ? err
+      : new AppError(502, `sync of "${config.name}" failed: ${message}`, { code: 'sync', cause: err });
   } finally {
     await storage.releaseLock(lock, deps.owner);
   }
@@ -115,10 +148,18 @@ async function uploadWithRetries(deps: SyncDeps, batch: CrmOfferUpload[], log: L
   }
 }
 
-function writeNotFoundReport(dir: string, source: string, started: number, rows: Array<Record<string, unknown>>): string {
+function writeNotFoundReport(
+  dir: string,
+  source: string,
+  started: number,
+  rows: Array<Record<string, unknown>>,
+): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${source}-${new Date(started).toISOString().replace(/[:.]/g, '-')}-not-found.csv`);
   const cell = (v: unknown) => (v === undefined || v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
-  fs.writeFileSync(file, ['externalId,xmlId,id', ...rows.map((r) => [r.externalId, r.xmlId, r.id].map(cell).join(','))].join('\n') + '\n');
+  fs.writeFileSync(
+    file,
+    ['externalId,xmlId,id', ...rows.map((r) => [r.externalId, r.xmlId, r.id].map(cell).join(','))].join('\n') + '\n',
+  );
   return file;
 }

@@ -6,7 +6,11 @@ export interface CallbackRecord {
   offers: unknown;
 }
 
-export interface NewCallback { receivedAt: number; contentHash: string; offersJson: string }
+export interface NewCallback {
+  receivedAt: number;
+  contentHash: string;
+  offersJson: string;
+}
 
 /** What the projector derives from one callback for every target; the callback's seq becomes the version. */
 export interface Projection {
@@ -14,11 +18,25 @@ export interface Projection {
   unmapped: Array<{ target: string; offerRef: string; reason: string }>;
 }
 
-export interface ProjectResult { callbacks: number; changedRows: number; dueItems: number; cursor: number }
+export interface ProjectResult {
+  callbacks: number;
+  changedRows: number;
+  dueItems: number;
+  cursor: number;
+}
 
-export interface DesiredRow { warehouse: string; quantity: number; version: number }
+export interface DesiredRow {
+  warehouse: string;
+  quantity: number;
+  version: number;
+}
 
-export interface ModuleState { active: boolean; freeze: boolean; systemUrl?: string; updatedAt: number }
+export interface ModuleState {
+  active: boolean;
+  freeze: boolean;
+  systemUrl?: string;
+  updatedAt: number;
+}
 
 export interface ItemState {
   target: string;
@@ -36,13 +54,37 @@ export interface ItemState {
   updatedAt: number;
 }
 
-export interface ClaimedItem { item: string; version: number; attempts: number; firstFailedAt: number | null; dueSince: number | null }
+export interface ClaimedItem {
+  item: string;
+  version: number;
+  attempts: number;
+  firstFailedAt: number | null;
+  dueSince: number | null;
+}
 
-export interface TargetState { target: string; paused: boolean; pausedReason: string | null; pausedAt: number | null }
+export interface TargetState {
+  target: string;
+  paused: boolean;
+  pausedReason: string | null;
+  pausedAt: number | null;
+}
 
-export interface TargetStats { backlog: number; oldestDueSince: number | null; dead: number; lastError: string | null; lastErrorAt: number | null; unmapped: number }
+export interface TargetStats {
+  backlog: number;
+  oldestDueSince: number | null;
+  dead: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  unmapped: number;
+}
 
-export interface UnmappedOffer { target: string; offerRef: string; reason: string; seq: number; seenAt: number }
+export interface UnmappedOffer {
+  target: string;
+  offerRef: string;
+  reason: string;
+  seq: number;
+  seenAt: number;
+}
 
 export type ShipmentStatus = 'pending' | 'delivered' | 'failed';
 
@@ -121,7 +163,14 @@ export interface Storage {
   claimDue(target: string, limit: number, now: number, leaseMs: number, owner: string): Promise<ClaimedItem[]>;
   /** Record a delivered version; if a newer version arrived meanwhile the item stays due at once. */
   markDelivered(target: string, item: string, version: number, status: number, now: number): Promise<void>;
-  markRetry(target: string, item: string, dueAt: number, error: string, status: number | null, now: number): Promise<void>;
+  markRetry(
+    target: string,
+    item: string,
+    dueAt: number,
+    error: string,
+    status: number | null,
+    now: number,
+  ): Promise<void>;
   markDead(target: string, item: string, reason: string, status: number | null, now: number): Promise<void>;
   /** Give the item back without counting an attempt (the target was paused, or the worker is draining). */
   releaseItem(target: string, item: string, dueAt: number): Promise<void>;
@@ -141,12 +190,22 @@ export interface Storage {
    * Store shipments in ONE transaction. With an idempotency key: a key seen before with the same body hash
    * returns the first call's ids and creates nothing; with another body hash it is a conflict.
    */
-  createShipments(items: NewShipment[], idem: { key: string; bodyHash: string } | null, now: number): Promise<{ ids: string[]; created: boolean } | { conflict: true }>;
+  createShipments(
+    items: NewShipment[],
+    idem: { key: string; bodyHash: string } | null,
+    now: number,
+  ): Promise<{ ids: string[]; created: boolean } | { conflict: true }>;
   getShipment(id: string): Promise<Shipment | undefined>;
   /** Pending reports whose time has come and that no earlier pending report of the same order is ahead of. */
   claimShipments(limit: number, now: number, leaseMs: number, owner: string): Promise<Shipment[]>;
   markShipmentDelivered(id: string, answer: Record<string, unknown>, status: number, now: number): Promise<void>;
-  markShipmentRetry(id: string, nextAt: number, answer: Record<string, unknown>, status: number | null, now: number): Promise<void>;
+  markShipmentRetry(
+    id: string,
+    nextAt: number,
+    answer: Record<string, unknown>,
+    status: number | null,
+    now: number,
+  ): Promise<void>;
   markShipmentFailed(id: string, answer: Record<string, unknown>, status: number | null, now: number): Promise<void>;
   retryShipments(id: string | null, now: number): Promise<number>;
   listShipments(status: ShipmentStatus, limit: number): Promise<Shipment[]>;
@@ -155,9 +214,19 @@ export interface Storage {
   // Pull sources
   /** What was last uploaded to the CRM for a source: offer value → CRM warehouse code → quantity. */
   getSourceState(source: string): Promise<Map<string, Map<string, number>>>;
-  recordUploaded(source: string, rows: Array<{ offer: string; warehouse: string; quantity: number }>, now: number): Promise<void>;
+  recordUploaded(
+    source: string,
+    rows: Array<{ offer: string; warehouse: string; quantity: number }>,
+    now: number,
+  ): Promise<void>;
   startSyncRun(source: string, dryRun: boolean, now: number): Promise<number>;
-  finishSyncRun(id: number, stats: SyncRunStats, outcome: 'ok' | 'failed', message: string | null, now: number): Promise<void>;
+  finishSyncRun(
+    id: number,
+    stats: SyncRunStats,
+    outcome: 'ok' | 'failed',
+    message: string | null,
+    now: number,
+  ): Promise<void>;
   listSyncRuns(source: string | null, limit: number): Promise<SyncRun[]>;
   /** A named lease across processes: true if taken (free, expired, or already ours). */
   acquireLock(name: string, owner: string, leaseMs: number, now: number): Promise<boolean>;

@@ -9,15 +9,25 @@ import { createWakeSignal } from './wake-signal';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Shipment, Storage } from '../storage/storage';
 
-export interface ShipmentWorker { start(): void; stop(): Promise<void>; wake(): void }
+export interface ShipmentWorker {
+  start(): void;
+  stop(): Promise<void>;
+  wake(): void;
+}
 
 /**
  * Sends shipment reports as order edits through the shared CRM client (one API key, one 10 rps budget).
  * Different orders go in parallel; one order's reports go one at a time in arrival order (the claim query).
  */
 export function createShipmentWorker(deps: {
-  storage: Storage; crm: CrmClient; log: Logger; metrics: Metrics;
-  settings: Config['worker']; shipments: Config['shipments']; concurrency?: number; owner?: string;
+  storage: Storage;
+  crm: CrmClient;
+  log: Logger;
+  metrics: Metrics;
+  settings: Config['worker'];
+  shipments: Config['shipments'];
+  concurrency?: number;
+  owner?: string;
 }): ShipmentWorker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const concurrency = deps.concurrency ?? 4;
@@ -40,15 +50,23 @@ export function createShipmentWorker(deps: {
       const now = Date.now();
       const answer = { errorMsg: err.errorMsg ?? err.message, ...(err.errors ? { errors: err.errors } : {}) };
       const attempt = s.attempts + 1;
-      const next = err.retryable ? retryOrGiveUp(s, deps.shipments, policy, now, err.retryAfterMs) : { giveUp: 'not retryable' };
+      const next = err.retryable
+        ? retryOrGiveUp(s, deps.shipments, policy, now, err.retryAfterMs)
+        : { giveUp: 'not retryable' };
       if ('retryAt' in next) {
         await deps.storage.markShipmentRetry(s.id, next.retryAt, answer, err.httpStatus || null, now);
         deps.metrics.shipments.inc({ outcome: 'retry' });
-        log.warn({ kind: err.kind, status: err.httpStatus, attempt, retryInMs: next.retryAt - now, reason: err.message }, 'shipment report will be retried');
+        log.warn(
+          { kind: err.kind, status: err.httpStatus, attempt, retryInMs: next.retryAt - now, reason: err.message },
+          'shipment report will be retried',
+        );
       } else {
         await deps.storage.markShipmentFailed(s.id, answer, err.httpStatus || null, now);
         deps.metrics.shipments.inc({ outcome: 'failed' });
-        log.error({ kind: err.kind, status: err.httpStatus, attempt, reason: `${err.message} (${next.giveUp})` }, 'shipment report failed; fix the cause, then retry it from the admin API');
+        log.error(
+          { kind: err.kind, status: err.httpStatus, attempt, reason: `${err.message} (${next.giveUp})` },
+          'shipment report failed; fix the cause, then retry it from the admin API',
+        );
       }
     }
   }
@@ -59,10 +77,20 @@ export function createShipmentWorker(deps: {
       let waitMs = deps.settings.pollMs;
       try {
         if (inflight.count < concurrency) {
-          const claimed = await deps.storage.claimShipments(concurrency - inflight.count, Date.now(), deps.settings.leaseMs, owner);
+          const claimed = await deps.storage.claimShipments(
+            concurrency - inflight.count,
+            Date.now(),
+            deps.settings.leaseMs,
+            owner,
+          );
           for (const s of claimed) {
             inflight.track(
-              send(s).catch((e: Error) => deps.log.error({ shipment: s.id, err: e.message }, 'shipment bookkeeping failed; the lease expires and it is retried')),
+              send(s).catch((e: Error) =>
+                deps.log.error(
+                  { shipment: s.id, err: e.message },
+                  'shipment bookkeeping failed; the lease expires and it is retried',
+                ),
+              ),
               signal.notify,
             );
           }
@@ -79,7 +107,9 @@ export function createShipmentWorker(deps: {
   }
 
   return {
-    start() { running = loop(); },
+    start() {
+      running = loop();
+    },
     wake: signal.notify,
     async stop() {
       stopping = true;

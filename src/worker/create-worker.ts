@@ -9,7 +9,10 @@ import type { Metrics } from '../metrics/create-metrics';
 import type { ClaimedItem, Storage } from '../storage/storage';
 import type { PushTarget, WriteResult } from '../targets/push-target';
 
-export interface WorkerTarget { config: TargetConfig; target: PushTarget }
+export interface WorkerTarget {
+  config: TargetConfig;
+  target: PushTarget;
+}
 
 export interface Worker {
   start(): Promise<void>;
@@ -33,18 +36,38 @@ export interface WorkerDeps {
 }
 
 /** What the worker does with one classified outcome. Pure: tested on its own. */
-export function decide(res: WriteResult, c: Pick<ClaimedItem, 'attempts' | 'firstFailedAt'>, t: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'>, policy: { baseMs: number; maxMs: number }, now: number, random: () => number = Math.random):
-  | { action: 'delivered' } | { action: 'retry'; dueAt: number } | { action: 'dead'; reason: string } | { action: 'pause'; reason: string } {
+export function decide(
+  res: WriteResult,
+  c: Pick<ClaimedItem, 'attempts' | 'firstFailedAt'>,
+  t: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'>,
+  policy: { baseMs: number; maxMs: number },
+  now: number,
+  random: () => number = Math.random,
+):
+  | { action: 'delivered' }
+  | { action: 'retry'; dueAt: number }
+  | { action: 'dead'; reason: string }
+  | { action: 'pause'; reason: string } {
   const what = `${res.status === null ? 'no answer' : `HTTP ${res.status}`}: ${res.message}`;
   switch (res.outcome) {
-    case 'ok': return { action: 'delivered' };
-    case 'auth': return { action: 'pause', reason: `${what}. Check the target's apiKey and apiSecret (repeated bad logins lock the shop), then resume the target.` };
-    case 'redirect': return { action: 'pause', reason: `${res.message}. Fix the target url, then resume the target.` };
-    case 'not-found': return { action: 'dead', reason: `${what} (the shop has no item with this identifier)` };
-    case 'permanent': return { action: 'dead', reason: what };
+    case 'ok':
+      return { action: 'delivered' };
+    case 'auth':
+      return {
+        action: 'pause',
+        reason: `${what}. Check the target's apiKey and apiSecret (repeated bad logins lock the shop), then resume the target.`,
+      };
+    case 'redirect':
+      return { action: 'pause', reason: `${res.message}. Fix the target url, then resume the target.` };
+    case 'not-found':
+      return { action: 'dead', reason: `${what} (the shop has no item with this identifier)` };
+    case 'permanent':
+      return { action: 'dead', reason: what };
     case 'retry': {
       const next = retryOrGiveUp(c, t, policy, now, res.retryAfterMs, random);
-      return 'giveUp' in next ? { action: 'dead', reason: `${next.giveUp}; last: ${what}` } : { action: 'retry', dueAt: next.retryAt };
+      return 'giveUp' in next
+        ? { action: 'dead', reason: `${next.giveUp}; last: ${what}` }
+        : { action: 'retry', dueAt: next.retryAt };
     }
   }
 }
@@ -76,7 +99,18 @@ export function createWorker(deps: WorkerDeps): Worker {
       const now = Date.now();
       deps.metrics.deliveries.inc({ target: name, outcome: res.outcome });
       const d = decide(res, c, config, policy, now, deps.random);
-      log[res.outcome === 'ok' ? 'info' : 'warn']({ item: c.item, version, outcome: res.outcome, status: res.status, ms: res.durationMs, attempt: c.attempts + 1, ...(res.outcome === 'ok' ? {} : { reason: res.message }) }, 'delivery');
+      log[res.outcome === 'ok' ? 'info' : 'warn'](
+        {
+          item: c.item,
+          version,
+          outcome: res.outcome,
+          status: res.status,
+          ms: res.durationMs,
+          attempt: c.attempts + 1,
+          ...(res.outcome === 'ok' ? {} : { reason: res.message }),
+        },
+        'delivery',
+      );
       switch (d.action) {
         case 'delivered':
           await storage.markDelivered(name, c.item, version, res.status ?? 200, now);
@@ -84,7 +118,14 @@ export function createWorker(deps: WorkerDeps): Worker {
           return;
         case 'retry':
           if (res.retryAfterMs) limiter.pauseUntil(now + res.retryAfterMs);
-          return storage.markRetry(name, c.item, d.dueAt, `${res.status ?? 'no answer'}: ${res.message}`, res.status, now);
+          return storage.markRetry(
+            name,
+            c.item,
+            d.dueAt,
+            `${res.status ?? 'no answer'}: ${res.message}`,
+            res.status,
+            now,
+          );
         case 'dead':
           log.warn({ item: c.item, reason: d.reason }, 'dead letter');
           return storage.markDead(name, c.item, d.reason, res.status, now);
@@ -112,7 +153,11 @@ export function createWorker(deps: WorkerDeps): Worker {
       while (!stopping) {
         signal.reset();
         if (paused || !active) {
-          if (queue.length) { const q = queue; queue = []; await release(q); }
+          if (queue.length) {
+            const q = queue;
+            queue = [];
+            await release(q);
+          }
           await signal.wait(settings.pollMs);
           continue;
         }
@@ -121,12 +166,20 @@ export function createWorker(deps: WorkerDeps): Worker {
           while (inflight.count < config.concurrency && !stopping && !paused && active) {
             if (queue.length === 0) {
               const now = Date.now();
-              queue = (await storage.claimDue(name, claimLimit, now, settings.leaseMs, owner)).map((c) => ({ c, claimedAt: now }));
+              queue = (await storage.claimDue(name, claimLimit, now, settings.leaseMs, owner)).map((c) => ({
+                c,
+                claimedAt: now,
+              }));
               if (queue.length === 0) break;
             }
             const { c, claimedAt } = queue.shift()!;
             inflight.track(
-              deliver(c, claimedAt).catch((err: Error) => log.error({ item: c.item, err: err.message }, 'delivery bookkeeping failed; the lease will expire and the item is retried')),
+              deliver(c, claimedAt).catch((err: Error) =>
+                log.error(
+                  { item: c.item, err: err.message },
+                  'delivery bookkeeping failed; the lease will expire and the item is retried',
+                ),
+              ),
               signal.notify,
             );
           }
@@ -139,15 +192,23 @@ export function createWorker(deps: WorkerDeps): Worker {
         }
         await signal.wait(waitMs);
       }
-      if (queue.length) { const q = queue; queue = []; await release(q); }
+      if (queue.length) {
+        const q = queue;
+        queue = [];
+        await release(q);
+      }
     }
 
     const pump = {
       running: null as Promise<void> | null,
-      start() { pump.running = loop(); },
+      start() {
+        pump.running = loop();
+      },
       notify: signal.notify,
       drained: inflight.drained,
-      async load() { paused = (await storage.getTargetState(name)).paused; },
+      async load() {
+        paused = (await storage.getTargetState(name)).paused;
+      },
       async pause(reason: string) {
         if (!paused) log.error({ reason }, `target paused: ${reason}`);
         paused = true;
@@ -182,7 +243,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       for (const p of pumps.values()) p.notify();
       await Promise.all([...pumps.values()].map((p) => p.running));
       const drained = await Promise.all([...pumps.values()].map((p) => p.drained(settings.drainMs)));
-      if (drained.includes(false)) deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
+      if (drained.includes(false))
+        deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
     },
     wake(targets) {
       for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.notify();

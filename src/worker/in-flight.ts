@@ -3,14 +3,19 @@ export function createInFlight() {
   let count = 0;
   let idle: Array<() => void> = [];
   return {
-    get count() { return count; },
+    get count() {
+      return count;
+    },
     /** Track one piece of work; `after` runs when it settles, whatever the outcome. */
     track(work: Promise<unknown>, after: () => void): void {
       count++;
       void work.finally(() => {
         count--;
         after();
-        if (count === 0) { idle.forEach((r) => r()); idle = []; }
+        if (count === 0) {
+          idle.forEach((r) => r());
+          idle = [];
+        }
       });
     },
     /** Resolves true when nothing is in flight, false if `ms` passed first. */
@@ -18,7 +23,10 @@ export function createInFlight() {
       if (count === 0) return Promise.resolve(true);
       return new Promise((resolve) => {
         const timer = setTimeout(() => resolve(false), ms);
-        idle.push(() => { clearTimeout(timer); resolve(true); });
+        idle.push(() => {
+          clearTimeout(timer);
+          resolve(true);
+        });
       });
     },
   };

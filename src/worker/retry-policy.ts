@@ -16,6 +16,7 @@ export function retryOrGiveUp(
   const attempts = prev.attempts + 1;
   const since = prev.firstFailedAt ?? now;
   if (attempts >= limits.maxAttempts) return { giveUp: `gave up after ${attempts} attempts` };
-  if (now - since >= limits.maxAgeSeconds * 1000) return { giveUp: `gave up after ${Math.round((now - since) / 1000)} s of failures` };
+  if (now - since >= limits.maxAgeSeconds * 1000)
+    return { giveUp: `gave up after ${Math.round((now - since) / 1000)} s of failures` };
   return { retryAt: now + Math.max(retryAfterMs, backoffDelay(attempts, policy, random)) };
 }

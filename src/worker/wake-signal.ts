@@ -12,12 +12,20 @@ export function createWakeSignal() {
       waiter = null;
       w?.();
     },
-    reset() { dirty = false; },
+    reset() {
+      dirty = false;
+    },
     wait(ms: number): Promise<void> {
       return new Promise((resolve) => {
         if (dirty) return resolve();
-        const timer = setTimeout(() => { waiter = null; resolve(); }, ms);
-        waiter = () => { clearTimeout(timer); resolve(); };
+        const timer = setTimeout(() => {
+          waiter = null;
+          resolve();
+        }, ms);
+        waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
       });
     },
   };

@@ -7,7 +7,14 @@ export type CrmFault =
   | { type: 'html'; status?: number; text?: string }
   | { type: 'slow'; delayMs: number };
 
-export interface FakeCrmOrder { id: number; externalId: string; site: string; shipped?: boolean; shipmentStore?: string; shipmentDate?: string }
+export interface FakeCrmOrder {
+  id: number;
+  externalId: string;
+  site: string;
+  shipped?: boolean;
+  shipmentStore?: string;
+  shipmentDate?: string;
+}
 
 export interface FakeCrm {
   url: string;
@@ -47,7 +54,10 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
   };
 
   const ok = (body: Record<string, unknown>): Reply => ({ status: 200, body: { success: true, ...body } });
-  const refuse = (status: number, errorMsg: string, errors?: unknown): Reply => ({ status, body: { success: false, errorMsg, ...(errors ? { errors } : {}) } });
+  const refuse = (status: number, errorMsg: string, errors?: unknown): Reply => ({
+    status,
+    body: { success: false, errorMsg, ...(errors ? { errors } : {}) },
+  });
 
   function takeFault(path: string): CrmFault | undefined {
     const f = faults.find((x) => x.left > 0 && (!x.pattern || x.pattern.test(path)));
@@ -56,21 +66,36 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     return f.fault;
   }
 
-  function form(req: FakeRequest): URLSearchParams { return new URLSearchParams(req.body); }
+  function form(req: FakeRequest): URLSearchParams {
+    return new URLSearchParams(req.body);
+  }
 
   function jsonField(p: URLSearchParams, name: string): unknown {
     const v = p.get(name);
     if (v === null) return undefined;
-    try { return JSON.parse(v); } catch { return Symbol.for('invalid'); }
+    try {
+      return JSON.parse(v);
+    } catch {
+      return Symbol.for('invalid');
+    }
   }
 
   async function handle(req: FakeRequest): Promise<Reply> {
     state.requests.push(req);
     const fault = takeFault(req.path);
     if (fault) {
-      if (fault.type === 'status') return { status: fault.status, headers: fault.retryAfter ? { 'retry-after': fault.retryAfter } : {}, body: { success: false, errorMsg: fault.errorMsg ?? `HTTP ${fault.status}` } };
+      if (fault.type === 'status')
+        return {
+          status: fault.status,
+          headers: fault.retryAfter ? { 'retry-after': fault.retryAfter } : {},
+          body: { success: false, errorMsg: fault.errorMsg ?? `HTTP ${fault.status}` },
+        };
       if (fault.type === 'refuse') return refuse(fault.status ?? 400, fault.errorMsg, fault.errors);
-      if (fault.type === 'html') return { status: fault.status ?? 200, raw: `<!DOCTYPE html><html><body><h1>${fault.text ?? 'Account does not exist.'}</h1></body></html>` };
+      if (fault.type === 'html')
+        return {
+          status: fault.status ?? 200,
+          raw: `<!DOCTYPE html><html><body><h1>${fault.text ?? 'Account does not exist.'}</h1></body></html>`,
+        };
       if (fault.type === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
     }
     if (req.headers['x-api-key'] !== opts.apiKey) {
@@ -80,12 +105,12 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     if ((m = req.path.match(/^\/api\/v5\/integration-modules\/([^/]+)\/edit$/)) && req.method === 'POST') {
       const mod = jsonField(form(req), 'integrationModule');
       if (!mod || typeof mod !== 'object') return refuse(400, "Parameter 'integrationModule' is missing");
-      const code = decodeURIComponent(m[1]!);
-      state.modules.set(code, { ...(mod as object), code, freeze: false, native: false });
+      const code = decodeURIComponent(m[1]);
+      state.modules.set(code, { ...mod, code, freeze: false, native: false });
       return ok({ info: {} });
     }
     if ((m = req.path.match(/^\/api\/v5\/integration-modules\/([^/]+)$/)) && req.method === 'GET') {
-      const mod = state.modules.get(decodeURIComponent(m[1]!));
+      const mod = state.modules.get(decodeURIComponent(m[1]));
       return mod ? ok({ integrationModule: mod }) : refuse(404, 'Not found');
     }
     if (req.path === '/api/v5/store/inventories/upload' && req.method === 'POST') {
@@ -98,10 +123,14 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
       let processed = 0;
       for (const o of offers as Array<Record<string, unknown>>) {
         const key = String(o.externalId ?? o.xmlId ?? o.id);
-        if (state.offers.size && !state.offers.has(key)) { notFoundOffers.push({ externalId: o.externalId, xmlId: o.xmlId }); continue; }
+        if (state.offers.size && !state.offers.has(key)) {
+          notFoundOffers.push({ externalId: o.externalId, xmlId: o.xmlId });
+          continue;
+        }
         processed++;
         const wh = state.stock.get(key) ?? new Map<string, number>();
-        for (const s of (o.stores as Array<{ code: string; available: number }>) ?? []) wh.set(s.code, Number(s.available));
+        for (const s of (o.stores as Array<{ code: string; available: number }>) ?? [])
+          wh.set(s.code, Number(s.available));
         state.stock.set(key, wh);
       }
       return ok({ processedOffersCount: processed, notFoundOffers });
@@ -109,7 +138,8 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     if (req.path === '/api/v5/store/inventories' && req.method === 'GET') {
       const limit = Number(req.query.get('limit') ?? 20);
       const page = Number(req.query.get('page') ?? 1);
-      if (![20, 50, 100, 250].includes(limit)) return refuse(400, 'Validation error', { limit: 'must be 20, 50, 100 or 250' });
+      if (![20, 50, 100, 250].includes(limit))
+        return refuse(400, 'Validation error', { limit: 'must be 20, 50, 100 or 250' });
       const details = req.query.get('filter[details]') === '1';
       const keys = [...state.stock.keys()].sort();
       const slice = keys.slice((page - 1) * limit, page * limit);
@@ -117,25 +147,44 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
         const wh = state.stock.get(k)!;
         const known = state.offers.get(k);
         return {
-          id: known?.id ?? (page - 1) * limit + i + 1, externalId: known?.externalId ?? k, xmlId: known?.xmlId, site: known?.site ?? 'main-shop',
+          id: known?.id ?? (page - 1) * limit + i + 1,
+          externalId: known?.externalId ?? k,
+          xmlId: known?.xmlId,
+          site: known?.site ?? 'main-shop',
           quantity: [...wh.values()].reduce((a, b) => a + b, 0),
           ...(details ? { stores: [...wh].map(([store, quantity]) => ({ store, quantity })) } : {}),
         };
       });
-      return ok({ pagination: { limit, totalCount: keys.length, currentPage: page, totalPageCount: Math.max(1, Math.ceil(keys.length / limit)) }, offers });
+      return ok({
+        pagination: {
+          limit,
+          totalCount: keys.length,
+          currentPage: page,
+          totalPageCount: Math.max(1, Math.ceil(keys.length / limit)),
+        },
+        offers,
+      });
     }
     if ((m = req.path.match(/^\/api\/v5\/orders\/([^/]+)\/edit$/)) && req.method === 'POST') {
       const p = form(req);
-      const ref = decodeURIComponent(m[1]!);
+      const ref = decodeURIComponent(m[1]);
       const by = p.get('by') ?? 'externalId';
       const order = jsonField(p, 'order');
       if (!order || typeof order !== 'object') return refuse(400, "Parameter 'order' is missing");
       const found = by === 'id' ? [...state.orders.values()].find((o) => String(o.id) === ref) : state.orders.get(ref);
       if (!found) return refuse(404, 'Not found');
-      if (state.refuseShipped && 'shipped' in (order as object)) {
-        return refuse(400, 'Errors in the entity format', { shipped: 'The field is editable only with a registered warehouse system' });
+      if (state.refuseShipped && 'shipped' in order) {
+        return refuse(400, 'Errors in the entity format', {
+          shipped: 'The field is editable only with a registered warehouse system',
+        });
       }
-      state.orderEdits.push({ ref, by, site: p.get('site') ?? undefined, order: order as Record<string, unknown>, at: req.at });
+      state.orderEdits.push({
+        ref,
+        by,
+        site: p.get('site') ?? undefined,
+        order: order as Record<string, unknown>,
+        at: req.at,
+      });
       Object.assign(found, order);
       return ok({ id: found.id, order: found });
     }
@@ -145,7 +194,9 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
   const server = await startFakeServer(handle);
   return Object.assign(state, {
     url: server.url,
-    fail(times: number, fault: CrmFault, pattern?: RegExp) { faults.push({ left: times, fault, pattern }); },
+    fail(times: number, fault: CrmFault, pattern?: RegExp) {
+      faults.push({ left: times, fault, pattern });
+    },
     addOrder(externalId: string, site = 'main-shop') {
       const o = { id: nextOrderId++, externalId, site };
       state.orders.set(externalId, o);
@@ -155,7 +206,7 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
       const times = state.requests.map((r) => r.at).sort((a, b) => a - b);
       let best = 0;
       for (let i = 0, j = 0; i < times.length; i++) {
-        while (times[i]! - times[j]! >= 1000) j++;
+        while (times[i] - times[j] >= 1000) j++;
         best = Math.max(best, i - j + 1);
       }
       return best;

@@ -9,7 +9,13 @@ export interface MpItem {
   warehouses?: Array<{ id: number; name: string; stock: number }>;
 }
 
-export interface AcceptedWrite { item: number; sku: string; body: Record<string, unknown>; version: number | null; at: number }
+export interface AcceptedWrite {
+  item: number;
+  sku: string;
+  body: Record<string, unknown>;
+  version: number | null;
+  at: number;
+}
 
 export interface FakeMerchantProOptions {
   apiKey: string;
@@ -22,7 +28,8 @@ export interface FakeMerchantProOptions {
   lockAfter?: number;
 }
 
-export type MpFault = 'down' | 'html' | 'redirect' | 'timeout' | { status: number; retryAfter?: string } | { slowMs: number };
+export type MpFault =
+  'down' | 'html' | 'redirect' | 'timeout' | { status: number; retryAfter?: string } | { slowMs: number };
 
 export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
   const multi = opts.multiWarehouse ?? false;
@@ -38,28 +45,49 @@ export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
   let too429 = 0;
   const expectedAuth = 'Basic ' + Buffer.from(`${opts.apiKey}:${opts.apiSecret}`).toString('base64');
 
-  const err = (status: number, name: string, message: string, headers?: Record<string, string>): Reply => ({ status, headers, body: { error: { name, message } } });
+  const err = (status: number, name: string, message: string, headers?: Record<string, string>): Reply => ({
+    status,
+    headers,
+    body: { error: { name, message } },
+  });
 
   function find(type: string, ident: string): MpItem | undefined {
     for (const it of items.values()) {
-      if ((type === 'id' && String(it.id) === ident) || (type === 'sku' && it.sku === ident) || (type === 'ean' && it.ean === ident)) return it;
+      if (
+        (type === 'id' && String(it.id) === ident) ||
+        (type === 'sku' && it.sku === ident) ||
+        (type === 'ean' && it.ean === ident)
+      )
+        return it;
     }
     return undefined;
   }
 
   function applyFault(f: MpFault): Reply | 'pass' {
     if (f === 'down') return { status: 0, destroy: true };
-    if (f === 'html') return { status: 500, raw: '<html><body><h1>500 Internal Server Error</h1><p>nginx</p></body></html>' };
-    if (f === 'redirect') return { status: 301, headers: { location: 'https://www.example.com/' }, raw: '<html>Moved</html>' };
+    if (f === 'html')
+      return { status: 500, raw: '<html><body><h1>500 Internal Server Error</h1><p>nginx</p></body></html>' };
+    if (f === 'redirect')
+      return { status: 301, headers: { location: 'https://www.example.com/' }, raw: '<html>Moved</html>' };
     if (f === 'timeout') return { status: 200, delayMs: 60_000, body: {} };
-    if ('status' in f) return err(f.status, 'Fault', `injected ${f.status}`, f.retryAfter ? { 'retry-after': f.retryAfter } : undefined);
+    if ('status' in f)
+      return err(f.status, 'Fault', `injected ${f.status}`, f.retryAfter ? { 'retry-after': f.retryAfter } : undefined);
     return 'pass';
   }
 
   async function handle(req: FakeRequest): Promise<Reply> {
     requests.push(req);
     const now = Date.now();
-    const fault = persistent ?? (() => { const q = faults.find((x) => x.left > 0); if (q) { q.left--; return q.fault; } return null; })();
+    const fault =
+      persistent ??
+      (() => {
+        const q = faults.find((x) => x.left > 0);
+        if (q) {
+          q.left--;
+          return q.fault;
+        }
+        return null;
+      })();
     if (fault) {
       const r = applyFault(fault);
       if (r !== 'pass') return r;
@@ -72,8 +100,11 @@ export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
     }
     badLogins = 0;
     if (opts.requestsPerSecond) {
-      while (arrivals.length && now - arrivals[0]! >= 1000) arrivals.shift();
-      if (arrivals.length >= opts.requestsPerSecond) { too429++; return err(429, 'TooManyRequests', 'Rate limit exceeded', { 'retry-after': '1' }); }
+      while (arrivals.length && now - arrivals[0] >= 1000) arrivals.shift();
+      if (arrivals.length >= opts.requestsPerSecond) {
+        too429++;
+        return err(429, 'TooManyRequests', 'Rate limit exceeded', { 'retry-after': '1' });
+      }
       arrivals.push(now);
     }
     const m = req.path.match(/^\/api\/v2\/inventory\/(id|sku|ean)\/([^/]+)$/);
@@ -83,21 +114,33 @@ export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
       const all = [...items.values()].sort((a, b) => a.id - b.id);
       const data = all.slice(start, start + limit);
       const next = start + limit < all.length ? `/api/v2/inventory?start=${start + limit}&limit=${limit}` : null;
-      return { status: 200, body: { data, meta: { count: data.length, start, limit, total: all.length, links: { next } } } };
+      return {
+        status: 200,
+        body: { data, meta: { count: data.length, start, limit, total: all.length, links: { next } } },
+      };
     }
     if (!m) return err(404, 'NotFound', 'Unknown endpoint');
-    const item = find(m[1]!, decodeURIComponent(m[2]!));
+    const item = find(m[1], decodeURIComponent(m[2]));
     if (!item) return err(404, 'NotFound', 'Product not found');
     if (req.method === 'GET') return { status: 200, body: item };
     if (req.method !== 'PATCH') return err(405, 'MethodNotAllowed', 'Method not allowed');
     let body: Record<string, unknown>;
-    try { body = JSON.parse(req.body) as Record<string, unknown>; } catch { return err(400, 'BadRequest', 'Invalid JSON'); }
-    if (multi && 'stock' in body) return err(400, 'ValidationError', 'Stock can only be changed through warehouses (Multi Warehouse is installed)');
+    try {
+      body = JSON.parse(req.body) as Record<string, unknown>;
+    } catch {
+      return err(400, 'BadRequest', 'Invalid JSON');
+    }
+    if (multi && 'stock' in body)
+      return err(400, 'ValidationError', 'Stock can only be changed through warehouses (Multi Warehouse is installed)');
     if (!multi && 'warehouses' in body) return err(400, 'ValidationError', 'Multi Warehouse is not installed');
-    if (typeof body.stock === 'object' && body.stock !== null) return err(400, 'ValidationError', 'relative stock is not expected from Stockbridge');
-    const enabled = body.inventory_enabled === 'on' || (body.inventory_enabled === undefined && item.inventory_enabled === 'on');
-    if (!enabled && ('stock' in body || 'warehouses' in body)) return err(400, 'ValidationError', 'Inventory is disabled for this product');
-    if (body.inventory_enabled === 'on' || body.inventory_enabled === 'off') item.inventory_enabled = body.inventory_enabled;
+    if (typeof body.stock === 'object' && body.stock !== null)
+      return err(400, 'ValidationError', 'relative stock is not expected from Stockbridge');
+    const enabled =
+      body.inventory_enabled === 'on' || (body.inventory_enabled === undefined && item.inventory_enabled === 'on');
+    if (!enabled && ('stock' in body || 'warehouses' in body))
+      return err(400, 'ValidationError', 'Inventory is disabled for this product');
+    if (body.inventory_enabled === 'on' || body.inventory_enabled === 'off')
+      item.inventory_enabled = body.inventory_enabled;
     if (Array.isArray(body.warehouses)) {
       for (const w of body.warehouses as Array<{ name: string; stock: number }>) {
         const wh = item.warehouses!.find((x) => x.name === w.name);
@@ -119,21 +162,47 @@ export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
   let nextId = 10_000;
   return {
     url: server.url,
-    items, writes, requests,
+    items,
+    writes,
+    requests,
     addItem(sku: string, extra: Partial<MpItem> = {}): MpItem {
       const id = nextId++;
-      const item: MpItem = { id, sku, ean: null, inventory_enabled: 'on', stock: 0, ...(multi ? { warehouses: whNames.map((name, i) => ({ id: i + 1, name, stock: 0 })) } : {}), ...extra };
+      const item: MpItem = {
+        id,
+        sku,
+        ean: null,
+        inventory_enabled: 'on',
+        stock: 0,
+        ...(multi ? { warehouses: whNames.map((name, i) => ({ id: i + 1, name, stock: 0 })) } : {}),
+        ...extra,
+      };
       items.set(id, item);
       return item;
     },
-    bySku(sku: string) { return find('sku', sku); },
-    fail(times: number, fault: MpFault) { faults.push({ left: times, fault }); },
+    bySku(sku: string) {
+      return find('sku', sku);
+    },
+    fail(times: number, fault: MpFault) {
+      faults.push({ left: times, fault });
+    },
     /** A fault that lasts until `heal()`: the shop is down, slow, or answering errors. */
-    setFault(fault: MpFault | null) { persistent = fault; },
-    heal() { persistent = null; faults.length = 0; },
-    unlock() { locked = false; badLogins = 0; },
-    get locked() { return locked; },
-    get rejected429() { return too429; },
+    setFault(fault: MpFault | null) {
+      persistent = fault;
+    },
+    heal() {
+      persistent = null;
+      faults.length = 0;
+    },
+    unlock() {
+      locked = false;
+      badLogins = 0;
+    },
+    get locked() {
+      return locked;
+    },
+    get rejected429() {
+      return too429;
+    },
     close: server.close,
   };
 }

@@ -10,9 +10,20 @@ export interface FakeRequest {
   at: number;
 }
 
-export interface Reply { status: number; headers?: Record<string, string>; body?: unknown; raw?: string; delayMs?: number; destroy?: boolean }
+export interface Reply {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  raw?: string;
+  delayMs?: number;
+  destroy?: boolean;
+}
 
-export interface StartedServer { url: string; port: number; close(): Promise<void> }
+export interface StartedServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
 
 /** A real HTTP server on 127.0.0.1:0 whose handler answers from a parsed request. Closing drops open sockets. */
 export async function startFakeServer(handle: (req: FakeRequest) => Reply | Promise<Reply>): Promise<StartedServer> {
@@ -24,28 +35,50 @@ export async function startFakeServer(handle: (req: FakeRequest) => Reply | Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
       const u = new URL(req.url ?? '/', 'http://x');
-      const fr: FakeRequest = { method: req.method ?? 'GET', path: u.pathname, query: u.searchParams, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: arrivedAt };
+      const fr: FakeRequest = {
+        method: req.method ?? 'GET',
+        path: u.pathname,
+        query: u.searchParams,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: arrivedAt,
+      };
       let reply: Reply;
-      try { reply = await handle(fr); } catch (e) { reply = { status: 500, body: { error: String(e) } }; }
+      try {
+        reply = await handle(fr);
+      } catch (e) {
+        reply = { status: 500, body: { error: String(e) } };
+      }
       const send = () => {
-        if (reply.destroy) { req.socket.destroy(); return; }
+        if (reply.destroy) {
+          req.socket.destroy();
+          return;
+        }
         const raw = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-        const headers = { 'content-type': reply.raw !== undefined ? 'text/html; charset=utf-8' : 'application/json', ...reply.headers };
+        const headers = {
+          'content-type': reply.raw !== undefined ? 'text/html; charset=utf-8' : 'application/json',
+          ...reply.headers,
+        };
         res.writeHead(reply.status, headers);
         res.end(raw);
       };
-      if (reply.delayMs) setTimeout(send, reply.delayMs).unref(); else send();
+      if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
+      else send();
     });
   });
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

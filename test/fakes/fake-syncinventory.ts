@@ -1,6 +1,12 @@
 import { startFakeServer, type FakeRequest } from './fake-server';
 
-export interface SiProduct { products_id: string; productDescription: string; SkuCode: string; Stock: string; Godowns: Array<{ Godown: string; Godownid: string; Stock: string }> }
+export interface SiProduct {
+  products_id: string;
+  productDescription: string;
+  SkuCode: string;
+  Stock: string;
+  Godowns: Array<{ Godown: string; Godownid: string; Stock: string }>;
+}
 
 /** ITServer SyncInventory: every number a string, negative stock, errors as `{"status":"error"}` with HTTP 200. */
 export async function startFakeSyncInventory(opts: { apiKey: string }) {
@@ -9,11 +15,17 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
   let mode: 'ok' | 'error-object' | 'html' | 'garbage' = 'ok';
   const server = await startFakeServer((req) => {
     requests.push(req);
-    if (req.path !== '/admin/indexyii.php' || req.query.get('r') !== 'api/SyncInventory') return { status: 404, raw: '<html><body>404 Not Found</body></html>' };
-    if (mode === 'html') return { status: 500, raw: '<html><head><title>Error</title></head><body><h1>PHP Fatal error</h1> in index.php</body></html>' };
+    if (req.path !== '/admin/indexyii.php' || req.query.get('r') !== 'api/SyncInventory')
+      return { status: 404, raw: '<html><body>404 Not Found</body></html>' };
+    if (mode === 'html')
+      return {
+        status: 500,
+        raw: '<html><head><title>Error</title></head><body><h1>PHP Fatal error</h1> in index.php</body></html>',
+      };
     if (mode === 'garbage') return { status: 200, raw: 'Array(' };
     const auth = req.headers.authorization ?? '';
-    const ok = auth === `Bearer ${opts.apiKey}` || auth === 'Basic ' + Buffer.from(`admin:${opts.apiKey}`).toString('base64');
+    const ok =
+      auth === `Bearer ${opts.apiKey}` || auth === 'Basic ' + Buffer.from(`admin:${opts.apiKey}`).toString('base64');
     if (!ok || mode === 'error-object') return { status: 200, body: { status: 'error', message: 'Invalid API key.' } };
     const sku = req.query.get('Skucode');
     const godown = req.query.get('Godownid');
@@ -24,13 +36,24 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
   });
   return {
     url: `${server.url}/admin/indexyii.php?r=api/SyncInventory`,
-    products, requests,
+    products,
+    requests,
     add(sku: string, godowns: Record<string, number | string>) {
       const gs = Object.entries(godowns).map(([id, q]) => ({ Godown: `Godown ${id}`, Godownid: id, Stock: String(q) }));
-      products.push({ products_id: String(9000 + products.length), productDescription: sku, SkuCode: sku, Stock: `${gs.reduce((a, g) => a + Number(g.Stock), 0)}.0`, Godowns: gs });
+      products.push({
+        products_id: String(9000 + products.length),
+        productDescription: sku,
+        SkuCode: sku,
+        Stock: `${gs.reduce((a, g) => a + Number(g.Stock), 0)}.0`,
+        Godowns: gs,
+      });
     },
-    set(sku: string, godown: string, q: number) { products.find((p) => p.SkuCode === sku)!.Godowns.find((g) => g.Godownid === godown)!.Stock = String(q); },
-    setMode(m: typeof mode) { mode = m; },
+    set(sku: string, godown: string, q: number) {
+      products.find((p) => p.SkuCode === sku)!.Godowns.find((g) => g.Godownid === godown)!.Stock = String(q);
+    },
+    setMode(m: typeof mode) {
+      mode = m;
+    },
     close: server.close,
   };
 }

@@ -6,11 +6,30 @@ import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from './test-config
 import type { Logger } from 'pino';
 import { parseConfig } from '../../src/config/load-config';
 
-export interface Rig { hub: Hub; shop: FakeMerchantPro; post(offers: unknown[]): Promise<void>; close(): Promise<void> }
+export interface Rig {
+  hub: Hub;
+  shop: FakeMerchantPro;
+  post(offers: unknown[]): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** A hub on a real SQLite file with one MerchantPro target pointing at a fake shop over a real socket. */
-export async function startFanoutRig(opts: { target?: Record<string, unknown>; shop?: Partial<FakeMerchantProOptions>; worker?: Record<string, unknown>; skus?: string[]; log?: Logger; start?: boolean } = {}): Promise<Rig> {
-  const shop = await startFakeMerchantPro({ apiKey: SECRETS.mpKey, apiSecret: SECRETS.mpSecret, multiWarehouse: true, ...opts.shop });
+export async function startFanoutRig(
+  opts: {
+    target?: Record<string, unknown>;
+    shop?: Partial<FakeMerchantProOptions>;
+    worker?: Record<string, unknown>;
+    skus?: string[];
+    log?: Logger;
+    start?: boolean;
+  } = {},
+): Promise<Rig> {
+  const shop = await startFakeMerchantPro({
+    apiKey: SECRETS.mpKey,
+    apiSecret: SECRETS.mpSecret,
+    multiWarehouse: true,
+    ...opts.shop,
+  });
   for (const sku of opts.skus ?? []) shop.addItem(sku);
   const config = rawConfig({
     targets: [targetRaw('shop', shop.url, { timeoutMs: 1000, ...opts.target })],
@@ -25,22 +44,29 @@ export async function startFanoutRig(opts: { target?: Record<string, unknown>; s
     throw e;
   }
   return {
-    hub, shop,
+    hub,
+    shop,
     async post(offers) {
       const res = await request(hub.app).post('/callbacks/inventories-upload').type('form').send(formBody(offers));
       if (res.status !== 200) throw new Error(`callback refused: ${res.status} ${JSON.stringify(res.body)}`);
     },
-    async close() { await hub.stop(); await shop.close(); },
+    async close() {
+      await hub.stop();
+      await shop.close();
+    },
   };
 }
 
 export async function waitDelivered(hub: Hub, target: string, items: string[], timeoutMs = 15_000) {
   await hub.projector.idle();
-  await waitFor(async () => {
-    for (const item of items) {
-      const s = await hub.storage.getItem(target, item);
-      if (!s || s.deliveredVersion < s.version) return false;
-    }
-    return true;
-  }, { timeoutMs, what: `delivery of ${items.length} items to ${target}` });
+  await waitFor(
+    async () => {
+      for (const item of items) {
+        const s = await hub.storage.getItem(target, item);
+        if (!s || s.deliveredVersion < s.version) return false;
+      }
+      return true;
+    },
+    { timeoutMs, what: `delivery of ${items.length} items to ${target}` },
+  );
 }

@@ -22,9 +22,18 @@ export function tmpDir(prefix = 'stockbridge-test-'): string {
 
 export function targetRaw(name: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    name, type: 'merchantpro', url, apiKey: SECRETS.mpKey, apiSecret: SECRETS.mpSecret,
-    offerKey: 'xmlId', identifier: 'sku', warehouses: { main: 'Depozit central', north: 'Depozit nord' },
-    multiWarehouse: true, requestsPerSecond: 1000, concurrency: 4, ...extra,
+    name,
+    type: 'merchantpro',
+    url,
+    apiKey: SECRETS.mpKey,
+    apiSecret: SECRETS.mpSecret,
+    offerKey: 'xmlId',
+    identifier: 'sku',
+    warehouses: { main: 'Depozit central', north: 'Depozit nord' },
+    multiWarehouse: true,
+    requestsPerSecond: 1000,
+    concurrency: 4,
+    ...extra,
   };
 }
 
@@ -36,7 +45,14 @@ export function rawConfig(overrides: Record<string, unknown> = {}): Record<strin
     crm: { url: 'http://127.0.0.1:9', apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' },
     auth: { shipmentsToken: SECRETS.shipmentsToken, adminToken: SECRETS.adminToken },
     log: { level: 'silent' },
-    targets: [targetRaw('ro-shop', 'http://127.0.0.1:9'), targetRaw('bg-shop', 'http://127.0.0.1:9', { offerKey: 'externalId', warehouses: { main: 'Main' }, multiWarehouse: false })],
+    targets: [
+      targetRaw('ro-shop', 'http://127.0.0.1:9'),
+      targetRaw('bg-shop', 'http://127.0.0.1:9', {
+        offerKey: 'externalId',
+        warehouses: { main: 'Main' },
+        multiWarehouse: false,
+      }),
+    ],
     ...overrides,
   };
 }
@@ -46,15 +62,21 @@ export function testConfig(overrides: Record<string, unknown> = {}): Config {
 }
 
 /** Poll a condition until it holds or the deadline passes (never a fixed sleep). */
-export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {}): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  fn: () => T | Promise<T>,
+  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
   let last: unknown;
   for (;;) {
     try {
       const v = await fn();
-      if (v) return v as NonNullable<T>;
-    } catch (e) { last = e; }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${opts.what ?? 'condition'}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, opts.intervalMs ?? 20));
   }
 }
@@ -62,6 +84,13 @@ export async function waitFor<T>(fn: () => T | Promise<T>, opts: { timeoutMs?: n
 /** Capture everything a pino logger writes, to assert no secret ever reaches the logs. */
 export function capturingLog(level = 'debug') {
   const lines: string[] = [];
-  const log = pino({ level }, { write: (s: string) => { lines.push(s); } });
+  const log = pino(
+    { level },
+    {
+      write: (s: string) => {
+        lines.push(s);
+      },
+    },
+  );
   return { log, lines, text: () => lines.join('') };
 }

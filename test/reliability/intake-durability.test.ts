@@ -7,7 +7,9 @@ import { rawConfig, tmpDir, waitFor } from '../helpers/test-config';
 
 describe('durability: a hub killed with SIGKILL right after answering keeps what it accepted', () => {
   const children: SpawnedHub[] = [];
-  afterAll(() => { for (const c of children) c.proc.kill('SIGKILL'); });
+  afterAll(() => {
+    for (const c of children) c.proc.kill('SIGKILL');
+  });
 
   it('every callback answered success is in the log after a restart, and the projector catches up', async () => {
     const dir = tmpDir();
@@ -18,9 +20,15 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
     const first = await spawnHub(configFile);
     children.push(first);
     // A burst of concurrent callbacks; the moment the LAST answer arrives, the process is killed.
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
-      fetch(`${first.url}/callbacks/inventories-upload`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: formBody(manyOffers(5, ['main'], i * 5, () => i + 1)) })
-        .then(async (r) => ({ status: r.status, body: (await r.json()) as { success?: boolean } }))));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        fetch(`${first.url}/callbacks/inventories-upload`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: formBody(manyOffers(5, ['main'], i * 5, () => i + 1)),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { success?: boolean } })),
+      ),
+    );
     first.proc.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     expect(answers.every((a) => a.status === 200 && a.body.success === true)).toBe(true);
@@ -30,9 +38,13 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
     const store = createSqliteStorage({ path: dbPath });
     try {
       expect(await store.callbackCount()).toBe(20);
-      await waitFor(async () => (await store.projectorCursor()) === (await store.latestSeq()), { what: 'projector catch-up after restart' });
+      await waitFor(async () => (await store.projectorCursor()) === (await store.latestSeq()), {
+        what: 'projector catch-up after restart',
+      });
       for (let i = 0; i < 20; i++) {
-        expect(await store.getDesired('ro-shop', `SKU-${i * 5}`)).toEqual([expect.objectContaining({ warehouse: 'main', quantity: i + 1 })]);
+        expect(await store.getDesired('ro-shop', `SKU-${i * 5}`)).toEqual([
+          expect.objectContaining({ warehouse: 'main', quantity: i + 1 }),
+        ]);
       }
     } finally {
       await store.close();

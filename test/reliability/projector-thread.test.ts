@@ -11,7 +11,15 @@ describe('the projector thread', () => {
   it('stops cleanly even while its thread is down', async () => {
     const file = path.join(tmpDir(), 'u.db');
     const config = parseConfig(rawConfig({ storage: { path: file } }), {});
-    const projector = createThreadedProjector({ path: file, synchronous: 'full', targets: config.targets, log: capturingLog().log, logLevel: 'silent', gate: new Int32Array(new SharedArrayBuffer(4)), entry: ENTRY });
+    const projector = createThreadedProjector({
+      path: file,
+      synchronous: 'full',
+      targets: config.targets,
+      log: capturingLog().log,
+      logLevel: 'silent',
+      gate: new Int32Array(new SharedArrayBuffer(4)),
+      entry: ENTRY,
+    });
     await projector.idle();
     await projector.restartThread();
     await projector.stop(); // must not wait for a thread that is not there
@@ -24,7 +32,15 @@ describe('the projector thread', () => {
     const storage = createSqliteStorage({ path: file });
     const logs = capturingLog('info');
     const gate = new Int32Array(new SharedArrayBuffer(4));
-    const projector = createThreadedProjector({ path: file, synchronous: 'full', targets: config.targets, log: logs.log, logLevel: 'silent', gate, entry: ENTRY });
+    const projector = createThreadedProjector({
+      path: file,
+      synchronous: 'full',
+      targets: config.targets,
+      log: logs.log,
+      logLevel: 'silent',
+      gate,
+      entry: ENTRY,
+    });
     const offers = (q: number) => JSON.stringify([{ xmlId: 'A', stores: [{ code: 'main', available: q }] }]);
     try {
       await storage.appendCallbacks([{ receivedAt: 1, contentHash: 'h', offersJson: offers(3) }]);

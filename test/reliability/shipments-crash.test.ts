@@ -20,17 +20,27 @@ describe('shipment reports survive SIGKILL', () => {
     const dir = tmpDir();
     const dbPath = path.join(dir, 'hub.db');
     const configFile = path.join(dir, 'stockbridge.json');
-    fs.writeFileSync(configFile, JSON.stringify(rawConfig({
-      storage: { path: dbPath }, log: { level: 'info' }, targets: [],
-      crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' },
-      worker: { leaseMs: 2000, pollMs: 100, backoffBaseMs: 50, backoffMaxMs: 500 },
-    })));
+    fs.writeFileSync(
+      configFile,
+      JSON.stringify(
+        rawConfig({
+          storage: { path: dbPath },
+          log: { level: 'info' },
+          targets: [],
+          crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' },
+          worker: { leaseMs: 2000, pollMs: 100, backoffBaseMs: 50, backoffMaxMs: 500 },
+        }),
+      ),
+    );
 
     const first = await spawnHub(configFile);
     children.push(first);
     const res = await fetch(`${first.url}/shipments`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRETS.shipmentsToken}` },
-      body: JSON.stringify(orders.map((o) => ({ orderExternalId: o, shipmentStore: 'main', shipmentDate: '2026-11-22' }))),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRETS.shipmentsToken}` },
+      body: JSON.stringify(
+        orders.map((o) => ({ orderExternalId: o, shipmentStore: 'main', shipmentDate: '2026-11-22' })),
+      ),
     });
     expect(res.status).toBe(202);
     const ids = ((await res.json()) as { shipments: Array<{ id: string }> }).shipments.map((s) => s.id);
@@ -49,10 +59,13 @@ describe('shipment reports survive SIGKILL', () => {
 
     const second = await spawnHub(configFile);
     children.push(second);
-    await waitFor(async () => {
-      for (const id of ids) if ((await store.getShipment(id))!.status !== 'delivered') return false;
-      return true;
-    }, { timeoutMs: 30_000, what: 'every shipment delivered after restart' });
+    await waitFor(
+      async () => {
+        for (const id of ids) if ((await store.getShipment(id))!.status !== 'delivered') return false;
+        return true;
+      },
+      { timeoutMs: 30_000, what: 'every shipment delivered after restart' },
+    );
     await store.close();
     const edits = new Map<string, number>();
     for (const e of crm.orderEdits) edits.set(e.ref, (edits.get(e.ref) ?? 0) + 1);

@@ -7,9 +7,14 @@ const MAIN = path.join(__dirname, '../../dist/src/main.js');
 
 function start(configFile: string, env: Record<string, string> = {}): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [MAIN], { env: { ...process.env, STOCKBRIDGE_CONFIG: configFile, ...env }, timeout: 20_000 }, (err, _out, stderr) => {
-      resolve({ code: err && typeof err.code === 'number' ? err.code : 0, stderr });
-    });
+    execFile(
+      process.execPath,
+      [MAIN],
+      { env: { ...process.env, STOCKBRIDGE_CONFIG: configFile, ...env }, timeout: 20_000 },
+      (err, _out, stderr) => {
+        resolve({ code: err && typeof err.code === 'number' ? err.code : 0, stderr });
+      },
+    );
   });
 }
 
@@ -19,12 +24,18 @@ describe('npm start with a bad configuration', () => {
     const file = path.join(dir, 'stockbridge.json');
     const cfg = rawConfig({ server: { port: 'x', publicUrl: 'nope' } });
     (cfg.crm as Record<string, unknown>).apiKey = '${CRM_KEY_NOT_SET}';
-    (cfg.targets as Array<Record<string, unknown>>)[0]!.offerKey = 'sku';
+    (cfg.targets as Array<Record<string, unknown>>)[0].offerKey = 'sku';
     fs.writeFileSync(file, JSON.stringify(cfg));
     const r = await start(file);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`cannot start with ${file}`);
-    for (const p of ['server.port', 'server.publicUrl', 'crm.apiKey: environment variable CRM_KEY_NOT_SET is not set', 'targets[0].offerKey']) expect(r.stderr).toContain(p);
+    for (const p of [
+      'server.port',
+      'server.publicUrl',
+      'crm.apiKey: environment variable CRM_KEY_NOT_SET is not set',
+      'targets[0].offerKey',
+    ])
+      expect(r.stderr).toContain(p);
     for (const secret of Object.values(SECRETS)) expect(r.stderr).not.toContain(secret);
   });
 

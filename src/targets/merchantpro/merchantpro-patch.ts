@@ -9,7 +9,10 @@ import type { DesiredRow } from '../../storage/storage';
  *   warehouse never reported counts as 0.
  * - `enableInventory`: adds `"inventory_enabled": "on"` so items with tracking off take the stock.
  */
-export function merchantProPatch(target: MerchantProTargetConfig, rows: readonly DesiredRow[]): Record<string, unknown> {
+export function merchantProPatch(
+  target: MerchantProTargetConfig,
+  rows: readonly DesiredRow[],
+): Record<string, unknown> {
   const mapped = rows.filter((r) => Object.prototype.hasOwnProperty.call(target.warehouses, r.warehouse));
   const body: Record<string, unknown> = target.enableInventory ? { inventory_enabled: 'on' } : {};
   if (target.multiWarehouse) {

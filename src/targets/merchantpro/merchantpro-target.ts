@@ -9,10 +9,17 @@ export function peerMessage(text: string, status: number): string {
   try {
     const j = JSON.parse(text) as { error?: { name?: string; message?: string } | string; message?: string };
     const e = j.error;
-    const msg = typeof e === 'string' ? e : e?.message ?? j.message;
+    const msg = typeof e === 'string' ? e : (e?.message ?? j.message);
     if (msg) return String(msg).slice(0, 300);
-  } catch { /* not JSON */ }
-  if (/^\s*</.test(text)) return `HTML page instead of JSON: "${text.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 100)}"`;
+  } catch {
+    /* not JSON */
+  }
+  if (/^\s*</.test(text))
+    return `HTML page instead of JSON: "${text
+      .replace(/<[^>]*>/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 100)}"`;
   return text ? text.slice(0, 200) : `HTTP ${status}`;
 }
 
@@ -26,7 +33,12 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
         const res = await http.request({
           method: 'PATCH',
           url: config.url + merchantProPath(config, item),
-          headers: { Authorization: auth, 'Content-Type': 'application/json', Accept: 'application/json', 'X-Stockbridge-Version': String(version) },
+          headers: {
+            Authorization: auth,
+            'Content-Type': 'application/json',
+            Accept: 'application/json',
+            'X-Stockbridge-Version': String(version),
+          },
           body: JSON.stringify(merchantProPatch(config, rows)),
           timeoutMs: config.timeoutMs,
         });
@@ -37,8 +49,15 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
           outcome = 'retry';
           message = peerMessage(res.text, res.status);
         }
-        if (outcome === 'redirect') message = `HTTP ${res.status} redirect to ${res.headers.location ?? '?'}: the target url is wrong (check http/https and www)`;
-        return { outcome, status: res.status, message, retryAfterMs: parseRetryAfter(res.headers['retry-after']), durationMs: res.durationMs };
+        if (outcome === 'redirect')
+          message = `HTTP ${res.status} redirect to ${res.headers.location ?? '?'}: the target url is wrong (check http/https and www)`;
+        return {
+          outcome,
+          status: res.status,
+          message,
+          retryAfterMs: parseRetryAfter(res.headers['retry-after']),
+          durationMs: res.durationMs,
+        };
       } catch (err) {
         if (!(err instanceof HttpTransportError)) throw err;
         return { outcome: 'retry', status: null, message: err.message, durationMs: Date.now() - started };

@@ -5,15 +5,34 @@ import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
 
 const C = SECRETS.clientId;
 const good = [offer('A1', { main: 1 })];
-const form = (fields: Record<string, string>) => ({ type: 'application/x-www-form-urlencoded', body: new URLSearchParams(fields).toString() });
-const json = (body: unknown) => ({ type: 'application/json', body: typeof body === 'string' ? body : JSON.stringify(body) });
+const form = (fields: Record<string, string>) => ({
+  type: 'application/x-www-form-urlencoded',
+  body: new URLSearchParams(fields).toString(),
+});
+const json = (body: unknown) => ({
+  type: 'application/json',
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
 const withStores = (stores: unknown) => json({ clientId: C, offers: [{ xmlId: 'A1', stores }] });
 const withOffer = (o: unknown) => json({ clientId: C, offers: [o] });
 
 // Each case: a request the CRM (or an attacker) might send, the status it must get, and the field the answer must name.
 const cases: Array<[string, { type: string; body: string }, number, string]> = [
-  ['malformed form encoding (broken %-escape)', { type: 'application/x-www-form-urlencoded', body: `clientId=${C}&offers=%5B%7B%22xmlId%22%3A%22A%E0%A4%A` }, 400, 'form encoding'],
-  ['offers field given twice', { type: 'application/x-www-form-urlencoded', body: `clientId=${C}&offers=${encodeURIComponent(JSON.stringify(good))}&offers=${encodeURIComponent(JSON.stringify(good))}` }, 400, 'offers[0]'],
+  [
+    'malformed form encoding (broken %-escape)',
+    { type: 'application/x-www-form-urlencoded', body: `clientId=${C}&offers=%5B%7B%22xmlId%22%3A%22A%E0%A4%A` },
+    400,
+    'form encoding',
+  ],
+  [
+    'offers field given twice',
+    {
+      type: 'application/x-www-form-urlencoded',
+      body: `clientId=${C}&offers=${encodeURIComponent(JSON.stringify(good))}&offers=${encodeURIComponent(JSON.stringify(good))}`,
+    },
+    400,
+    'offers[0]',
+  ],
   ['malformed form (offers is not JSON)', form({ clientId: C, offers: '[{"xmlId": ' }), 400, 'offers'],
   ['invalid JSON body', json('{"clientId": "x", "offers": ['), 400, 'valid JSON'],
   ['offers missing', form({ clientId: C }), 400, 'offers'],
@@ -32,22 +51,79 @@ const cases: Array<[string, { type: string; body: string }, number, string]> = [
   ['stores missing', withOffer({ xmlId: 'A1' }), 400, 'offers[0].stores'],
   ['stores is a string', withOffer({ xmlId: 'A1', stores: 'main' }), 400, 'offers[0].stores'],
   ['store without code', withStores([{ available: 1 }]), 400, 'offers[0].stores[0].code'],
-  ['store code over 255 characters', withStores([{ code: 'w'.repeat(300), available: 1 }]), 400, 'offers[0].stores[0].code'],
-  ['warehouse repeated in one offer', withStores([{ code: 'main', available: 1 }, { code: 'main', available: 2 }]), 400, 'offers[0].stores[1].code'],
+  [
+    'store code over 255 characters',
+    withStores([{ code: 'w'.repeat(300), available: 1 }]),
+    400,
+    'offers[0].stores[0].code',
+  ],
+  [
+    'warehouse repeated in one offer',
+    withStores([
+      { code: 'main', available: 1 },
+      { code: 'main', available: 2 },
+    ]),
+    400,
+    'offers[0].stores[1].code',
+  ],
   ['available missing', withStores([{ code: 'main' }]), 400, 'offers[0].stores[0].available'],
   ['available is negative', withStores([{ code: 'main', available: -1 }]), 400, 'offers[0].stores[0].available'],
   ['available is huge', withStores([{ code: 'main', available: 1e12 }]), 400, 'offers[0].stores[0].available'],
   ['available is NaN (string)', withStores([{ code: 'main', available: 'NaN' }]), 400, 'offers[0].stores[0].available'],
-  ['available is Infinity (string)', withStores([{ code: 'main', available: 'Infinity' }]), 400, 'offers[0].stores[0].available'],
-  ['available is 1e999 (JSON overflow to Infinity)', { type: 'application/json', body: `{"clientId":"${C}","offers":[{"xmlId":"A1","stores":[{"code":"main","available":1e999}]}]}` }, 400, 'offers[0].stores[0].available'],
+  [
+    'available is Infinity (string)',
+    withStores([{ code: 'main', available: 'Infinity' }]),
+    400,
+    'offers[0].stores[0].available',
+  ],
+  [
+    'available is 1e999 (JSON overflow to Infinity)',
+    {
+      type: 'application/json',
+      body: `{"clientId":"${C}","offers":[{"xmlId":"A1","stores":[{"code":"main","available":1e999}]}]}`,
+    },
+    400,
+    'offers[0].stores[0].available',
+  ],
   ['available is a word', withStores([{ code: 'main', available: 'five' }]), 400, 'offers[0].stores[0].available'],
   ['available is a boolean', withStores([{ code: 'main', available: true }]), 400, 'offers[0].stores[0].available'],
   ['purchasePrice negative', withStores([{ code: 'main', available: 1, purchasePrice: -3 }]), 400, 'purchasePrice'],
-  ['__proto__ at the top level', { type: 'application/json', body: `{"clientId":"${C}","__proto__":{"x":1},"offers":${JSON.stringify(good)}}` }, 400, '__proto__'],
-  ['__proto__ inside an offer', { type: 'application/json', body: `{"clientId":"${C}","offers":[{"xmlId":"A1","__proto__":{"polluted":1},"stores":[]}]}` }, 400, '__proto__'],
-  ['constructor inside a store', { type: 'application/json', body: `{"clientId":"${C}","offers":[{"xmlId":"A1","stores":[{"code":"main","available":1,"constructor":{}}]}]}` }, 400, 'constructor'],
-  ['too many offers', json({ clientId: C, offers: Array.from({ length: 1001 }, (_, i) => offer(`S${i}`, { main: 1 })) }), 400, 'at most 1000'],
-  ['oversized body', form({ clientId: C, offers: JSON.stringify(good), pad: 'x'.repeat(2 * 1024 * 1024) }), 413, 'larger than'],
+  [
+    '__proto__ at the top level',
+    { type: 'application/json', body: `{"clientId":"${C}","__proto__":{"x":1},"offers":${JSON.stringify(good)}}` },
+    400,
+    '__proto__',
+  ],
+  [
+    '__proto__ inside an offer',
+    {
+      type: 'application/json',
+      body: `{"clientId":"${C}","offers":[{"xmlId":"A1","__proto__":{"polluted":1},"stores":[]}]}`,
+    },
+    400,
+    '__proto__',
+  ],
+  [
+    'constructor inside a store',
+    {
+      type: 'application/json',
+      body: `{"clientId":"${C}","offers":[{"xmlId":"A1","stores":[{"code":"main","available":1,"constructor":{}}]}]}`,
+    },
+    400,
+    'constructor',
+  ],
+  [
+    'too many offers',
+    json({ clientId: C, offers: Array.from({ length: 1001 }, (_, i) => offer(`S${i}`, { main: 1 })) }),
+    400,
+    'at most 1000',
+  ],
+  [
+    'oversized body',
+    form({ clientId: C, offers: JSON.stringify(good), pad: 'x'.repeat(2 * 1024 * 1024) }),
+    413,
+    'larger than',
+  ],
   ['wrong content type (text/plain)', { type: 'text/plain', body: formBody(good) }, 415, 'Content-Type'],
   ['wrong content type (multipart)', { type: 'multipart/form-data; boundary=x', body: '--x--' }, 415, 'Content-Type'],
   ['activity-shaped body sent to inventories', form({ clientId: C, activity: '{"active":true}' }), 400, 'offers'],
@@ -64,7 +140,10 @@ describe('inventoriesUpload refuses bad input with a 4xx naming the problem, and
   it('has at least 30 cases', () => expect(cases.length).toBeGreaterThanOrEqual(30));
 
   it.each(cases)('%s', async (_name, req, status, mention) => {
-    const res = await request(hub.app).post('/callbacks/inventories-upload').set('Content-Type', req.type).send(req.body);
+    const res = await request(hub.app)
+      .post('/callbacks/inventories-upload')
+      .set('Content-Type', req.type)
+      .send(req.body);
     expect(res.status).toBe(status);
     expect(res.body.success).toBe(false);
     expect(JSON.stringify(res.body)).toContain(mention);
@@ -73,9 +152,15 @@ describe('inventoriesUpload refuses bad input with a 4xx naming the problem, and
   });
 
   it('names every bad field, not only the first', async () => {
-    const res = await request(hub.app).post('/callbacks/inventories-upload').send({ clientId: C, offers: [
-      { xmlId: 'A1', stores: [{ code: 'main', available: -1 }] }, { xmlId: 'A2', stores: [{ code: 'main', available: 'x' }] },
-    ] });
+    const res = await request(hub.app)
+      .post('/callbacks/inventories-upload')
+      .send({
+        clientId: C,
+        offers: [
+          { xmlId: 'A1', stores: [{ code: 'main', available: -1 }] },
+          { xmlId: 'A2', stores: [{ code: 'main', available: 'x' }] },
+        ],
+      });
     expect(res.status).toBe(400);
     expect(Object.keys(res.body.errors)).toEqual(['offers[0].stores[0].available', 'offers[1].stores[0].available']);
   });
@@ -90,8 +175,16 @@ describe('POST /callbacks/activity', () => {
   afterAll(() => hub.stop());
 
   it('stores the module state from the form encoding', async () => {
-    const res = await request(hub.app).post('/callbacks/activity').type('form')
-      .send(new URLSearchParams({ clientId: C, systemUrl: 'https://shop.retailcrm.ru', activity: '{"active":false,"freeze":false}' }).toString());
+    const res = await request(hub.app)
+      .post('/callbacks/activity')
+      .type('form')
+      .send(
+        new URLSearchParams({
+          clientId: C,
+          systemUrl: 'https://shop.retailcrm.ru',
+          activity: '{"active":false,"freeze":false}',
+        }).toString(),
+      );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true });
     expect(await hub.activity.isActive()).toBe(false);
@@ -99,9 +192,15 @@ describe('POST /callbacks/activity', () => {
   });
 
   it('treats a frozen module as inactive and a plain JSON body as valid', async () => {
-    await request(hub.app).post('/callbacks/activity').send({ clientId: C, activity: { active: true, freeze: true } }).expect(200);
+    await request(hub.app)
+      .post('/callbacks/activity')
+      .send({ clientId: C, activity: { active: true, freeze: true } })
+      .expect(200);
     expect(await hub.activity.isActive()).toBe(false);
-    await request(hub.app).post('/callbacks/activity').send({ clientId: C, activity: { active: true, freeze: false } }).expect(200);
+    await request(hub.app)
+      .post('/callbacks/activity')
+      .send({ clientId: C, activity: { active: true, freeze: false } })
+      .expect(200);
     expect(await hub.activity.isActive()).toBe(true);
   });
 
@@ -119,7 +218,9 @@ describe('POST /callbacks/activity', () => {
   });
 
   it('answers 403 to a wrong clientId', async () => {
-    const res = await request(hub.app).post('/callbacks/activity').send({ clientId: 'wrong', activity: { active: false } });
+    const res = await request(hub.app)
+      .post('/callbacks/activity')
+      .send({ clientId: 'wrong', activity: { active: false } });
     expect(res.status).toBe(403);
     expect(await hub.activity.isActive()).toBe(true);
   });

@@ -24,7 +24,8 @@ describe('POST /callbacks/inventories-upload', () => {
   });
 
   it('accepts plain JSON bodies', async () => {
-    const res = await request(hub.app).post('/callbacks/inventories-upload')
+    const res = await request(hub.app)
+      .post('/callbacks/inventories-upload')
       .send({ clientId: SECRETS.clientId, offers: [offer('A1', { main: 5 })] });
     expect(res.status).toBe(200);
     expect(await hub.storage.callbackCount()).toBe(1);
@@ -34,7 +35,8 @@ describe('POST /callbacks/inventories-upload', () => {
     await post(formBody([offer('A1', { main: 5, north: 2, unmapped: 9 })]));
     await hub.projector.idle();
     expect(await hub.storage.getDesired('ro-shop', 'A1')).toEqual([
-      { warehouse: 'main', quantity: 5, version: 1 }, { warehouse: 'north', quantity: 2, version: 1 },
+      { warehouse: 'main', quantity: 5, version: 1 },
+      { warehouse: 'north', quantity: 2, version: 1 },
     ]);
     // bg-shop is keyed by externalId and maps only "main"
     expect(await hub.storage.getDesired('bg-shop', 'ext-A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
@@ -44,7 +46,17 @@ describe('POST /callbacks/inventories-upload', () => {
   });
 
   it('floors fractional quantities and accepts numeric strings', async () => {
-    await post(formBody([{ xmlId: 'F1', stores: [{ code: 'main', available: 4.9 }, { code: 'north', available: '7' }] }]));
+    await post(
+      formBody([
+        {
+          xmlId: 'F1',
+          stores: [
+            { code: 'main', available: 4.9 },
+            { code: 'north', available: '7' },
+          ],
+        },
+      ]),
+    );
     await hub.projector.idle();
     expect((await hub.storage.getDesired('ro-shop', 'F1')).map((r) => r.quantity)).toEqual([4, 7]);
   });
@@ -70,17 +82,28 @@ describe('POST /callbacks/inventories-upload', () => {
     await post(formBody([{ externalId: 'only-ext', stores: [{ code: 'main', available: 1 }] }]));
     await hub.projector.idle();
     expect(await hub.storage.listUnmapped('ro-shop', 10)).toEqual([
-      expect.objectContaining({ offerRef: 'externalId=only-ext', reason: 'offer has no xmlId (the target\'s offerKey)' }),
+      expect.objectContaining({
+        offerRef: 'externalId=only-ext',
+        reason: "offer has no xmlId (the target's offerKey)",
+      }),
     ]);
     expect(await hub.storage.getDesired('bg-shop', 'only-ext')).toHaveLength(1);
   });
 
   it('operators see callbacks stored but not yet projected (GET /admin/targets), until the projector catches up', async () => {
-    await hub.storage.appendCallbacks([{ receivedAt: Date.now(), contentHash: 'h', offersJson: JSON.stringify([offer('Q1', { main: 1 })]) }]);
-    const before = await request(hub.app).get('/admin/targets').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+    await hub.storage.appendCallbacks([
+      { receivedAt: Date.now(), contentHash: 'h', offersJson: JSON.stringify([offer('Q1', { main: 1 })]) },
+    ]);
+    const before = await request(hub.app)
+      .get('/admin/targets')
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .expect(200);
     expect(before.body.unprojectedCallbacks).toBe(1);
     await hub.projector.idle();
-    const after = await request(hub.app).get('/admin/targets').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+    const after = await request(hub.app)
+      .get('/admin/targets')
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .expect(200);
     expect(after.body.unprojectedCallbacks).toBe(0);
     expect(after.body.targets.find((t: { name: string }) => t.name === 'ro-shop').backlog).toBe(1);
   });
@@ -97,9 +120,17 @@ describe('POST /callbacks/inventories-upload', () => {
   });
 
   it('answers 503 and stores nothing when storage fails', async () => {
-    const broken = { ...hub.storage, appendCallbacks: async () => { throw new Error('disk I/O error'); } };
+    const broken = {
+      ...hub.storage,
+      appendCallbacks: async () => {
+        throw new Error('disk I/O error');
+      },
+    };
     const h2 = createHub({ config: testConfig(), log: silentLog, storage: broken });
-    const res = await request(h2.app).post('/callbacks/inventories-upload').type('form').send(formBody([offer('A1', { main: 1 })]));
+    const res = await request(h2.app)
+      .post('/callbacks/inventories-upload')
+      .type('form')
+      .send(formBody([offer('A1', { main: 1 })]));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ success: false, errorMsg: 'storage is unavailable; nothing was stored, please retry' });
     expect(await hub.storage.callbackCount()).toBe(0);

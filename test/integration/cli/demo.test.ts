@@ -4,9 +4,14 @@ import path from 'node:path';
 /** Runs the compiled demo exactly as `npm run demo -- --once` does (npm test compiles first). */
 function runDemo(): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [path.join(__dirname, '../../../dist/src/cli/demo.js'), '--once'], { timeout: 60_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
-    });
+    execFile(
+      process.execPath,
+      [path.join(__dirname, '../../../dist/src/cli/demo.js'), '--once'],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
+      },
+    );
   });
 }
 
@@ -21,7 +26,9 @@ describe('npm run demo -- --once', () => {
     expect(out).toContain('answered success; 0 writes to the shops');
     expect(out).toMatch(/TSHIRT-BLK-XL ro-shop: Depozit central=9, Depozit nord=3 \| bg-shop: stock=9/);
     expect(out).toContain('after recovery: 1 write(s) to ro-shop (coalesced)');
-    expect(out).toMatch(/CRM received POST \/api\/v5\/orders\/WEB-1001\/edit by=externalId site=main-shop order=\{"shipped":true,"shipmentStore":"main"/);
+    expect(out).toMatch(
+      /CRM received POST \/api\/v5\/orders\/WEB-1001\/edit by=externalId site=main-shop order=\{"shipped":true,"shipmentStore":"main"/,
+    );
     expect(out).not.toContain('demo-mp-secret');
   });
 });

@@ -10,7 +10,12 @@ describe('npm run register', () => {
   beforeEach(async () => {
     fake = await startFakeCrm({ apiKey: SECRETS.crmApiKey });
     dir = tmpDir();
-    fs.writeFileSync(path.join(dir, 'stockbridge.json'), JSON.stringify(rawConfig({ crm: { url: fake.url, apiKey: '${CRM_API_KEY}', clientId: SECRETS.clientId, site: 'main-shop' } })));
+    fs.writeFileSync(
+      path.join(dir, 'stockbridge.json'),
+      JSON.stringify(
+        rawConfig({ crm: { url: fake.url, apiKey: '${CRM_API_KEY}', clientId: SECRETS.clientId, site: 'main-shop' } }),
+      ),
+    );
     fs.copyFileSync(path.join(__dirname, '../../../module-config.json'), path.join(dir, 'module-config.json'));
   });
   afterEach(() => fake.close());
@@ -18,19 +23,30 @@ describe('npm run register', () => {
   function run(argv: string[], env: Record<string, string> = { CRM_API_KEY: SECRETS.crmApiKey }) {
     const out: string[] = [];
     const err: string[] = [];
-    return registerCommand({ argv, env, cwd: dir, out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+    return registerCommand({ argv, env, cwd: dir, out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({
+      code,
+      out: out.join('\n'),
+      err: err.join('\n'),
+    }));
   }
 
   it('sends the edit with placeholders filled, reads the module back and prints what the CRM holds', async () => {
     const r = await run([]);
     expect(r.code).toBe(0);
-    const sent = JSON.parse(new URLSearchParams(fake.requests[0]!.body).get('integrationModule')!);
+    const sent = JSON.parse(new URLSearchParams(fake.requests[0].body).get('integrationModule')!);
     expect(sent).toMatchObject({
-      code: 'stockbridge', baseUrl: 'https://hub.example.com', clientId: SECRETS.clientId, active: true,
+      code: 'stockbridge',
+      baseUrl: 'https://hub.example.com',
+      clientId: SECRETS.clientId,
+      active: true,
       actions: { activity: '/callbacks/activity' },
-      integrations: { store: { actions: [{ code: 'inventoriesUpload', url: '/callbacks/inventories-upload', callPoints: expect.any(Array) }] } },
+      integrations: {
+        store: {
+          actions: [{ code: 'inventoriesUpload', url: '/callbacks/inventories-upload', callPoints: expect.any(Array) }],
+        },
+      },
     });
-    expect(fake.requests[1]!.method).toBe('GET');
+    expect(fake.requests[1].method).toBe('GET');
     expect(r.out).toContain('store:    inventoriesUpload → https://hub.example.com/callbacks/inventories-upload');
     expect(r.out + r.err).not.toContain(SECRETS.clientId);
   });
@@ -49,7 +65,11 @@ describe('npm run register', () => {
     ['wrong key', { type: 'status', status: 401, errorMsg: 'Wrong "apiKey" value.' }, 'Check crm.apiKey'],
     ['payment required', { type: 'status', status: 402, errorMsg: 'Payment required' }, 'paid up'],
     ['account does not exist', { type: 'html', status: 404 }, 'Check crm.url'],
-    ['success:false', { type: 'refuse', errorMsg: 'Errors in the entity format', errors: { baseUrl: 'invalid' } }, 'baseUrl'],
+    [
+      'success:false',
+      { type: 'refuse', errorMsg: 'Errors in the entity format', errors: { baseUrl: 'invalid' } },
+      'baseUrl',
+    ],
   ] as const)('a refusal (%s) prints the CRM message and what to do, exit 1', async (_n, fault, advice) => {
     fake.fail(1, fault);
     const r = await run([]);

@@ -6,7 +6,8 @@ import { capturingLog, SECRETS, waitFor } from '../../helpers/test-config';
 
 const admin = (rig: Rig) => ({
   get: (path: string) => request(rig.hub.app).get(`/admin${path}`).set('Authorization', `Bearer ${SECRETS.adminToken}`),
-  post: (path: string, body: object = {}) => request(rig.hub.app).post(`/admin${path}`).set('Authorization', `Bearer ${SECRETS.adminToken}`).send(body),
+  post: (path: string, body: object = {}) =>
+    request(rig.hub.app).post(`/admin${path}`).set('Authorization', `Bearer ${SECRETS.adminToken}`).send(body),
 });
 
 describe('every outcome is classified once, against the fake shop over real sockets', () => {
@@ -27,7 +28,7 @@ describe('every outcome is classified once, against the fake shop over real sock
     await waitDelivered(rig.hub, 'shop', ['A1']);
     expect(rig.shop.writes).toHaveLength(1);
     expect(rig.shop.requests.length).toBe(3);
-    expect(rig.shop.bySku('A1')!.warehouses![0]!.stock).toBe(4);
+    expect(rig.shop.bySku('A1')!.warehouses![0].stock).toBe(4);
   });
 
   it('404 (unknown item) goes to the dead letters with the shop message; retry from the admin API works', async () => {
@@ -36,11 +37,13 @@ describe('every outcome is classified once, against the fake shop over real sock
     await waitFor(async () => (await rig.hub.storage.getItem('shop', 'GHOST'))?.dead, { what: 'dead letter' });
     expect(rig.shop.requests).toHaveLength(1);
     const dead = await admin(rig).get('/targets/shop/dead-letters').expect(200);
-    expect(dead.body.deadLetters).toEqual([expect.objectContaining({ item: 'GHOST', deadReason: expect.stringContaining('HTTP 404: Product not found') })]);
+    expect(dead.body.deadLetters).toEqual([
+      expect.objectContaining({ item: 'GHOST', deadReason: expect.stringContaining('HTTP 404: Product not found') }),
+    ]);
     rig.shop.addItem('GHOST');
     await admin(rig).post('/targets/shop/dead-letters/retry', { item: 'GHOST' }).expect(200, { retried: 1 });
     await waitDelivered(rig.hub, 'shop', ['GHOST']);
-    expect(rig.shop.bySku('GHOST')!.warehouses![0]!.stock).toBe(1);
+    expect(rig.shop.bySku('GHOST')!.warehouses![0].stock).toBe(1);
   });
 
   it('other 4xx are permanent: dead-lettered after one attempt with the shop message', async () => {
@@ -65,7 +68,9 @@ describe('every outcome is classified once, against the fake shop over real sock
     await rig.post([offer('A1', { main: 1 })]);
     await waitFor(async () => (await rig.hub.storage.getItem('shop', 'A1'))?.dead, { what: 'dead letter' });
     expect(rig.shop.requests).toHaveLength(3);
-    expect((await rig.hub.storage.getItem('shop', 'A1'))!.deadReason).toMatch(/^gave up after 3 attempts; last: HTTP 503/);
+    expect((await rig.hub.storage.getItem('shop', 'A1'))!.deadReason).toMatch(
+      /^gave up after 3 attempts; last: HTTP 503/,
+    );
   });
 
   it('a 401 pauses the target after one attempt, logs what to check, and resume delivers', async () => {
@@ -75,7 +80,12 @@ describe('every outcome is classified once, against the fake shop over real sock
     await rig.post([offer('A1', { main: 1 }), offer('A2', { main: 2 }), offer('A3', { main: 3 })]);
     await waitFor(async () => (await rig.hub.storage.getTargetState('shop')).paused, { what: 'pause' });
     const targets = await admin(rig).get('/targets').expect(200);
-    expect(targets.body.targets[0]).toMatchObject({ name: 'shop', state: 'paused', backlog: 3, pausedReason: expect.stringContaining('Check the target\'s apiKey and apiSecret') });
+    expect(targets.body.targets[0]).toMatchObject({
+      name: 'shop',
+      state: 'paused',
+      backlog: 3,
+      pausedReason: expect.stringContaining("Check the target's apiKey and apiSecret"),
+    });
     expect(rig.shop.requests).toHaveLength(1);
     expect(logs.text()).toContain('target paused');
     await admin(rig).post('/targets/shop/resume').expect(200, { paused: false });
@@ -91,7 +101,11 @@ describe('every outcome is classified once, against the fake shop over real sock
     await admin(rig).post('/targets/shop/pause', { reason: 'stocktake' }).expect(200);
     await rig.post([offer('A1', { main: 9 })]);
     await rig.hub.projector.idle();
-    expect((await admin(rig).get('/targets').expect(200)).body.targets[0]).toMatchObject({ state: 'paused', pausedReason: 'stocktake', backlog: 1 });
+    expect((await admin(rig).get('/targets').expect(200)).body.targets[0]).toMatchObject({
+      state: 'paused',
+      pausedReason: 'stocktake',
+      backlog: 1,
+    });
     expect(rig.shop.requests).toHaveLength(0);
     await admin(rig).post('/targets/shop/resume').expect(200);
     await waitDelivered(rig.hub, 'shop', ['A1']);
@@ -100,7 +114,9 @@ describe('every outcome is classified once, against the fake shop over real sock
 
 describe('admin API and metrics', () => {
   let rig: Rig;
-  beforeAll(async () => { rig = await startFanoutRig({ skus: ['A1'] }); });
+  beforeAll(async () => {
+    rig = await startFanoutRig({ skus: ['A1'] });
+  });
   afterAll(() => rig.close());
 
   it('requires the admin bearer token: 401 without, 403 wrong', async () => {
@@ -111,7 +127,9 @@ describe('admin API and metrics', () => {
   it('refuses unknown targets and bad bodies with a clear 4xx', async () => {
     const r = await admin(rig).post('/targets/nope/resume').expect(404);
     expect(r.body.error.message).toContain('GET /admin/targets lists them');
-    const b = await admin(rig).post('/targets/shop/pause', { reason: 'x'.repeat(600) }).expect(400);
+    const b = await admin(rig)
+      .post('/targets/shop/pause', { reason: 'x'.repeat(600) })
+      .expect(400);
     expect(b.body.error.details).toHaveProperty('reason');
   });
 
@@ -119,7 +137,16 @@ describe('admin API and metrics', () => {
     await rig.post([offer('A1', { main: 2, north: 1 })]);
     await waitDelivered(rig.hub, 'shop', ['A1']);
     const r = await admin(rig).get('/targets/shop/items/A1').expect(200);
-    expect(r.body).toMatchObject({ item: 'A1', version: 1, deliveredVersion: 1, due: false, desired: [{ warehouse: 'main', quantity: 2, version: 1 }, { warehouse: 'north', quantity: 1, version: 1 }] });
+    expect(r.body).toMatchObject({
+      item: 'A1',
+      version: 1,
+      deliveredVersion: 1,
+      due: false,
+      desired: [
+        { warehouse: 'main', quantity: 2, version: 1 },
+        { warehouse: 'north', quantity: 1, version: 1 },
+      ],
+    });
   });
 
   it('exposes Prometheus metrics without secrets', async () => {

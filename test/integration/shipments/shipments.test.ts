@@ -10,29 +10,66 @@ describe('shipment reports', () => {
   let hub: Hub;
   beforeEach(async () => {
     crm = await startFakeCrm({ apiKey: SECRETS.crmApiKey });
-    hub = createHub({ config: parseConfig(rawConfig({
-      crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop', maxRetries: 0 },
-      targets: [], shipments: { timeZone: 'Pacific/Kiritimati' },
-      worker: { pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 100, leaseMs: 20000 },
-    }), {}), log: silentLog });
+    hub = createHub({
+      config: parseConfig(
+        rawConfig({
+          crm: {
+            url: crm.url,
+            apiKey: SECRETS.crmApiKey,
+            clientId: SECRETS.clientId,
+            site: 'main-shop',
+            maxRetries: 0,
+          },
+          targets: [],
+          shipments: { timeZone: 'Pacific/Kiritimati' },
+          worker: { pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 100, leaseMs: 20000 },
+        }),
+        {},
+      ),
+      log: silentLog,
+    });
     await hub.start();
   });
-  afterEach(async () => { await hub.stop(); await crm.close(); });
+  afterEach(async () => {
+    await hub.stop();
+    await crm.close();
+  });
 
-  const post = (body: unknown, headers: Record<string, string> = {}) => request(hub.app).post('/shipments')
-    .set('Authorization', `Bearer ${SECRETS.shipmentsToken}`).set(headers).send(body as object);
-  const get = (id: string) => request(hub.app).get(`/shipments/${id}`).set('Authorization', `Bearer ${SECRETS.shipmentsToken}`);
-  const delivered = (id: string) => waitFor(async () => (await get(id)).body.status === 'delivered', { what: `shipment ${id} delivered` });
+  const post = (body: unknown, headers: Record<string, string> = {}) =>
+    request(hub.app)
+      .post('/shipments')
+      .set('Authorization', `Bearer ${SECRETS.shipmentsToken}`)
+      .set(headers)
+      .send(body as object);
+  const get = (id: string) =>
+    request(hub.app).get(`/shipments/${id}`).set('Authorization', `Bearer ${SECRETS.shipmentsToken}`);
+  const delivered = (id: string) =>
+    waitFor(async () => (await get(id)).body.status === 'delivered', { what: `shipment ${id} delivered` });
 
   it('reports by externalId with the exact CRM form body, and shows the state', async () => {
     crm.addOrder('ORD-1');
-    const res = await post({ orderExternalId: 'ORD-1', site: 'ro', shipmentStore: 'main', shipmentDate: '2026-11-20', shipped: true }).expect(202);
+    const res = await post({
+      orderExternalId: 'ORD-1',
+      site: 'ro',
+      shipmentStore: 'main',
+      shipmentDate: '2026-11-20',
+      shipped: true,
+    }).expect(202);
     expect(res.body).toEqual({ id: expect.stringMatching(/^shp_[0-9a-f]{16}$/), status: 'pending' });
     await delivered(res.body.id);
     const edit = crm.requests.find((r) => r.path === '/api/v5/orders/ORD-1/edit')!;
-    expect(Object.fromEntries(new URLSearchParams(edit.body))).toEqual({ by: 'externalId', site: 'ro', order: JSON.stringify({ shipped: true, shipmentStore: 'main', shipmentDate: '2026-11-20' }) });
+    expect(Object.fromEntries(new URLSearchParams(edit.body))).toEqual({
+      by: 'externalId',
+      site: 'ro',
+      order: JSON.stringify({ shipped: true, shipmentStore: 'main', shipmentDate: '2026-11-20' }),
+    });
     const shown = (await get(res.body.id)).body;
-    expect(shown).toMatchObject({ status: 'delivered', attempts: 1, order: { orderExternalId: 'ORD-1', site: 'ro' }, lastAnswer: { id: expect.any(Number) } });
+    expect(shown).toMatchObject({
+      status: 'delivered',
+      attempts: 1,
+      order: { orderExternalId: 'ORD-1', site: 'ro' },
+      lastAnswer: { id: expect.any(Number) },
+    });
     expect(shown.deliveredAt).not.toBeNull();
   });
 
@@ -40,7 +77,12 @@ describe('shipment reports', () => {
     const order = crm.addOrder('ORD-2');
     const res = await post({ orderId: order.id, shipmentStore: 'north' }).expect(202);
     await delivered(res.body.id);
-    expect(crm.orderEdits[0]).toMatchObject({ ref: String(order.id), by: 'id', site: 'main-shop', order: { shipped: true, shipmentStore: 'north', shipmentDate: todayIn('Pacific/Kiritimati') } });
+    expect(crm.orderEdits[0]).toMatchObject({
+      ref: String(order.id),
+      by: 'id',
+      site: 'main-shop',
+      order: { shipped: true, shipmentStore: 'north', shipmentDate: todayIn('Pacific/Kiritimati') },
+    });
   });
 
   it('accepts a list of up to 100 and answers every id', async () => {
@@ -65,7 +107,11 @@ describe('shipment reports', () => {
 
   it('requires the shipments token: 401 without, 403 wrong', async () => {
     await request(hub.app).post('/shipments').send({ orderExternalId: 'X', shipmentStore: 'm' }).expect(401);
-    await request(hub.app).post('/shipments').set('Authorization', `Bearer ${SECRETS.adminToken}`).send({ orderExternalId: 'X', shipmentStore: 'm' }).expect(403);
+    await request(hub.app)
+      .post('/shipments')
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .send({ orderExternalId: 'X', shipmentStore: 'm' })
+      .expect(403);
     await request(hub.app).get('/shipments/shp_0000000000000000').expect(401);
   });
 
@@ -79,34 +125,57 @@ describe('shipment reports', () => {
     ['orderExternalId too long', { orderExternalId: 'x'.repeat(256), shipmentStore: 'm' }, 'orderExternalId'],
     ['shipmentStore missing', { orderExternalId: 'A' }, 'shipmentStore'],
     ['shipmentStore a number', { orderExternalId: 'A', shipmentStore: 5 }, 'shipmentStore'],
-    ['shipmentDate in another format', { orderExternalId: 'A', shipmentStore: 'm', shipmentDate: '20.11.2026' }, 'shipmentDate'],
-    ['shipmentDate not a real day', { orderExternalId: 'A', shipmentStore: 'm', shipmentDate: '2026-02-30' }, 'shipmentDate'],
+    [
+      'shipmentDate in another format',
+      { orderExternalId: 'A', shipmentStore: 'm', shipmentDate: '20.11.2026' },
+      'shipmentDate',
+    ],
+    [
+      'shipmentDate not a real day',
+      { orderExternalId: 'A', shipmentStore: 'm', shipmentDate: '2026-02-30' },
+      'shipmentDate',
+    ],
     ['shipped a string', { orderExternalId: 'A', shipmentStore: 'm', shipped: 'yes' }, 'shipped'],
     ['site empty', { orderExternalId: 'A', shipmentStore: 'm', site: '' }, 'site'],
     ['unknown field (typo)', { orderExternalId: 'A', shipmentstore: 'm' }, 'shipmentstore'],
     ['a bare string', 'ORD-1', 'body'],
     ['an empty list', [], 'body'],
     ['more than 100', Array.from({ length: 101 }, () => ({ orderExternalId: 'A', shipmentStore: 'm' })), 'at most 100'],
-    ['one bad item in a list', [{ orderExternalId: 'A', shipmentStore: 'm' }, { orderExternalId: 'B' }], '[1].shipmentStore'],
+    [
+      'one bad item in a list',
+      [{ orderExternalId: 'A', shipmentStore: 'm' }, { orderExternalId: 'B' }],
+      '[1].shipmentStore',
+    ],
     ['__proto__ key', JSON.parse('{"orderExternalId":"A","shipmentStore":"m","__proto__":{"x":1}}'), '__proto__'],
   ];
 
   it.each(bad)('refuses %s with 400 naming the field, storing nothing', async (_n, body, mention) => {
-    const res = await request(hub.app).post('/shipments').set('Authorization', `Bearer ${SECRETS.shipmentsToken}`)
-      .set('Content-Type', 'application/json').send(JSON.stringify(body));
+    const res = await request(hub.app)
+      .post('/shipments')
+      .set('Authorization', `Bearer ${SECRETS.shipmentsToken}`)
+      .set('Content-Type', 'application/json')
+      .send(JSON.stringify(body));
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain(mention);
     expect(await hub.storage.listShipments('pending', 10)).toEqual([]);
   });
 
   it('refuses invalid JSON and a non-JSON content type', async () => {
-    const a = await request(hub.app).post('/shipments').set('Authorization', `Bearer ${SECRETS.shipmentsToken}`).set('Content-Type', 'application/json').send('{"orderExternalId":');
+    const a = await request(hub.app)
+      .post('/shipments')
+      .set('Authorization', `Bearer ${SECRETS.shipmentsToken}`)
+      .set('Content-Type', 'application/json')
+      .send('{"orderExternalId":');
     expect(a.status).toBe(400);
-    const b = await request(hub.app).post('/shipments').set('Authorization', `Bearer ${SECRETS.shipmentsToken}`).type('form').send('orderExternalId=A');
+    const b = await request(hub.app)
+      .post('/shipments')
+      .set('Authorization', `Bearer ${SECRETS.shipmentsToken}`)
+      .type('form')
+      .send('orderExternalId=A');
     expect(b.status).toBe(415);
   });
 
-  it('sends one order\'s reports one at a time in arrival order, even across retries; other orders are not held up', async () => {
+  it("sends one order's reports one at a time in arrival order, even across retries; other orders are not held up", async () => {
     crm.addOrder('X');
     crm.addOrder('Y');
     crm.fail(2, { type: 'status', status: 500 }, /\/orders\/X\/edit$/);
@@ -115,10 +184,20 @@ describe('shipment reports', () => {
     const other = await post({ orderExternalId: 'Y', shipmentStore: 'main' }).expect(202);
     await delivered(second.body.id);
     await delivered(other.body.id);
-    expect(crm.orderEdits.filter((e) => e.ref === 'X').map((e) => e.order.shipmentDate)).toEqual(['2026-11-01', '2026-11-02']);
+    expect(crm.orderEdits.filter((e) => e.ref === 'X').map((e) => e.order.shipmentDate)).toEqual([
+      '2026-11-01',
+      '2026-11-02',
+    ]);
     expect((await get(first.body.id)).body.attempts).toBe(3);
-    const xAttempts = crm.requests.filter((r) => r.path === '/api/v5/orders/X/edit').map((r) => new URLSearchParams(r.body).get('order'));
-    expect(xAttempts.map((o) => JSON.parse(o!).shipmentDate)).toEqual(['2026-11-01', '2026-11-01', '2026-11-01', '2026-11-02']);
+    const xAttempts = crm.requests
+      .filter((r) => r.path === '/api/v5/orders/X/edit')
+      .map((r) => new URLSearchParams(r.body).get('order'));
+    expect(xAttempts.map((o) => JSON.parse(o!).shipmentDate)).toEqual([
+      '2026-11-01',
+      '2026-11-01',
+      '2026-11-01',
+      '2026-11-02',
+    ]);
     expect(crm.orderEdits.findIndex((e) => e.ref === 'Y')).toBeLessThan(crm.orderEdits.findIndex((e) => e.ref === 'X'));
   });
 
@@ -128,11 +207,24 @@ describe('shipment reports', () => {
     const res = await post({ orderExternalId: 'Z', shipmentStore: 'main' }).expect(202);
     await waitFor(async () => (await get(res.body.id)).body.status === 'failed', { what: 'failure' });
     const shown = (await get(res.body.id)).body;
-    expect(shown).toMatchObject({ attempts: 1, lastStatus: 400, lastAnswer: { errorMsg: 'Errors in the entity format', errors: { shipped: expect.stringContaining('registered warehouse system') } } });
-    const failures = await request(hub.app).get('/admin/shipments/failures').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+    expect(shown).toMatchObject({
+      attempts: 1,
+      lastStatus: 400,
+      lastAnswer: {
+        errorMsg: 'Errors in the entity format',
+        errors: { shipped: expect.stringContaining('registered warehouse system') },
+      },
+    });
+    const failures = await request(hub.app)
+      .get('/admin/shipments/failures')
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .expect(200);
     expect(failures.body.failures.map((f: { id: string }) => f.id)).toEqual([res.body.id]);
     crm.refuseShipped = false;
-    await request(hub.app).post(`/admin/shipments/${res.body.id}/retry`).set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200, { retried: 1 });
+    await request(hub.app)
+      .post(`/admin/shipments/${res.body.id}/retry`)
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .expect(200, { retried: 1 });
     await delivered(res.body.id);
   });
 

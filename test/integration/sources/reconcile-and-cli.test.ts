@@ -25,13 +25,26 @@ describe('reconcile and the sync CLI', () => {
       storage: { path: path.join(dir, 'hub.db') },
       crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' },
       targets: [targetRaw('shop', shop.url, { offerKey: 'externalId', timeoutMs: 1000 })],
-      sources: [{ name: 'erp', type: 'syncinventory', url: si.url, apiKey: 'si-key', offerKey: 'externalId', warehouses: { '1': 'main' } }],
+      sources: [
+        {
+          name: 'erp',
+          type: 'syncinventory',
+          url: si.url,
+          apiKey: 'si-key',
+          offerKey: 'externalId',
+          warehouses: { '1': 'main' },
+        },
+      ],
       sync: { reportDir: path.join(dir, 'reports') },
       worker: { pollMs: 50, leaseMs: 3000, backoffBaseMs: 20, backoffMaxMs: 100 },
     });
     fs.writeFileSync(path.join(dir, 'stockbridge.json'), JSON.stringify(raw));
   });
-  afterEach(async () => { await crm.close(); await shop.close(); await si.close(); });
+  afterEach(async () => {
+    await crm.close();
+    await shop.close();
+    await si.close();
+  });
 
   const run = async (cmd: typeof syncCommand, argv: string[]) => {
     const out: string[] = [];
@@ -50,10 +63,15 @@ describe('reconcile and the sync CLI', () => {
     const real = await run(syncCommand, ['--source', 'erp']);
     expect(real.code).toBe(0);
     expect(real.out).toContain('erp: uploading');
-    expect(real.out).toContain('summary for erp: read 2, unchanged 0, uploaded 2 in 1 batch(es), not found in the CRM 0, unmapped 0, errors 0');
+    expect(real.out).toContain(
+      'summary for erp: read 2, unchanged 0, uploaded 2 in 1 batch(es), not found in the CRM 0, unmapped 0, errors 0',
+    );
     expect(crm.uploads).toHaveLength(1);
     const bad = await run(syncCommand, ['--source', 'nope']);
-    expect(bad).toMatchObject({ code: 2, out: expect.stringContaining('no source named "nope"; configured sources: erp') });
+    expect(bad).toMatchObject({
+      code: 2,
+      out: expect.stringContaining('no source named "nope"; configured sources: erp'),
+    });
   });
 
   it('the service runs a source on its schedule and lists the runs in the admin API', async () => {
@@ -63,10 +81,15 @@ describe('reconcile and the sync CLI', () => {
     try {
       await hub.start();
       await waitFor(() => crm.uploads.length > 0, { what: 'a scheduled sync' });
-      expect(crm.uploads[0]!.offers).toEqual([{ externalId: 'E-9', stores: [{ code: 'main', available: 9 }] }]);
-      const res = await request(hub.app).get('/admin/sync-runs?source=erp').set('Authorization', `Bearer ${SECRETS.adminToken}`).expect(200);
+      expect(crm.uploads[0].offers).toEqual([{ externalId: 'E-9', stores: [{ code: 'main', available: 9 }] }]);
+      const res = await request(hub.app)
+        .get('/admin/sync-runs?source=erp')
+        .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+        .expect(200);
       expect(res.body.runs[0]).toMatchObject({ source: 'erp', outcome: 'ok', uploaded: 1, read: 1, dryRun: false });
-    } finally { await hub.stop(); }
+    } finally {
+      await hub.stop();
+    }
   });
 
   it('reconcile finds a planted difference and --fix makes the running service correct it', async () => {
@@ -79,22 +102,28 @@ describe('reconcile and the sync CLI', () => {
       crm.stock.set('ext-1', new Map([['main', 5]]));
       crm.stock.set('ext-2', new Map([['main', 6]]));
       crm.stock.set('ext-3', new Map([['main', 7]]));
-      shop.bySku('ext-1')!.warehouses![0]!.stock = 5;
-      shop.bySku('ext-2')!.warehouses![0]!.stock = 1;
-      shop.bySku('ext-3')!.warehouses![0]!.stock = 7;
+      shop.bySku('ext-1')!.warehouses![0].stock = 5;
+      shop.bySku('ext-2')!.warehouses![0].stock = 1;
+      shop.bySku('ext-3')!.warehouses![0].stock = 7;
       const check = await run(reconcileCommand, ['--target', 'shop', '--csv', path.join(dir, 'diff.csv')]);
       expect(check.code).toBe(3);
       expect(check.out).toContain('ext-2  Depozit central: CRM 6, shop 1');
-      expect(check.out).toContain('3 CRM offers read, 3 mapped to this shop, 3 shop items read, 1 difference(s); run again with --fix');
-      expect(fs.readFileSync(path.join(dir, 'diff.csv'), 'utf8')).toBe('item,field,crm,shop\n"ext-2","Depozit central",6,1\n');
+      expect(check.out).toContain(
+        '3 CRM offers read, 3 mapped to this shop, 3 shop items read, 1 difference(s); run again with --fix',
+      );
+      expect(fs.readFileSync(path.join(dir, 'diff.csv'), 'utf8')).toBe(
+        'item,field,crm,shop\n"ext-2","Depozit central",6,1\n',
+      );
       const fix = await run(reconcileCommand, ['--target', 'shop', '--fix']);
       expect(fix.code).toBe(0);
       expect(fix.out).toContain('1 item(s) marked due');
-      await waitFor(() => shop.bySku('ext-2')!.warehouses![0]!.stock === 6, { what: 'the worker to rewrite ext-2' });
+      await waitFor(() => shop.bySku('ext-2')!.warehouses![0].stock === 6, { what: 'the worker to rewrite ext-2' });
       expect(shop.writes.map((w) => w.sku)).toEqual(['ext-2']);
       const again = await run(reconcileCommand, ['--target', 'shop']);
       expect(again.code).toBe(0);
       expect(again.out).toContain('0 difference(s)');
-    } finally { await hub?.stop(); }
+    } finally {
+      await hub?.stop();
+    }
   });
 });

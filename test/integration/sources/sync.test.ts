@@ -31,15 +31,57 @@ describe('pulling sources into the CRM', () => {
     storage = createSqliteStorage({ path: path.join(dir, 's.db') });
     http = createHttpClient();
   });
-  afterEach(async () => { http.close(); await storage.close(); await crm.close(); await si.close(); });
+  afterEach(async () => {
+    http.close();
+    await storage.close();
+    await crm.close();
+    await si.close();
+  });
 
-  const siSource = (extra: Record<string, unknown> = {}): SourceConfig => configWith([{ name: 'erp', type: 'syncinventory', url: si.url, apiKey: SI_KEY, offerKey: 'xmlId', warehouses: { '97637': 'main', '555': 'north' }, ...extra }]).sources[0]!;
+  const siSource = (extra: Record<string, unknown> = {}): SourceConfig =>
+    configWith([
+      {
+        name: 'erp',
+        type: 'syncinventory',
+        url: si.url,
+        apiKey: SI_KEY,
+        offerKey: 'xmlId',
+        warehouses: { '97637': 'main', '555': 'north' },
+        ...extra,
+      },
+    ]).sources[0];
   function configWith(sources: unknown[], extra: Record<string, unknown> = {}): Config {
-    return parseConfig(rawConfig({ sources, crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' }, ...extra }), {}, dir);
+    return parseConfig(
+      rawConfig({
+        sources,
+        crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: SECRETS.clientId, site: 'main-shop' },
+        ...extra,
+      }),
+      {},
+      dir,
+    );
   }
   function deps(over: Partial<SyncDeps> = {}): SyncDeps {
-    const crmClient = createCrmClient({ baseUrl: crm.url, apiKey: SECRETS.crmApiKey, http, log: silentLog, limiter: createRateLimiter(10), maxRetries: 0 });
-    return { storage, crm: crmClient, log: silentLog, site: 'main-shop', batchSize: 250, batchRetries: 2, reportDir: path.join(dir, 'reports'), owner: 'test', sleep: async () => {}, ...over };
+    const crmClient = createCrmClient({
+      baseUrl: crm.url,
+      apiKey: SECRETS.crmApiKey,
+      http,
+      log: silentLog,
+      limiter: createRateLimiter(10),
+      maxRetries: 0,
+    });
+    return {
+      storage,
+      crm: crmClient,
+      log: silentLog,
+      site: 'main-shop',
+      batchSize: 250,
+      batchRetries: 2,
+      reportDir: path.join(dir, 'reports'),
+      owner: 'test',
+      sleep: async () => {},
+      ...over,
+    };
   }
 
   it('syncInventory: maps, clamps negatives, uploads in the CRM form; a second identical pull uploads nothing; a change uploads only itself', async () => {
@@ -48,25 +90,39 @@ describe('pulling sources into the CRM', () => {
     const src = siSource();
     const first = await runSync(deps(), src, createSource(src, http));
     expect(first).toMatchObject({ read: 2, uploaded: 2, unchanged: 0, batches: 1, notFound: 0 });
-    expect(crm.uploads[0]).toEqual({ site: 'main-shop', at: expect.any(Number), offers: [
-      { xmlId: 'PTFB04', stores: [{ code: 'main', available: 0 }] },
-      { xmlId: 'PFLY12', stores: [{ code: 'north', available: 2 }, { code: 'main', available: 10 }] },
-    ] });
-    expect(si.requests[0]!.headers.authorization).toBe(`Bearer ${SI_KEY}`);
+    expect(crm.uploads[0]).toEqual({
+      site: 'main-shop',
+      at: expect.any(Number),
+      offers: [
+        { xmlId: 'PTFB04', stores: [{ code: 'main', available: 0 }] },
+        {
+          xmlId: 'PFLY12',
+          stores: [
+            { code: 'north', available: 2 },
+            { code: 'main', available: 10 },
+          ],
+        },
+      ],
+    });
+    expect(si.requests[0].headers.authorization).toBe(`Bearer ${SI_KEY}`);
     const second = await runSync(deps(), src, createSource(src, http));
     expect(second).toMatchObject({ read: 2, unchanged: 2, uploaded: 0, batches: 0 });
     expect(crm.uploads).toHaveLength(1);
     si.set('PFLY12', '555', 7);
     await runSync(deps(), src, createSource(src, http));
-    expect(crm.uploads[1]!.offers).toEqual([{ xmlId: 'PFLY12', stores: [{ code: 'north', available: 7 }] }]);
-    expect((await storage.listSyncRuns('erp', 10)).map((r) => [r.outcome, r.uploaded])).toEqual([['ok', 1], ['ok', 0], ['ok', 2]]);
+    expect(crm.uploads[1].offers).toEqual([{ xmlId: 'PFLY12', stores: [{ code: 'north', available: 7 }] }]);
+    expect((await storage.listSyncRuns('erp', 10)).map((r) => [r.outcome, r.uploaded])).toEqual([
+      ['ok', 1],
+      ['ok', 0],
+      ['ok', 2],
+    ]);
   });
 
   it('syncInventory: Basic admin:<key> auth and the Skucode/Godownid filters, each sent once, unquoted', async () => {
     si.add('A', { '97637': 1 });
     const src = siSource({ auth: 'basic', skuCode: 'A', godownId: '97637' });
     await runSync(deps(), src, createSource(src, http));
-    const req = si.requests[0]!;
+    const req = si.requests[0];
     expect(req.headers.authorization).toBe('Basic ' + Buffer.from(`admin:${SI_KEY}`).toString('base64'));
     expect(req.query.getAll('Skucode')).toEqual(['A']);
     expect(req.query.getAll('Godownid')).toEqual(['97637']);
@@ -76,16 +132,22 @@ describe('pulling sources into the CRM', () => {
     ['an error object with HTTP 200', 'error-object', 'SyncInventory refused: Invalid API key.'],
     ['an HTML page', 'html', 'HTML page (HTTP 500): "Error PHP Fatal error in index.php"'],
     ['garbage', 'garbage', 'not JSON'],
-  ] as const)('syncInventory: %s fails the run with a clear reason, uploads nothing, and the run is recorded', async (_n, mode, reason) => {
-    si.add('A', { '97637': 1 });
-    si.setMode(mode);
-    const logs = capturingLog();
-    const src = siSource();
-    await expect(runSync(deps({ log: logs.log }), src, createSource(src, http))).rejects.toThrow(reason);
-    expect(crm.uploads).toHaveLength(0);
-    expect((await storage.listSyncRuns('erp', 1))[0]).toMatchObject({ outcome: 'failed', message: expect.stringContaining(reason) });
-    expect(logs.text()).not.toContain(SI_KEY);
-  });
+  ] as const)(
+    'syncInventory: %s fails the run with a clear reason, uploads nothing, and the run is recorded',
+    async (_n, mode, reason) => {
+      si.add('A', { '97637': 1 });
+      si.setMode(mode);
+      const logs = capturingLog();
+      const src = siSource();
+      await expect(runSync(deps({ log: logs.log }), src, createSource(src, http))).rejects.toThrow(reason);
+      expect(crm.uploads).toHaveLength(0);
+      expect((await storage.listSyncRuns('erp', 1))[0]).toMatchObject({
+        outcome: 'failed',
+        message: expect.stringContaining(reason),
+      });
+      expect(logs.text()).not.toContain(SI_KEY);
+    },
+  );
 
   it('batches 10,000 offers into 40 uploads of 250 and never sends the CRM more than 10 requests in a second', async () => {
     for (let i = 0; i < 10_000; i++) si.add(`S-${i}`, { '97637': i % 7 });
@@ -122,7 +184,10 @@ describe('pulling sources into the CRM', () => {
     si.add('A', { '97637': 1 });
     const src = siSource();
     expect(await storage.acquireLock('sync:erp', 'someone-else', 60_000, Date.now())).toBe(true);
-    await expect(runSync(deps(), src, createSource(src, http))).rejects.toMatchObject({ status: 409, message: expect.stringContaining('already running') });
+    await expect(runSync(deps(), src, createSource(src, http))).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringContaining('already running'),
+    });
     expect(si.requests).toHaveLength(0);
     await storage.releaseLock('sync:erp', 'someone-else');
     await expect(runSync(deps(), src, createSource(src, http))).resolves.toMatchObject({ uploaded: 1 });
@@ -138,10 +203,15 @@ describe('pulling sources into the CRM', () => {
     // now the second batch fails after retries are used up
     let calls = 0;
     const real = deps().crm;
-    const flaky = deps({ crm: { ...real, uploadInventories: async (offers, o) => {
-      if (++calls >= 2) throw new CrmError('server', 'CRM server error (HTTP 500)');
-      return real.uploadInventories(offers, o);
-    } } });
+    const flaky = deps({
+      crm: {
+        ...real,
+        uploadInventories: async (offers, o) => {
+          if (++calls >= 2) throw new CrmError('server', 'CRM server error (HTTP 500)');
+          return real.uploadInventories(offers, o);
+        },
+      },
+    });
     await expect(runSync(flaky, src, createSource(src, http))).rejects.toThrow('HTTP 500');
     expect((await storage.getSourceState('erp')).size).toBe(250);
     expect((await storage.listSyncRuns('erp', 1))[0]).toMatchObject({ outcome: 'failed', uploaded: 250, batches: 1 });
@@ -156,40 +226,129 @@ describe('pulling sources into the CRM', () => {
       fl.add('101', { 1: 5, 6: 6 }, 'strings');
       fl.add('102', { 1: 7, 6: 8 }, 'objects');
       fs.writeFileSync(path.join(dir, 'products.csv'), 'bitrixId,offer\n101,SKU-B\n102,SKU-C\n103,SKU-MISSING\n');
-      const cfg = configWith([{ name: 'b24', type: 'flamix', url: fl.url, domain: 'shop.bitrix24.eu', apiToken: 'fl-token-SECRET', offerKey: 'xmlId', recalculate: true, recalculateWaitMs: 50, requestsPerSecond: 5, products: { 100: 'SKU-A' }, productsCsv: 'products.csv', warehouses: { 1: 'main', 6: 'north' } }]);
+      const cfg = configWith([
+        {
+          name: 'b24',
+          type: 'flamix',
+          url: fl.url,
+          domain: 'shop.bitrix24.eu',
+          apiToken: 'fl-token-SECRET',
+          offerKey: 'xmlId',
+          recalculate: true,
+          recalculateWaitMs: 50,
+          requestsPerSecond: 5,
+          products: { 100: 'SKU-A' },
+          productsCsv: 'products.csv',
+          warehouses: { 1: 'main', 6: 'north' },
+        },
+      ]);
       const waits: number[] = [];
-      const src = cfg.sources[0]!;
-      const res = await runSync(deps(), src, createSource(src, http, { sleep: async (ms) => { waits.push(ms); } }));
+      const src = cfg.sources[0];
+      const res = await runSync(
+        deps(),
+        src,
+        createSource(src, http, {
+          sleep: async (ms) => {
+            waits.push(ms);
+          },
+        }),
+      );
       expect(fl.recalculations).toBe(1);
       expect(waits).toEqual([50]);
       expect(res).toMatchObject({ read: 3, uploaded: 3, unmapped: 1 });
-      expect(crm.uploads[0]!.offers).toEqual([
-        { xmlId: 'SKU-A', stores: [{ code: 'main', available: 200 }, { code: 'north', available: 99 }] },
-        { xmlId: 'SKU-B', stores: [{ code: 'main', available: 5 }, { code: 'north', available: 6 }] },
-        { xmlId: 'SKU-C', stores: [{ code: 'main', available: 7 }, { code: 'north', available: 8 }] },
+      expect(crm.uploads[0].offers).toEqual([
+        {
+          xmlId: 'SKU-A',
+          stores: [
+            { code: 'main', available: 200 },
+            { code: 'north', available: 99 },
+          ],
+        },
+        {
+          xmlId: 'SKU-B',
+          stores: [
+            { code: 'main', available: 5 },
+            { code: 'north', available: 6 },
+          ],
+        },
+        {
+          xmlId: 'SKU-C',
+          stores: [
+            { code: 'main', available: 7 },
+            { code: 'north', available: 8 },
+          ],
+        },
       ]);
       const times = fl.requests.filter((r) => r.path.startsWith('/api/v1/product/')).map((r) => r.at);
-      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(195);
-    } finally { await fl.close(); }
+      for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(195);
+    } finally {
+      await fl.close();
+    }
   });
 
   it('merchantpro as a source: reads the shop page by page (limit 100) within its rate limit', async () => {
-    const shop = await startFakeMerchantPro({ apiKey: SECRETS.mpKey, apiSecret: SECRETS.mpSecret, multiWarehouse: true, requestsPerSecond: 4 });
+    const shop = await startFakeMerchantPro({
+      apiKey: SECRETS.mpKey,
+      apiSecret: SECRETS.mpSecret,
+      multiWarehouse: true,
+      requestsPerSecond: 4,
+    });
     try {
-      for (let i = 0; i < 250; i++) shop.addItem(`MP-${i}`, { warehouses: [{ id: 1, name: 'Depozit central', stock: i }, { id: 2, name: 'Depozit nord', stock: 1 }] });
-      const cfg = configWith([{ name: 'shop-master', type: 'merchantpro', url: shop.url, apiKey: SECRETS.mpKey, apiSecret: SECRETS.mpSecret, offerKey: 'xmlId', identifier: 'sku', warehouses: { 'Depozit nord': 'north' }, requestsPerSecond: 4 }]);
-      const src = cfg.sources[0]!;
+      for (let i = 0; i < 250; i++)
+        shop.addItem(`MP-${i}`, {
+          warehouses: [
+            { id: 1, name: 'Depozit central', stock: i },
+            { id: 2, name: 'Depozit nord', stock: 1 },
+          ],
+        });
+      const cfg = configWith([
+        {
+          name: 'shop-master',
+          type: 'merchantpro',
+          url: shop.url,
+          apiKey: SECRETS.mpKey,
+          apiSecret: SECRETS.mpSecret,
+          offerKey: 'xmlId',
+          identifier: 'sku',
+          warehouses: { 'Depozit nord': 'north' },
+          requestsPerSecond: 4,
+        },
+      ]);
+      const src = cfg.sources[0];
       const res = await runSync(deps(), src, createSource(src, http));
       expect(shop.requests.map((r) => r.query.get('start'))).toEqual(['0', '100', '200']);
       expect(shop.requests.every((r) => r.query.get('limit') === '100')).toBe(true);
       expect(shop.rejected429).toBe(0);
       expect(res).toMatchObject({ read: 250, uploaded: 250 });
-      expect(crm.uploads[0]!.offers[3]).toEqual({ xmlId: 'MP-3', stores: [{ code: 'north', available: 1 }] });
-    } finally { await shop.close(); }
+      expect(crm.uploads[0].offers[3]).toEqual({ xmlId: 'MP-3', stores: [{ code: 'north', available: 1 }] });
+    } finally {
+      await shop.close();
+    }
   });
 
   it('refuses a cycle at start-up: a target that is also read back for the same warehouses', () => {
-    expect(() => configWith([{ name: 'loop', type: 'merchantpro', url: 'http://127.0.0.1:9', apiKey: 'k', apiSecret: 's', warehouses: { 'Depozit central': 'main' } }]))
-      .toThrow(expect.objectContaining({ problems: expect.arrayContaining([expect.objectContaining({ path: 'sources[0]', problem: expect.stringMatching(/source "loop" reads the shop that target "ro-shop" writes, for CRM warehouse\(s\) main: a cycle/) })]) }));
+    expect(() =>
+      configWith([
+        {
+          name: 'loop',
+          type: 'merchantpro',
+          url: 'http://127.0.0.1:9',
+          apiKey: 'k',
+          apiSecret: 's',
+          warehouses: { 'Depozit central': 'main' },
+        },
+      ]),
+    ).toThrow(
+      expect.objectContaining({
+        problems: expect.arrayContaining([
+          expect.objectContaining({
+            path: 'sources[0]',
+            problem: expect.stringMatching(
+              /source "loop" reads the shop that target "ro-shop" writes, for CRM warehouse\(s\) main: a cycle/,
+            ),
+          }),
+        ]),
+      }),
+    );
   });
 });

@@ -20,10 +20,22 @@ describe('sqlite: the request thread never blocks on a held write lock', () => {
       other.exec('BEGIN IMMEDIATE');
       otherState.exec('BEGIN IMMEDIATE');
       let done = 0;
-      const append = storage.appendCallbacks([{ receivedAt: 1, contentHash: 'h', offersJson: '[]' }]).then((s) => { done++; return s; });
-      const pause = storage.setTargetPaused('t', 'why', 1).then(() => { done++; });
+      const append = storage.appendCallbacks([{ receivedAt: 1, contentHash: 'h', offersJson: '[]' }]).then((s) => {
+        done++;
+        return s;
+      });
+      const pause = storage.setTargetPaused('t', 'why', 1).then(() => {
+        done++;
+      });
       let ticks = 0;
-      await new Promise<void>((resolve) => { const t = setInterval(() => { if (++ticks === 5) { clearInterval(t); resolve(); } }, 5); });
+      await new Promise<void>((resolve) => {
+        const t = setInterval(() => {
+          if (++ticks === 5) {
+            clearInterval(t);
+            resolve();
+          }
+        }, 5);
+      });
       expect(done).toBe(0);
       expect(gate[0]).toBe(1); // the state write has asked the projector to yield; the log write has not
       other.exec('COMMIT');

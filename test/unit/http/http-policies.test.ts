@@ -5,8 +5,21 @@ import { createRateLimiter } from '../../../src/http/rate-limiter';
 
 describe('classifyStatus', () => {
   it.each([
-    [200, 'ok'], [204, 'ok'], [301, 'redirect'], [302, 'redirect'], [400, 'permanent'], [401, 'auth'], [403, 'auth'],
-    [404, 'not-found'], [405, 'permanent'], [408, 'retry'], [422, 'permanent'], [429, 'retry'], [500, 'retry'], [502, 'retry'], [503, 'retry'],
+    [200, 'ok'],
+    [204, 'ok'],
+    [301, 'redirect'],
+    [302, 'redirect'],
+    [400, 'permanent'],
+    [401, 'auth'],
+    [403, 'auth'],
+    [404, 'not-found'],
+    [405, 'permanent'],
+    [408, 'retry'],
+    [422, 'permanent'],
+    [429, 'retry'],
+    [500, 'retry'],
+    [502, 'retry'],
+    [503, 'retry'],
   ])('%i is %s', (status, outcome) => expect(classifyStatus(status)).toBe(outcome));
 });
 
@@ -22,12 +35,15 @@ describe('parseRetryAfter', () => {
 
 describe('backoffDelay', () => {
   it('property: grows with attempts, stays within [50%, 100%] of the capped step', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (attempt, r) => {
-      const policy = { baseMs: 100, maxMs: 10_000 };
-      const step = Math.min(policy.maxMs, 100 * 2 ** (attempt - 1));
-      const d = backoffDelay(attempt, policy, () => r);
-      return d >= Math.floor(step / 2) && d <= step;
-    }), { numRuns: 500, verbose: true });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.double({ min: 0, max: 0.999, noNaN: true }), (attempt, r) => {
+        const policy = { baseMs: 100, maxMs: 10_000 };
+        const step = Math.min(policy.maxMs, 100 * 2 ** (attempt - 1));
+        const d = backoffDelay(attempt, policy, () => r);
+        return d >= Math.floor(step / 2) && d <= step;
+      }),
+      { numRuns: 500, verbose: true },
+    );
   });
 });
 
@@ -41,15 +57,17 @@ describe('createRateLimiter', () => {
     const all = Array.from({ length: 25 }, () => limiter.acquire().then(() => starts.push(Date.now())));
     await jest.advanceTimersByTimeAsync(5000);
     await Promise.all(all);
-    for (let i = 10; i < starts.length; i++) expect(starts[i]! - starts[i - 10]!).toBeGreaterThanOrEqual(1000);
-    expect(starts[24]! - starts[0]!).toBeLessThan(2600); // and not much slower than the limit
+    for (let i = 10; i < starts.length; i++) expect(starts[i] - starts[i - 10]).toBeGreaterThanOrEqual(1000);
+    expect(starts[24] - starts[0]).toBeLessThan(2600); // and not much slower than the limit
   });
 
   it('holds every caller after pauseUntil', async () => {
     const limiter = createRateLimiter(100);
     limiter.pauseUntil(Date.now() + 3000);
     let done = false;
-    void limiter.acquire().then(() => { done = true; });
+    void limiter.acquire().then(() => {
+      done = true;
+    });
     await jest.advanceTimersByTimeAsync(2900);
     expect(done).toBe(false);
     await jest.advanceTimersByTimeAsync(200);

@@ -17,9 +17,15 @@ describe('parseFlatForm', () => {
   });
 
   it('property: agrees with node:querystring on anything URLSearchParams encodes', () => {
-    fc.assert(fc.property(fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 })), { maxLength: 6 }), (pairs) => {
-      const text = new URLSearchParams(pairs).toString();
-      return JSON.stringify({ ...parseFlatForm(text) }) === JSON.stringify({ ...querystring.parse(text) });
-    }), { numRuns: 500, verbose: true });
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ maxLength: 8 }), fc.string({ maxLength: 20 })), { maxLength: 6 }),
+        (pairs) => {
+          const text = new URLSearchParams(pairs).toString();
+          return JSON.stringify({ ...parseFlatForm(text) }) === JSON.stringify({ ...querystring.parse(text) });
+        },
+      ),
+      { numRuns: 500, verbose: true },
+    );
   });
 });

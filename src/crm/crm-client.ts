@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { HttpTransportError, type HttpClient, type HttpResponse } from '../http/http-client';
 import { backoffDelay, type BackoffPolicy } from '../http/backoff';
 import { parseRetryAfter } from '../http/classify-status';
+import { buildPath } from '../http/path-segment';
 import type { RateLimiter } from '../http/rate-limiter';
 import { CrmError } from './crm-error';
 import type { CrmInventoryOffer, CrmOfferUpload, CrmOrderEdit, IntegrationModule, UploadResult } from './crm-types';
@@ -163,10 +164,21 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
         opts.log.debug({ method, path, status: res.status, ms: res.durationMs }, 'crm call');
         return readEnvelope(res);
       } catch (err) {
-        const e = err instanceof HttpTransportError ? new CrmError(err.kind, `CRM ${err.message}`) : err;
+        if (err instanceof HttpTransportError && err.kind === 'held') {
+          // Nothing was sent (the CRM's pause is still running): wait it out; it costs no attempt.
+          opts.limiter.pauseUntil(Date.now() + (err.retryAfterMs ?? 0));
+          attempt--;
+          continue;
+        }
+        const e =
+          err instanceof HttpTransportError
+            ? new CrmError(err.kind as 'timeout' | 'connection', `CRM ${err.message}`)
+            : err;
         if (!(e instanceof CrmError) || e.kind !== 'rate-limited' || attempt > maxRetries) throw e;
         const wait = Math.max(e.retryAfterMs ?? 0, backoffDelay(attempt, backoff));
+        // The computed pause holds every CRM call in the process (one key, one budget), not only this one.
         opts.limiter.pauseUntil(Date.now() + wait);
+        opts.http.holdUntil(url, Date.now() + wait);
         opts.log.warn({ method, path, status: e.httpStatus, attempt, waitMs: wait }, 'crm rate limited; backing off');
         await sleep(wait);
       }
@@ -175,12 +187,12 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
 
   return {
     editModule: (code, module) =>
-      call('POST', `/api/v5/integration-modules/${encodeURIComponent(code)}/edit`, {
+      call('POST', buildPath`/api/v5/integration-modules/${code}/edit`, {
         form: { integrationModule: module },
       }),
 
     async getModule(code) {
-      const body = await call('GET', `/api/v5/integration-modules/${encodeURIComponent(code)}`);
+      const body = await call('GET', buildPath`/api/v5/integration-modules/${code}`);
       return body.integrationModule as IntegrationModule;
     },
 
@@ -219,7 +231,15 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
       return result;
     },
 
-    editOrder: ({ ref, by, site, order }) =>
-      call('POST', `/api/v5/orders/${encodeURIComponent(ref)}/edit`, { form: { by, site, order } }),
+    async editOrder({ ref, by, site, order }) {
+      let path: string;
+      try {
+        path = buildPath`/api/v5/orders/${ref}/edit`;
+      } catch (err) {
+        // A reference stored before intake refused it: sending would edit another resource. Not retryable.
+        throw new CrmError('refused', `order reference ${(err as Error).message}`);
+      }
+      return call('POST', path, { form: { by, site, order } });
+    },
   };
 }

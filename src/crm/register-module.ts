@@ -1,5 +1,6 @@
 import { substituteEnv, type ConfigProblem, ConfigError } from '../config/load-config';
 import type { CrmClient } from './crm-client';
+import { buildPath } from '../http/path-segment';
 import { encodeForm } from './crm-client';
 import type { IntegrationModule } from './crm-types';
 import { CrmError } from './crm-error';
@@ -22,7 +23,7 @@ export function describeEdit(crmUrl: string, module: IntegrationModule): string 
     clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined,
   };
   return (
-    `POST ${crmUrl}/api/v5/integration-modules/${encodeURIComponent(module.code)}/edit\n` +
+    `POST ${crmUrl}${buildPath`/api/v5/integration-modules/${module.code}/edit`}\n` +
     'Content-Type: application/x-www-form-urlencoded\nX-API-KEY: [secret]\n\n' +
     encodeForm({ integrationModule: masked })
   );

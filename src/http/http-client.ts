@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import fetch from 'node-fetch';
+import { parseRetryAfter } from './classify-status';
 
 export interface HttpRequest {
   method: string;
@@ -17,19 +18,34 @@ export interface HttpResponse {
   durationMs: number;
 }
 
-/** A transport failure: nothing (or nothing usable) came back from the peer. */
+/**
+ * A transport failure: nothing (or nothing usable) came back from the peer. `held`: nothing was sent, because the
+ * peer asked (429/503 with Retry-After) to be left alone until `retryAfterMs` from now.
+ */
 export class HttpTransportError extends Error {
-  readonly kind: 'timeout' | 'connection';
-  constructor(kind: 'timeout' | 'connection', message: string) {
+  readonly kind: 'timeout' | 'connection' | 'held';
+  readonly retryAfterMs?: number;
+  constructor(kind: 'timeout' | 'connection' | 'held', message: string, retryAfterMs?: number) {
     super(message);
     this.name = 'HttpTransportError';
     this.kind = kind;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
 export interface HttpClient {
   request(req: HttpRequest): Promise<HttpResponse>;
+  /** Send nothing to `url`'s origin before `untilMs` (epoch ms); requests meanwhile fail with kind `held`. */
+  holdUntil(url: string, untilMs: number): void;
   close(): void;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 /**
@@ -41,8 +57,21 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
   const httpAgent = new http.Agent(agentOpts);
   const httpsAgent = new https.Agent(agentOpts);
+  // Per origin: the time before which nothing may be sent. The last check before the socket: rate limiters hand
+  // out slots ahead of time, and a caller between its slot and its send must not slip into the pause.
+  const holds = new Map<string, number>();
+
+  function holdUntil(url: string, untilMs: number) {
+    const origin = originOf(url);
+    if (untilMs > (holds.get(origin) ?? 0)) holds.set(origin, untilMs);
+  }
 
   async function request(req: HttpRequest): Promise<HttpResponse> {
+    const origin = originOf(req.url);
+    const heldFor = (holds.get(origin) ?? 0) - Date.now();
+    if (heldFor > 0)
+      throw new HttpTransportError('held', `not sent: the peer asked for a pause of ${heldFor} ms more`, heldFor);
+    holds.delete(origin);
     const started = Date.now();
     const controller = new AbortController();
     const timeoutMs = req.timeoutMs ?? defaultTimeout;
@@ -56,6 +85,10 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
         agent: (u: URL) => (u.protocol === 'https:' ? httpsAgent : httpAgent),
         signal: controller.signal,
       });
+      if (res.status === 429 || res.status === 503) {
+        const wait = parseRetryAfter(res.headers.get('retry-after') ?? undefined);
+        if (wait) holdUntil(req.url, Date.now() + wait);
+      }
       const text = await res.text();
       const headers: Record<string, string> = {};
       res.headers.forEach((v, k) => {
@@ -73,6 +106,7 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
 
   return {
     request,
+    holdUntil,
     close() {
       httpAgent.destroy();
       httpsAgent.destroy();

@@ -1,8 +1,13 @@
 export interface RateLimiter {
   /** Resolves when the caller may start one request. */
   acquire(): Promise<void>;
-  /** Hold every caller until `untilMs` (epoch ms), e.g. after a 429 with Retry-After. */
+  /**
+   * Hold every caller until `untilMs` (epoch ms), e.g. after a 429 with Retry-After: also those already handed
+   * a slot before the pause was set.
+   */
   pauseUntil(untilMs: number): void;
+  /** Epoch ms until which callers are held (0 or the past when not paused). */
+  readonly pausedUntil: number;
   readonly perSecond: number;
 }
 
@@ -18,16 +23,27 @@ export function createRateLimiter(perSecond: number, clock: { now(): number } = 
   if (!(perSecond > 0)) throw new Error('perSecond must be > 0');
   const interval = (1000 / perSecond) * 1.02 + Math.min(3, 30 / perSecond);
   let next = 0;
+  let pausedUntil = 0;
   return {
     perSecond,
-    acquire() {
-      const now = clock.now();
-      const slot = Math.max(now, next);
-      next = slot + interval;
-      const wait = slot - now;
-      return wait < 1 ? Promise.resolve() : new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+    get pausedUntil() {
+      return pausedUntil;
+    },
+    async acquire() {
+      for (;;) {
+        const now = clock.now();
+        const slot = Math.max(now, next, pausedUntil);
+        next = slot + interval;
+        const wait = slot - now;
+        if (wait >= 1 || now < pausedUntil)
+          await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil(wait))));
+        // A slot handed out before a pause was set (another caller's 429 arrived while this one waited) is not
+        // a licence to send inside the pause: check again, and take a fresh slot after it.
+        if (clock.now() >= pausedUntil) return;
+      }
     },
     pauseUntil(untilMs: number) {
+      pausedUntil = Math.max(pausedUntil, untilMs);
       next = Math.max(next, untilMs);
     },
   };

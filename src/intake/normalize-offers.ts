@@ -1,4 +1,5 @@
 import type { IntakeLimits, IntakeOffer } from './offer-types';
+import { identifierProblem, textProblem } from './safe-text';
 
 export type FieldErrors = Record<string, string>;
 
@@ -27,15 +28,14 @@ function hasForbiddenKey(o: object): string | undefined {
   return undefined;
 }
 
-function readId(v: unknown, maxLen: number): string | undefined | { error: string } {
+function readId(v: unknown, maxLen: number, inPath = false): string | undefined | { error: string } {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) v = String(v);
   if (typeof v !== 'string') return { error: 'must be a string' };
   if (v.trim() === '') return { error: 'must not be empty' };
   if (v.length > maxLen) return { error: `must be at most ${maxLen} characters` };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(v)) return { error: 'must not contain control characters' };
-  return v;
+  const problem = inPath ? identifierProblem(v) : textProblem(v);
+  return problem ? { error: problem } : v;
 }
 
 /**
@@ -72,7 +72,8 @@ export function normalizeOffers(
       else offer.id = id;
     }
     for (const key of ['externalId', 'xmlId', 'site'] as const) {
-      const v = readId(o[key], limits.maxIdLength);
+      // externalId and xmlId become a shop's URL path segment (a target's offerKey).
+      const v = readId(o[key], limits.maxIdLength, key !== 'site');
       if (v && typeof v === 'object') err(`${p}.${key}`, v.error);
       else if (v !== undefined) offer[key] = v;
     }
@@ -95,7 +96,9 @@ export function normalizeOffers(
       if (typeof available === 'string') return err(`${sp}.available`, available);
       const figure: IntakeOffer['stores'][number] = { code, available };
       if (store.purchasePrice !== undefined && store.purchasePrice !== null) {
-        const price = typeof store.purchasePrice === 'string' ? Number(store.purchasePrice) : store.purchasePrice;
+        // Number('') is 0: an empty or blank string is no price, not a free item.
+        const raw = store.purchasePrice;
+        const price = typeof raw === 'string' ? (/^\s*\d+(\.\d+)?\s*$/.test(raw) ? Number(raw) : NaN) : raw;
         if (typeof price !== 'number' || !Number.isFinite(price) || price < 0)
           return err(`${sp}.purchasePrice`, 'must be a finite number, 0 or more');
         figure.purchasePrice = price;

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../intake/normalize-offers';
+import { identifierProblem, textProblem } from '../intake/safe-text';
 
 export interface ShipmentInput {
   by: 'externalId' | 'id';
@@ -18,11 +19,16 @@ function isRealDate(s: string): boolean {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.trim() !== '' && v.length <= MAX_LEN && !/[\u0000-\u001f\u007f]/.test(v)
-    ? v
-    : undefined;
+const SHAPE = `must be a non-empty string of at most ${MAX_LEN} characters`;
+
+/** A text field, or why not. `inPath`: it becomes a URL path segment (the order reference in the CRM's path). */
+function str(v: unknown, inPath = false): string | { error: string } {
+  if (typeof v !== 'string' || v.trim() === '' || v.length > MAX_LEN) return { error: SHAPE };
+  const problem = inPath ? identifierProblem(v) : textProblem(v);
+  return problem ? { error: problem } : v;
 }
+
+const fieldError = (v: string | { error: string }): string | undefined => (typeof v === 'string' ? undefined : v.error);
 
 /**
  * One shipment object or a list of up to 100. Exactly one of `orderExternalId` / `orderId` (it decides `by`);
@@ -55,8 +61,9 @@ export function normalizeShipments(
     let ref: string | undefined;
     if (hasExt === hasId) errors[`${p}orderExternalId`] = 'give exactly one of orderExternalId or orderId';
     else if (hasExt) {
-      ref = str(o.orderExternalId);
-      if (!ref) errors[`${p}orderExternalId`] = `must be a non-empty string of at most ${MAX_LEN} characters`;
+      const r = str(o.orderExternalId, true);
+      if (typeof r === 'string') ref = r;
+      else errors[`${p}orderExternalId`] = r.error;
     } else {
       by = 'id';
       const id = typeof o.orderId === 'string' && /^\d+$/.test(o.orderId) ? Number(o.orderId) : o.orderId;
@@ -64,14 +71,14 @@ export function normalizeShipments(
         errors[`${p}orderId`] = 'must be a positive integer';
       else ref = String(id);
     }
-    const site = o.site === undefined ? defaults.site : str(o.site);
-    if (!site) errors[`${p}site`] = `must be a non-empty string of at most ${MAX_LEN} characters`;
-    const store = str(o.shipmentStore);
+    const siteIn = o.site === undefined ? defaults.site : str(o.site);
+    const site = typeof siteIn === 'string' ? siteIn : undefined;
+    if (!site) errors[`${p}site`] = fieldError(siteIn) ?? SHAPE;
+    const storeIn = str(o.shipmentStore);
+    const store = typeof storeIn === 'string' ? storeIn : undefined;
     if (!store)
       errors[`${p}shipmentStore`] =
-        o.shipmentStore === undefined
-          ? 'is required (the CRM warehouse code)'
-          : `must be a non-empty string of at most ${MAX_LEN} characters`;
+        o.shipmentStore === undefined ? 'is required (the CRM warehouse code)' : (fieldError(storeIn) ?? SHAPE);
     const date = o.shipmentDate === undefined ? defaults.today : o.shipmentDate;
     if (typeof date !== 'string' || !isRealDate(date)) errors[`${p}shipmentDate`] = 'must be a date as YYYY-MM-DD';
     if (o.shipped !== undefined && typeof o.shipped !== 'boolean') errors[`${p}shipped`] = 'must be true or false';

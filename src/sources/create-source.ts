@@ -1,6 +1,7 @@
 import type { MerchantProSourceConfig, SourceConfig } from '../config/config-types';
 import { HttpTransportError, type HttpClient } from '../http/http-client';
 import { createRateLimiter } from '../http/rate-limiter';
+import { buildPath } from '../http/path-segment';
 import {
   parseFlamixProduct,
   parseJsonAnswer,
@@ -132,7 +133,7 @@ export function createSource(
             try {
               const { status, body } = await get(
                 http,
-                `${config.url}/api/v1/product/${encodeURIComponent(productId)}?${q}`,
+                `${config.url}${buildPath`/api/v1/product/${productId}`}?${q}`,
                 {},
                 config.timeoutMs,
                 'Flamix',

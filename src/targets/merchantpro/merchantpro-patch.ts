@@ -1,4 +1,5 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
+import { buildPath } from '../../http/path-segment';
 import type { DesiredRow } from '../../storage/storage';
 
 /**
@@ -23,7 +24,10 @@ export function merchantProPatch(
   return body;
 }
 
-/** The shop path for an item: the identifier is one path segment, so `/`, spaces and `%` are percent-encoded. */
+/**
+ * The shop path for an item: the identifier is exactly one path segment (`/`, spaces and `%` percent-encoded;
+ * `.`/`..` refused with UnsafePathSegmentError, since no encoding keeps them from collapsing).
+ */
 export function merchantProPath(target: MerchantProTargetConfig, item: string): string {
-  return `/api/v2/inventory/${target.identifier}/${encodeURIComponent(item)}`;
+  return buildPath`/api/v2/inventory/${target.identifier}/${item}`;
 }

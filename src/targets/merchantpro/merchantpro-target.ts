@@ -1,6 +1,7 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
 import { classifyStatus, parseRetryAfter } from '../../http/classify-status';
 import { HttpTransportError, type HttpClient } from '../../http/http-client';
+import { UnsafePathSegmentError } from '../../http/path-segment';
 import { merchantProPatch, merchantProPath } from './merchantpro-patch';
 import type { PushTarget, WriteResult } from '../push-target';
 
@@ -29,10 +30,19 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
     name: config.name,
     async write(item, rows, version): Promise<WriteResult> {
       const started = Date.now();
+      let path: string;
+      try {
+        path = merchantProPath(config, item);
+      } catch (err) {
+        // Stored before intake refused such identifiers: sending would address another resource, and retrying
+        // cannot help, so it is a permanent failure (a dead letter with its reason), never a request.
+        if (!(err instanceof UnsafePathSegmentError)) throw err;
+        return { outcome: 'permanent', status: null, message: err.message, durationMs: 0 };
+      }
       try {
         const res = await http.request({
           method: 'PATCH',
-          url: config.url + merchantProPath(config, item),
+          url: config.url + path,
           headers: {
             Authorization: auth,
             'Content-Type': 'application/json',
@@ -60,7 +70,14 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
         };
       } catch (err) {
         if (!(err instanceof HttpTransportError)) throw err;
-        return { outcome: 'retry', status: null, message: err.message, durationMs: Date.now() - started };
+        // `held`: not sent, the shop's Retry-After pause is still running; the rest of it holds this item too.
+        return {
+          outcome: 'retry',
+          status: null,
+          message: err.message,
+          retryAfterMs: err.retryAfterMs,
+          durationMs: Date.now() - started,
+        };
       }
     },
   };

@@ -147,6 +147,24 @@ describe('shipment reports', () => {
       '[1].shipmentStore',
     ],
     ['__proto__ key', JSON.parse('{"orderExternalId":"A","shipmentStore":"m","__proto__":{"x":1}}'), '__proto__'],
+    // Issue 10: references that would edit another resource, or text that cannot be stored faithfully.
+    [
+      'orderExternalId ".." (would POST /api/v5/edit)',
+      { orderExternalId: '..', shipmentStore: 'm' },
+      'orderExternalId',
+    ],
+    [
+      'orderExternalId "." (would POST /api/v5/orders/edit)',
+      { orderExternalId: '.', shipmentStore: 'm' },
+      'orderExternalId',
+    ],
+    ['orderExternalId with a lone surrogate', { orderExternalId: 'A\ud800', shipmentStore: 'm' }, 'orderExternalId'],
+    ['orderExternalId with a C1 control', { orderExternalId: 'A\u0085', shipmentStore: 'm' }, 'orderExternalId'],
+    ['orderExternalId with a C0 control', { orderExternalId: 'A\u0007', shipmentStore: 'm' }, 'orderExternalId'],
+    ['shipmentStore with a C1 control', { orderExternalId: 'A', shipmentStore: 'm\u009b' }, 'shipmentStore'],
+    ['shipmentStore with a lone surrogate', { orderExternalId: 'A', shipmentStore: '\udfff' }, 'shipmentStore'],
+    ['site with a C1 control', { orderExternalId: 'A', shipmentStore: 'm', site: 's\u0080' }, 'site'],
+    ['orderId ""', { orderId: '', shipmentStore: 'm' }, 'orderId'],
   ];
 
   it.each(bad)('refuses %s with 400 naming the field, storing nothing', async (_n, body, mention) => {

@@ -49,7 +49,8 @@ export function encodeForm(fields: Record<string, unknown>): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(fields)) {
     if (v === undefined) continue;
-    p.append(k, typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+    // Strings stay plain; objects travel as JSON strings (numbers, booleans and null read the same either way).
+    p.append(k, typeof v === 'string' ? v : JSON.stringify(v));
   }
   return p.toString();
 }

@@ -1,7 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../../src/config/load-config';
-import type { MerchantProTargetConfig } from '../../../src/config/config-types';
 import { createCrmClient } from '../../../src/crm/crm-client';
 import { CrmError } from '../../../src/crm/crm-error';
 import { createHttpClient } from '../../../src/http/http-client';
@@ -40,10 +39,7 @@ describe('outbound paths over a real socket: one identifier, one segment, one re
   });
 
   const shop = () =>
-    createMerchantProTarget(
-      parseConfig(rawConfig({ targets: [targetRaw('shop', srv.url)] }), {}).targets[0] as MerchantProTargetConfig,
-      client,
-    );
+    createMerchantProTarget(parseConfig(rawConfig({ targets: [targetRaw('shop', srv.url)] }), {}).targets[0], client);
   const crm = () =>
     createCrmClient({
       baseUrl: srv.url,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { AppError } from '../app-error';
 import path from 'node:path';
+import { locateJsonError } from './json-syntax-error';
 import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier, SourceConfig } from './config-types';
 
 export interface ConfigProblem {
@@ -479,6 +480,19 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   return Object.freeze(config);
 }
 
+/**
+ * A syntax error as line, column and what is wrong. Never JSON.parse's own message: it quotes the text around the
+ * error, and next to a syntax error in a config file there is often a secret.
+ */
+function jsonSyntaxProblem(file: string, text: string): ConfigProblem {
+  const at = locateJsonError(text);
+  return {
+    path: file,
+    problem: at ? `is not valid JSON: line ${at.line}, column ${at.column}: ${at.problem}` : 'is not valid JSON',
+    fix: 'Fix the syntax at that place (the file is not quoted here, so no secret is printed).',
+  };
+}
+
 /** Read and validate the config file. Only main.ts and cli/* call this, with process.env. */
 export function loadConfig(file: string, env: Env): Config {
   let text: string;
@@ -496,14 +510,8 @@ export function loadConfig(file: string, env: Env): Config {
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError([
-      {
-        path: file,
-        problem: `is not valid JSON (${(e as Error).message})`,
-        fix: 'Fix the syntax; a JSON linter shows where.',
-      },
-    ]);
+  } catch {
+    throw new ConfigError([jsonSyntaxProblem(file, text)]);
   }
   return parseConfig(json, env, path.dirname(path.resolve(file)));
 }

@@ -1,14 +1,23 @@
 import { Router } from 'express';
 import type { Storage } from '../src/storage/storage';
 import type { Metrics } from '../src/metrics/create-metrics';
+import type { Intake } from '../src/intake/create-intake';
 
-export function healthRouter(deps: { storage: Storage; metrics: Metrics; isDraining: () => boolean }): Router {
+/** `/readyz` says whether the hub can accept work: not draining, storage reachable, and its last commit not failing. */
+export function healthRouter(deps: {
+  storage: Storage;
+  metrics: Metrics;
+  isDraining: () => boolean;
+  intake?: Pick<Intake, 'unready'>;
+}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
     if (deps.isDraining()) return void res.status(503).json({ status: 'draining' });
+    const unready = deps.intake?.unready();
+    if (unready) return void res.status(503).json({ status: 'unavailable', reason: unready });
     try {
       await deps.storage.ping();
       res.json({ status: 'ready', storage: deps.storage.driver });

@@ -38,7 +38,14 @@ export function createApp(deps: AppDeps): Express {
     req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
     next();
   });
-  app.use(healthRouter({ storage: deps.storage, metrics: deps.metrics, isDraining: deps.isDraining ?? (() => false) }));
+  app.use(
+    healthRouter({
+      storage: deps.storage,
+      metrics: deps.metrics,
+      isDraining: deps.isDraining ?? (() => false),
+      intake: deps.intake,
+    }),
+  );
   app.use('/callbacks', callbacksRouter(deps));
   app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
   app.use(

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config/load-config';
 import { createHub } from './create-hub';
+import { createServer } from './create-server';
 import { createLogger } from './log/create-logger';
 
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.log.level });
   const hub = createHub({ config, log });
   await hub.start();
-  const server: Server = hub.app.listen(config.server.port, config.server.host);
+  const server: Server = createServer(hub.app, config.server).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
@@ -38,10 +39,11 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping: no new requests, finishing those in flight');
-    server.close(async () => {
-      await hub.stop();
-      log.info('stopped cleanly');
-      process.exit(0);
+    server.close(() => {
+      void hub.stop().then(() => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      });
     });
     server.closeIdleConnections();
     setTimeout(() => {

@@ -1,4 +1,3 @@
-import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { ShipmentService } from '../../src/shipments/shipment-service';
 import { validatedShipments } from '../validators/shipments-validator';
@@ -7,8 +6,7 @@ import { validatedShipments } from '../validators/shipments-validator';
 export function submitShipmentsHandler(shipments: ShipmentService): RequestHandler {
   return async (req, res) => {
     const { shipments: items, many } = validatedShipments(req);
-    const bodyHash = () => crypto.createHash('sha256').update(JSON.stringify(req.body)).digest('hex');
-    const out = await shipments.submit(items, req.get('idempotency-key'), bodyHash);
+    const out = await shipments.submit(items, req.get('idempotency-key'), many);
     res.status(out.created ? 202 : 200).json(many ? { shipments: out.shipments } : out.shipments[0]);
   };
 }

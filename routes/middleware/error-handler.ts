@@ -3,9 +3,18 @@ import type { Logger } from 'pino';
 import { AppError } from '../../src/app-error';
 
 /** Body-parser failures carry a `type`; turn them into statuses and messages a caller can act on. */
-export function toAppError(err: unknown): AppError {
+export function toAppError(err: unknown, contentEncoding?: string): AppError {
   if (err instanceof AppError) return err;
-  const e = err as { type?: string; status?: number; limit?: number };
+  const e = err as { type?: string; status?: number; limit?: number; code?: string };
+  // A body that does not decompress (zlib/brotli error, no `type`): the client's bad body, not our failure.
+  if (contentEncoding && e?.type === undefined && e?.status === 400 && typeof e.code === 'string')
+    return new AppError(
+      400,
+      `body is not valid ${contentEncoding.slice(0, 20)} data (it does not match its Content-Encoding)`,
+      {
+        code: 'malformed',
+      },
+    );
   switch (e?.type) {
     case 'entity.too.large':
       return new AppError(413, `body is larger than the limit of ${e.limit} bytes`, { code: 'too-large' });
@@ -30,7 +39,7 @@ export function toAppError(err: unknown): AppError {
  */
 export function errorHandler(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
-    const e = toAppError(err);
+    const e = toAppError(err, req.get('content-encoding'));
     if (e.status >= 500 && e.code === 'internal') log.error({ err, path: req.path }, 'unhandled error');
     else log.info({ path: req.path, status: e.status, code: e.code, reason: e.message }, 'request refused');
     if (res.headersSent) return;

@@ -69,7 +69,15 @@ export interface MerchantProSourceConfig extends SourceBase {
 export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | MerchantProSourceConfig;
 
 export interface Config {
-  readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly publicUrl: string;
+    /** Whole request (headers and body) must arrive within this; a stalled body is cut off (408). */
+    readonly requestTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+  };
   readonly storage: {
     readonly driver: 'sqlite';
     readonly path: string;

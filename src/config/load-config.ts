@@ -423,6 +423,9 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       port,
       host: r.str(server, 'host', 'server', { def: '0.0.0.0' }),
       publicUrl: r.str(server, 'publicUrl', 'server', { url: true }),
+      requestTimeoutMs: r.num(server, 'requestTimeoutMs', 'server', 30_000, 1000, 600_000),
+      headersTimeoutMs: r.num(server, 'headersTimeoutMs', 'server', 10_000, 1000, 600_000),
+      keepAliveTimeoutMs: r.num(server, 'keepAliveTimeoutMs', 'server', 5000, 1000, 600_000),
     }),
     storage: Object.freeze({
       driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',

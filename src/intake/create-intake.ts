@@ -12,6 +12,11 @@ export interface Intake {
    * and the log then shows exactly what the CRM sent); the projector normalises it again.
    */
   accept(offers: IntakeOffer[], rawJson?: string): Promise<{ seq: number; contentHash: string }>;
+  /**
+   * Why intake cannot accept work now, or null: its last commit failed (disk full, read-only storage) within
+   * `unreadyMs` and none has succeeded since. Readiness reads this: a SELECT 1 succeeds on a full disk.
+   */
+  unready(now?: number): string | null;
 }
 
 /**
@@ -19,13 +24,24 @@ export interface Intake {
  * concurrent callbacks share one fsync (synchronous=FULL) instead of queueing one each. Every caller still gets
  * its answer only after its own record is committed.
  */
-export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?: () => void }): Intake {
+export function createIntake(deps: {
+  storage: Storage;
+  log: Logger;
+  onCommitted?: () => void;
+  unreadyMs?: number;
+}): Intake {
+  // After this long without another attempt, readiness says yes again, so a probe-driven load balancer sends
+  // traffic that finds out whether the disk has room again (nothing else would ever try).
+  const unreadyMs = deps.unreadyMs ?? 10_000;
+  let failedAt: number | null = null;
   const append = batchPerTick(async (records: NewCallback[]) => {
     try {
       const seqs = await deps.storage.appendCallbacks(records);
+      failedAt = null;
       deps.onCommitted?.();
       return seqs;
     } catch (err) {
+      failedAt = Date.now();
       deps.log.error(
         { err: (err as Error).message, callbacks: records.length },
         'could not store callbacks; answering 503 so the CRM retries',
@@ -35,6 +51,11 @@ export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?
   });
 
   return {
+    unready(now = Date.now()) {
+      return failedAt !== null && now - failedAt < unreadyMs
+        ? 'the last callback could not be stored (storage is failing: disk full or read-only?)'
+        : null;
+    },
     async accept(offers, rawJson) {
       const offersJson = rawJson ?? JSON.stringify(offers);
       const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');

@@ -20,12 +20,32 @@ export function shipmentView(s: Shipment) {
   };
 }
 
+/**
+ * What an Idempotency-Key is checked against: the normalised reports (fields in a fixed order, defaults filled
+ * in), not the raw JSON, so the same report with its keys in another order is the same report. `many` is part of
+ * it because it decides the answer's shape.
+ */
+export function reportsHash(items: readonly ShipmentInput[], many: boolean): string {
+  const canonical = items.map((s) => [
+    s.by,
+    s.ref,
+    s.site,
+    s.report.shipped,
+    s.report.shipmentStore,
+    s.report.shipmentDate,
+  ]);
+  return crypto
+    .createHash('sha256')
+    .update(JSON.stringify([many, canonical]))
+    .digest('hex');
+}
+
 /** Accepts shipment reports (durably, idempotently) and shows them; delivery is the shipment worker's. */
 export function createShipmentService(deps: { storage: Storage; config: Config; onCreated?: () => void }) {
   return {
-    async submit(items: ShipmentInput[], idempotencyKey: string | undefined, bodyHashOf: () => string) {
+    async submit(items: ShipmentInput[], idempotencyKey: string | undefined, many = false) {
       const records = items.map((s) => ({ ...s, id: `shp_${crypto.randomBytes(8).toString('hex')}` }));
-      const idem = idempotencyKey ? { key: idempotencyKey, bodyHash: bodyHashOf() } : null;
+      const idem = idempotencyKey ? { key: idempotencyKey, bodyHash: reportsHash(items, many) } : null;
       let res;
       try {
         res = await deps.storage.createShipments(records, idem, Date.now());

@@ -201,14 +201,14 @@ describe('/readyz says whether the hub can accept work', () => {
     const real = openStorage(config);
     let full = false;
     // Reads still work on a full disk (SELECT 1 succeeds); only writes fail, as SQLite reports them.
-    const storage = new Proxy(real, {
+    const storage: Storage = new Proxy(real, {
       get(target, key, receiver) {
         if (key === 'appendCallbacks' && full)
           return () => Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
         const v: unknown = Reflect.get(target, key, receiver);
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
-    }) as Storage;
+    });
     const hub = createHub({ config, log: silentLog, storage, projectorThread: false });
     await hub.start();
     try {

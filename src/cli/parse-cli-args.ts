@@ -80,7 +80,7 @@ export function parseCliArgs(io: CliIo, spec: CommandSpec): ParsedCli {
   );
   let values: ArgValues;
   try {
-    values = parseArgs({ args: io.argv, options, strict: true, allowPositionals: false }).values as ArgValues;
+    values = parseArgs({ args: io.argv, options, strict: true, allowPositionals: false }).values;
   } catch (e) {
     const unknown = /'(--?[^'\s]+)'/.exec((e as Error).message)?.[1];
     const hint = unknown ? didYouMean(unknown.replace(/^-+/, ''), Object.keys(options)) : undefined;

@@ -30,7 +30,7 @@ describe('config: unknown keys and missing variables', () => {
   it('a key far from every known one is refused without a guess', () => {
     const e = problemsOf(() => parseConfig({ ...rawConfig(), colour: 'blue' }));
     expect(e.problems).toEqual([
-      expect.objectContaining({ path: 'colour', fix: expect.stringContaining('Remove it') }),
+      expect.objectContaining({ path: 'colour', fix: expect.stringContaining('Remove it') as unknown }),
     ]);
   });
 
@@ -40,7 +40,9 @@ describe('config: unknown keys and missing variables', () => {
   });
 
   it('the example config has no unknown key', () => {
-    const example = JSON.parse(fs.readFileSync(path.join(__dirname, '../../../stockbridge.example.json'), 'utf8'));
+    const example: unknown = JSON.parse(
+      fs.readFileSync(path.join(__dirname, '../../../stockbridge.example.json'), 'utf8'),
+    );
     const env = new Proxy({}, { get: () => 'set' });
     expect(() => parseConfig(example, env, path.join(__dirname, '../../fixtures'))).not.toThrow(/known setting/);
   });

@@ -69,7 +69,13 @@ export interface MerchantProSourceConfig extends SourceBase {
 export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | MerchantProSourceConfig;
 
 export interface Config {
-  readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string };
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly publicUrl: string;
+    /** Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers (Secure cookies, client IPs). */
+    readonly trustProxy: boolean;
+  };
   readonly storage: {
     readonly driver: 'sqlite';
     readonly path: string;

@@ -491,6 +491,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       port,
       host: r.str(server, 'host', 'server', { def: '0.0.0.0' }),
       publicUrl: r.str(server, 'publicUrl', 'server', { url: true }),
+      trustProxy: r.bool(server, 'trustProxy', 'server', false),
     }),
     storage: Object.freeze({
       driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',

@@ -74,6 +74,11 @@ export function createMetrics() {
     deliveries,
     deliveryLatency,
     shipments,
+    /** Writes a target accepted since start-up: the dashboard turns two readings into a delivery rate. */
+    async deliveredTotal(target: string): Promise<number> {
+      const v = (await deliveries.get()).values.find((x) => x.labels.target === target && x.labels.outcome === 'ok');
+      return v?.value ?? 0;
+    },
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

@@ -19,7 +19,8 @@ export interface Worker {
   /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
   stop(): Promise<void>;
   wake(targets?: readonly string[]): void;
-  pause(target: string, reason: string): Promise<void>;
+  /** `by: 'operator'` is an expected action (logged at info); otherwise a fault that needs one (error). */
+  pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
   resume(target: string): Promise<void>;
   setActive(active: boolean): void;
 }
@@ -209,8 +210,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       async load() {
         paused = (await storage.getTargetState(name)).paused;
       },
-      async pause(reason: string) {
-        if (!paused) log.error({ reason }, `target paused: ${reason}`);
+      async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
+        if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
         paused = true;
         await storage.setTargetPaused(name, reason, Date.now());
         signal.notify();
@@ -249,7 +250,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     wake(targets) {
       for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.notify();
     },
-    pause: (target, reason) => pumpOf(target).pause(reason),
+    pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     setActive(value) {
       active = value;

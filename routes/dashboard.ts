@@ -15,7 +15,8 @@ export function dashboardRouter(deps: { token: string; sessions: SessionStore; l
   const router = Router();
   const dir = dashboardAssets();
   const noStore: RequestHandler = (_req, res, next) => {
-    res.set('Cache-Control', 'no-store');
+    // same-origin (not helmet's no-referrer) so the page's own POSTs carry a real Origin for the CSRF check.
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
     next();
   };
   router.get('/logo.svg', (_req, res) => res.sendFile('logo.svg', { root: dir, maxAge: '1d' }));

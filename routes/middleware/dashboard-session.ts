@@ -19,12 +19,16 @@ export function sessionCookie(req: Request, value: string, maxAgeSeconds: number
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${req.secure ? '; Secure' : ''}`;
 }
 
-/** A browser sends Origin on cross-site POSTs; when it is there it must be this host. */
+/**
+ * Browsers send Origin on POSTs, but as "null" under a no-referrer policy; Sec-Fetch-Site then still tells where
+ * the request came from. A client that sends neither is not a browser, so it cannot be tricked into a request.
+ */
 export function sameOrigin(req: Request): boolean {
   const origin = req.get('origin');
-  if (origin !== undefined) return origin === `${req.protocol}://${req.get('host')}`;
+  if (origin !== undefined && origin !== 'null') return origin === `${req.protocol}://${req.get('host')}`;
   const site = req.get('sec-fetch-site');
-  return site === undefined || site === 'same-origin' || site === 'none';
+  if (site !== undefined) return site === 'same-origin';
+  return origin === undefined;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -20,7 +20,7 @@ describe('dashboard: sign-in, session cookie, CSRF', () => {
   async function session() {
     const res = await signIn();
     const cookie = res.headers['set-cookie'] as unknown as string[];
-    const { body } = await request(hub.app).get('/dashboard/session').set('Cookie', cookie);
+    const body: unknown = (await request(hub.app).get('/dashboard/session').set('Cookie', cookie)).body;
     return { cookie, csrf: (body as { csrf: string }).csrf };
   }
 

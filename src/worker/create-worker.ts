@@ -8,6 +8,7 @@ import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import type { ClaimedItem, Storage } from '../storage/storage';
 import type { PushTarget, WriteResult } from '../targets/push-target';
+import { OUTCOME } from '../metrics/outcomes';
 
 export interface WorkerTarget {
   config: TargetConfig;
@@ -98,13 +99,15 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     async function settle(c: ClaimedItem, version: number, res: WriteResult) {
       const now = Date.now();
-      deps.metrics.deliveries.inc({ target: name, outcome: res.outcome });
       const d = decide(res, c, config, policy, now, deps.random);
+      const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
+      deps.metrics.deliveries.inc({ target: name, outcome });
       log[res.outcome === 'ok' ? 'info' : 'warn'](
         {
           item: c.item,
           version,
-          outcome: res.outcome,
+          outcome,
+          class: res.outcome,
           status: res.status,
           ms: res.durationMs,
           attempt: c.attempts + 1,

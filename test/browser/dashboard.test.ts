@@ -37,6 +37,7 @@ describe('dashboard in a real browser', () => {
   let page: Page;
   let failed = false;
   const pageErrors: string[] = [];
+  const requested: string[] = [];
 
   beforeAll(async () => {
     rig = await startFanoutRig({ skus: ['TSHIRT-1'], target: { maxAttempts: 1 } });
@@ -51,6 +52,7 @@ describe('dashboard in a real browser', () => {
     page = await browser.newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('request', (r) => requested.push(r.url()));
     page.on('console', (m) => {
       // The browser logs every 4xx it fetched (401 before sign-in, 404 for a feature not yet there): not script errors.
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) pageErrors.push(m.text());
@@ -131,7 +133,7 @@ describe('dashboard in a real browser', () => {
     expect(rig.shop.bySku('GHOST-9')?.warehouses?.find((w) => w.name === 'Depozit central')?.stock).toBe(1);
   });
 
-  step('keeps refreshing by itself, with no script error and no secret on the page', async () => {
+  step('keeps refreshing by itself, with no script error and no secret on the page or in any URL', async () => {
     const refreshes = async () => Number(await page.locator('body').getAttribute('data-refreshes'));
     const seen = await refreshes();
     await waitFor(async () => (await refreshes()) > seen, {
@@ -140,6 +142,8 @@ describe('dashboard in a real browser', () => {
     });
     const html = await page.content();
     for (const secret of Object.values(SECRETS)) expect(html).not.toContain(secret);
+    expect(requested.length).toBeGreaterThan(10);
+    for (const url of requested) expect(decodeURIComponent(url)).not.toContain(SECRETS.adminToken);
     expect(pageErrors).toEqual([]);
   });
 });

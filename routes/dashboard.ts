@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../src/app-error';
 import { dashboardAssets } from '../src/dashboard/dashboard-assets';
 import type { SessionStore } from '../src/dashboard/session-store';
+import { createSignInGuard, type SignInGuard } from '../src/dashboard/sign-in-guard';
 import { checkCsrf, sameOrigin, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
 import { safeEqual } from './middleware/safe-equal';
 
@@ -11,8 +12,14 @@ import { safeEqual } from './middleware/safe-equal';
  * Sign-in takes the admin token in a form POST body (never a URL) and sets an HttpOnly session cookie; the page's
  * script then calls the admin API with that cookie and its CSRF token.
  */
-export function dashboardRouter(deps: { token: string; sessions: SessionStore; log: Logger }): Router {
+export function dashboardRouter(deps: {
+  token: string;
+  sessions: SessionStore;
+  log: Logger;
+  guard?: SignInGuard;
+}): Router {
   const router = Router();
+  const guard = deps.guard ?? createSignInGuard();
   const dir = dashboardAssets();
   const noStore: RequestHandler = (_req, res, next) => {
     // same-origin (not helmet's no-referrer) so the page's own POSTs carry a real Origin for the CSRF check.
@@ -25,7 +32,7 @@ export function dashboardRouter(deps: { token: string; sessions: SessionStore; l
   router.post(
     '/dashboard/sign-in',
     express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
-    signIn(deps),
+    signIn({ ...deps, guard }),
   );
   router.get('/dashboard/session', noStore, (req, res, next) => {
     const session = deps.sessions.get(sessionIdOf(req));
@@ -47,10 +54,12 @@ export function dashboardRouter(deps: { token: string; sessions: SessionStore; l
 }
 
 /** Right token: a new session and back to the page. Wrong one: back to the page with a marker, logged at info. */
-function signIn(deps: { token: string; sessions: SessionStore; log: Logger }): RequestHandler {
+function signIn(deps: { token: string; sessions: SessionStore; log: Logger; guard: SignInGuard }): RequestHandler {
   return (req, res) => {
     const given = (req.body as { token?: unknown } | undefined)?.token;
-    if (!sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
+    const who = req.ip ?? 'unknown';
+    if (deps.guard.blocked(who) || !sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
+      deps.guard.failed(who);
       deps.log.info({ ip: req.ip }, 'dashboard sign-in refused');
       return res.redirect(303, '/dashboard#sign-in-refused');
     }

@@ -132,3 +132,18 @@ describe('dashboard behind an HTTPS proxy (server.trustProxy)', () => {
     }
   });
 });
+
+describe('dashboard sign-in guessing', () => {
+  it('after 10 wrong tokens from one address, even the right one is refused for a while', async () => {
+    const hub = createHub({ config: parseConfig(rawConfig()), log: capturingLog().log });
+    try {
+      const post = (token: string) => request(hub.app).post('/dashboard/sign-in').type('form').send({ token });
+      for (let i = 0; i < 10; i++) expect((await post(`guess-${i}`)).headers['set-cookie']).toBeUndefined();
+      const right = await post(SECRETS.adminToken);
+      expect(right.headers.location).toBe('/dashboard#sign-in-refused');
+      expect(right.headers['set-cookie']).toBeUndefined();
+    } finally {
+      await hub.stop();
+    }
+  });
+});

@@ -4,7 +4,8 @@ import type { AdminService } from '../src/admin/admin-service';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Storage } from '../src/storage/storage';
 import { rejectInvalid } from './middleware/reject-invalid';
-import { requireBearer } from './middleware/require-bearer';
+import { requireAdmin } from './middleware/dashboard-session';
+import type { SessionStore } from '../src/dashboard/session-store';
 
 const target = param('target').isString().isLength({ min: 1, max: 64 }).withMessage('must be a target name');
 
@@ -14,6 +15,7 @@ export function adminRouter(deps: {
   shipments: ShipmentService;
   storage: Storage;
   token: string;
+  sessions: SessionStore;
 }): Router {
   const a = deps.admin;
   const router = Router();
@@ -23,7 +25,7 @@ export function adminRouter(deps: {
       res.json(await fn(req));
     };
   const t = (req: express.Request) => String(req.params.target);
-  router.use(requireBearer(deps.token, 'auth.adminToken'), express.json({ limit: '16kb' }));
+  router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
   router.get(
     '/targets',
     json(async () => ({ unprojectedCallbacks: await a.unprojectedCallbacks(), targets: await a.listTargets() })),
@@ -52,6 +54,12 @@ export function adminRouter(deps: {
     rejectInvalid('request'),
     json((req) => a.explainItem(t(req), String(req.params.item))),
   );
+  router.get(
+    '/targets/:target/items/:item/live',
+    target,
+    rejectInvalid('request'),
+    json((req) => a.liveFigure(t(req), String(req.params.item))),
+  );
   router.post(
     '/targets/:target/dead-letters/retry',
     target,
@@ -74,8 +82,30 @@ export function adminRouter(deps: {
     query('source').optional().isString().isLength({ max: 64 }),
     rejectInvalid('request'),
     json(async (req) => ({
-      runs: await deps.storage.listSyncRuns(typeof req.query.source === 'string' ? req.query.source : null, 100),
+      runs: await a.syncRuns(typeof req.query.source === 'string' ? req.query.source : null),
     })),
+  );
+  router.get(
+    '/items/:identifier',
+    param('identifier').isLength({ min: 1, max: 255 }).withMessage('must be an offer identifier'),
+    rejectInvalid('request'),
+    json((req) => a.findItem(String(req.params.identifier))),
+  );
+  router.get(
+    '/shipments',
+    query('status').isIn(['pending', 'failed', 'delivered']).withMessage('must be pending, failed or delivered'),
+    rejectInvalid('request'),
+    json(async (req) => ({ shipments: await a.shipments(req.query.status as 'pending' | 'failed' | 'delivered') })),
+  );
+  router.get(
+    '/sources',
+    json(async () => ({ sources: await a.sources() })),
+  );
+  router.post(
+    '/sources/:source/sync',
+    param('source').isString().isLength({ min: 1, max: 64 }).withMessage('must be a source name'),
+    rejectInvalid('request'),
+    json((req) => Promise.resolve(a.syncNow(String(req.params.source)))),
   );
   router.get(
     '/shipments/failures',

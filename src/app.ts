@@ -11,6 +11,8 @@ import type { Storage } from './storage/storage';
 import type { AdminService } from './admin/admin-service';
 import type { ShipmentService } from './shipments/shipment-service';
 import { adminRouter } from '../routes/admin';
+import { dashboardRouter } from '../routes/dashboard';
+import { createSessionStore } from './dashboard/session-store';
 import { callbacksRouter } from '../routes/callbacks';
 import { healthRouter } from '../routes/health';
 import { errorHandler } from '../routes/middleware/error-handler';
@@ -33,6 +35,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  // Only behind a proxy that sets X-Forwarded-Proto: then req.secure (and the Secure cookie flag) is right.
+  app.set('trust proxy', deps.config.server.trustProxy);
   app.use(helmet());
   app.use((req, _res, next) => {
     req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
@@ -48,9 +52,12 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use('/callbacks', callbacksRouter(deps));
   app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  const sessions = createSessionStore();
+  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
   app.use(
     '/admin',
     adminRouter({
+      sessions,
       admin: deps.admin,
       shipments: deps.shipments,
       storage: deps.storage,

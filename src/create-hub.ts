@@ -73,13 +73,14 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'activity' }),
     onChange: (s) => worker.setActive(s.active && !s.freeze),
   });
+  const pushTargets = config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) }));
   const worker = createWorker({
     storage,
     log: log.child({ part: 'worker' }),
     metrics,
     settings: config.worker,
     isActive: () => activity.isActive(),
-    targets: config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) })),
+    targets: pushTargets,
   });
   const onDue = (names: string[]) => worker.wake(names);
   const projector = threaded
@@ -114,7 +115,17 @@ export function createHub(deps: HubOptions): Hub {
     log,
     sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
   });
-  const admin = createAdminService({ storage, targets: config.targets, worker, isActive: () => activity.isActive() });
+  const admin = createAdminService({
+    storage,
+    targets: config.targets,
+    worker,
+    isActive: () => activity.isActive(),
+    sources: config.sources,
+    syncNow: (name) => scheduler.runNow(name),
+    readLive: (name, item) => pushTargets.find((t) => t.config.name === name)?.target.read?.(item),
+    deliveredTotal: (name) => metrics.deliveredTotal(name),
+    log: log.child({ part: 'admin' }),
+  });
   metrics.setTargetSampler(async () =>
     (await admin.listTargets()).map((t) => ({
       target: t.name,

@@ -1,12 +1,27 @@
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { loadConfig, ConfigError } from './config/load-config';
 import { createHub } from './create-hub';
 import { createServer } from './create-server';
 import { createLogger } from './log/create-logger';
+import { START_USAGE } from './cli/start-usage';
+import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
-  const configPath = process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json';
+  const args = parseCliArgs(
+    {
+      argv: process.argv.slice(2),
+      env: process.env,
+      out: (l) => process.stdout.write(`${l}\n`),
+      err: (l) => process.stderr.write(`${l}\n`),
+    },
+    START_USAGE,
+  );
+  if (!args.ok) process.exit(args.code);
+  const configPath = path.resolve(
+    (args.values.config as string | undefined) ?? process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
+  );
   let config;
   try {
     config = loadConfig(configPath, process.env);
@@ -28,6 +43,8 @@ async function main(): Promise<void> {
   const addr = server.address();
   log.info(
     {
+      version: packageVersion(),
+      config: configPath,
       port: typeof addr === 'object' && addr ? addr.port : config.server.port,
       targets: config.targets.map((t) => t.name),
     },

@@ -1,7 +1,11 @@
+import type { Logger } from 'pino';
 import { AppError } from '../app-error';
-import type { TargetConfig } from '../config/config-types';
-import type { ItemState, Storage } from '../storage/storage';
+import type { SourceConfig, TargetConfig } from '../config/config-types';
+import { shipmentView } from '../shipments/shipment-service';
+import type { ItemState, ShipmentStatus, Storage, SyncRun } from '../storage/storage';
 import type { Worker } from '../worker/create-worker';
+import { createItemLookup } from './item-lookup';
+import type { LiveFigure } from '../targets/push-target';
 
 export interface TargetView {
   name: string;
@@ -15,9 +19,15 @@ export interface TargetView {
   unmapped: number;
   lastError: string | null;
   lastErrorAt: string | null;
+  /** Writes accepted since start-up; two readings give the delivery rate. */
+  deliveredTotal: number;
 }
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+
+export function syncRunView(r: SyncRun) {
+  return { ...r, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };
+}
 
 export function itemView(i: ItemState) {
   return {
@@ -41,9 +51,26 @@ export function createAdminService(deps: {
   targets: readonly TargetConfig[];
   worker: Worker;
   isActive: () => Promise<boolean>;
+  sources?: readonly SourceConfig[];
+  /** Start a run of a source now (the scheduler's); absent where no scheduler runs. */
+  syncNow?: (source: string) => void;
+  /** The target adapter's live read of one item; undefined when the target type cannot read. */
+  readLive?: (target: string, item: string) => Promise<LiveFigure> | undefined;
+  /** Writes accepted by a target since start-up (metrics), for a delivery rate. */
+  deliveredTotal?: (target: string) => Promise<number>;
+  log?: Logger;
   now?: () => number;
 }) {
   const now = deps.now ?? Date.now;
+  const sources = deps.sources ?? [];
+  const lookup = createItemLookup({ storage: deps.storage, targets: deps.targets, sources });
+  // Operator actions are expected events, logged at info (never at error, which pages someone).
+  const operator = (fields: Record<string, unknown>, msg: string) => deps.log?.info({ ...fields, by: 'operator' }, msg);
+  const knownSource = (name: string) => {
+    const s = sources.find((x) => x.name === name);
+    if (!s) throw new AppError(404, `no source named "${name}"; GET /admin/sources lists them`, { code: 'not-found' });
+    return s;
+  };
   const known = (name: string) => {
     const t = deps.targets.find((x) => x.name === name);
     if (!t) throw new AppError(404, `no target named "${name}"; GET /admin/targets lists them`, { code: 'not-found' });
@@ -59,9 +86,10 @@ export function createAdminService(deps: {
       const active = await deps.isActive();
       return Promise.all(
         deps.targets.map(async (t) => {
-          const [state, stats] = await Promise.all([
+          const [state, stats, deliveredTotal] = await Promise.all([
             deps.storage.getTargetState(t.name),
             deps.storage.targetStats(t.name),
+            deps.deliveredTotal?.(t.name) ?? 0,
           ]);
           return {
             name: t.name,
@@ -76,6 +104,7 @@ export function createAdminService(deps: {
             unmapped: stats.unmapped,
             lastError: stats.lastError,
             lastErrorAt: iso(stats.lastErrorAt),
+            deliveredTotal,
           } satisfies TargetView;
         }),
       );
@@ -90,7 +119,45 @@ export function createAdminService(deps: {
     },
     async unmapped(target: string, limit = 100) {
       known(target);
-      return deps.storage.listUnmapped(target, limit);
+      return (await deps.storage.listUnmapped(target, limit)).map((u) => ({ ...u, seenAt: iso(u.seenAt) }));
+    },
+    /** One offer identifier across the CRM's figures, every target and every source. */
+    findItem: (identifier: string) => lookup.lookup(identifier),
+    async shipments(status: ShipmentStatus, limit = 100) {
+      return (await deps.storage.listShipments(status, limit)).map(shipmentView);
+    },
+    async syncRuns(source: string | null, limit = 100) {
+      return (await deps.storage.listSyncRuns(source, limit)).map(syncRunView);
+    },
+    async sources() {
+      return Promise.all(
+        sources.map(async (s) => {
+          const runs = await deps.storage.listSyncRuns(s.name, 5);
+          const last = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
+          return {
+            name: s.name,
+            type: s.type,
+            everySeconds: s.everySeconds,
+            // The scheduler starts the next run everySeconds after the previous one finished.
+            nextRunAt: s.everySeconds > 0 && deps.syncNow ? iso((last ?? now()) + s.everySeconds * 1000) : null,
+            runs: runs.map(syncRunView),
+          };
+        }),
+      );
+    },
+    /** Ask the shop for its figure of one item now, through the target's adapter (one GET, nothing written). */
+    async liveFigure(target: string, item: string) {
+      known(target);
+      const read = deps.readLive?.(target, item);
+      if (!read) throw new AppError(409, `target "${target}" cannot be read`, { code: 'conflict' });
+      return { target, item, at: iso(now()), ...(await read) };
+    },
+    syncNow(source: string) {
+      knownSource(source);
+      if (!deps.syncNow) throw new AppError(409, 'sources are not scheduled in this process', { code: 'conflict' });
+      operator({ source }, 'operator started a sync');
+      deps.syncNow(source);
+      return { started: true };
     },
     /** "Why is this SKU wrong on that shop?": what we want it to be, what we last delivered, and what went wrong. */
     async explainItem(target: string, item: string) {
@@ -99,10 +166,7 @@ export function createAdminService(deps: {
         deps.storage.getItem(target, item),
         deps.storage.getDesired(target, item),
       ]);
-      if (!state)
-        throw new AppError(404, `no stock has been received for item "${item}" on target "${target}"`, {
-          code: 'not-found',
-        });
+      if (!state) throw new AppError(404, await lookup.whyNothing(known(target), item), { code: 'not-found' });
       return { ...itemView(state), desired };
     },
     async retryDead(target: string, item: string | null) {
@@ -111,14 +175,17 @@ export function createAdminService(deps: {
       if (item !== null && retried === 0)
         throw new AppError(404, `item "${item}" is not a dead letter of "${target}"`, { code: 'not-found' });
       deps.worker.wake([target]);
+      operator({ target, item, retried }, 'operator retried dead letters');
       return { retried };
     },
     async pause(target: string, reason: string) {
       known(target);
-      await deps.worker.pause(target, reason);
+      operator({ target, reason }, 'operator paused target');
+      await deps.worker.pause(target, reason, 'operator');
     },
     async resume(target: string) {
       known(target);
+      operator({ target }, 'operator resumed target');
       await deps.worker.resume(target);
     },
   };

@@ -19,20 +19,13 @@ export function flag(argv: string[], name: string): boolean {
   return argv.includes(`--${name}`);
 }
 
-export function option(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  if (i >= 0) return argv[i + 1];
-  const eq = argv.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
-}
-
 /** The config entry named by `--<kind> NAME`; otherwise print what is configured and return undefined (exit 2). */
 export function pickNamed<T extends { name: string }>(
   io: CliIo,
   list: readonly T[],
   kind: 'source' | 'target',
+  name: string | undefined,
 ): T | undefined {
-  const name = option(io.argv, kind);
   const found = list.find((x) => x.name === name);
   if (!found)
     io.err(
@@ -42,11 +35,8 @@ export function pickNamed<T extends { name: string }>(
 }
 
 /** Load the config for a CLI command; on failure print every problem and return undefined (exit code 2). */
-export function loadCliConfig(io: CliIo): Config | undefined {
-  const file = path.resolve(
-    io.cwd ?? process.cwd(),
-    option(io.argv, 'config') ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
-  );
+export function loadCliConfig(io: CliIo, configFile?: string): Config | undefined {
+  const file = path.resolve(io.cwd ?? process.cwd(), configFile ?? io.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json');
   try {
     return loadConfig(file, io.env);
   } catch (e) {

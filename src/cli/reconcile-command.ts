@@ -5,14 +5,33 @@ import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
 import { createLogger } from '../log/create-logger';
 import { reconcile } from '../sources/reconcile';
-import { crmFor, flag, loadCliConfig, option, pickNamed, type CliIo } from './cli-env';
+import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
+import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 import { progressLine } from './progress-line';
+
+export const RECONCILE_USAGE: CommandSpec = {
+  usage: 'npm run reconcile -- --target NAME [options]',
+  summary:
+    "Compares the CRM's stock with what the shop holds and lists every difference. Exit 0 in step,\n" +
+    '3 differences found (not fixed), 1 failed, 2 configuration or usage.',
+  options: {
+    target: { type: 'string', arg: 'NAME', help: 'the target (shop) to compare (one of targets[].name)' },
+    fix: {
+      type: 'boolean',
+      help: "mark the differing items due: the running service rewrites them with the CRM's figures",
+    },
+    csv: { type: 'string', arg: 'FILE', help: 'also write the differences to this CSV file' },
+    config: CONFIG_OPTION,
+  },
+};
 
 /** `npm run reconcile -- --target NAME [--fix] [--csv FILE]`. Exit 0 in step, 3 differences found (not fixed), 1 failed, 2 usage. */
 export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
-  const config = loadCliConfig(io);
+  const args = parseCliArgs(io, RECONCILE_USAGE);
+  if (!args.ok) return args.code;
+  const config = loadCliConfig(io, args.values.config as string | undefined);
   if (!config) return 2;
-  const target = pickNamed(io, config.targets, 'target');
+  const target = pickNamed(io, config.targets, 'target', args.values.target as string | undefined);
   if (!target) return 2;
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const storage = openStorage(config);
@@ -21,7 +40,8 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   const intake = createIntake({ storage, log });
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
-    const fix = flag(io.argv, 'fix');
+    const fix = args.values.fix === true;
+    if (fix) io.out(`reconcile ${target.name} --fix: differing items will be marked due and rewritten to the shop`);
     const r = await reconcile({ crm: crmFor(config, log), http, storage, intake, projector, log }, target, {
       fix,
       progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
@@ -30,7 +50,7 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
     for (const d of r.differences.slice(0, 200))
       io.out(`  ${d.item}  ${d.field}: CRM ${d.crm}, shop ${d.shop === null ? 'missing' : d.shop}`);
     if (r.differences.length > 200) io.out(`  … and ${r.differences.length - 200} more`);
-    const csv = option(io.argv, 'csv');
+    const csv = args.values.csv as string | undefined;
     if (csv) {
       fs.writeFileSync(
         csv,

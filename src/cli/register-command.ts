@@ -1,15 +1,33 @@
 import path from 'node:path';
 import { ConfigError } from '../config/load-config';
 import { CrmError } from '../crm/crm-error';
-import { adviceFor, buildModule, describeEdit, registerModule } from '../crm/register-module';
+import { adviceFor, buildModule, describeEdit, maskedModule, registerModule } from '../crm/register-module';
 import { createLogger } from '../log/create-logger';
-import { crmFor, flag, loadCliConfig, option, readJsonFile, type CliIo } from './cli-env';
+import { crmFor, loadCliConfig, readJsonFile, type CliIo } from './cli-env';
+import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
+
+export const REGISTER_USAGE: CommandSpec = {
+  usage: 'npm run register -- [options]',
+  summary:
+    'Registers (or updates) the integration module in the CRM: POST /api/v5/integration-modules/{code}/edit, then\n' +
+    'reads it back and prints what the CRM holds. Exit 0 registered, 1 the CRM refused, 2 configuration or usage.',
+  options: {
+    'dry-run': { type: 'boolean', help: 'print the request that would be sent, as readable JSON; send nothing' },
+    module: { type: 'string', arg: 'FILE', help: 'the module description (default: module-config.json)' },
+    config: CONFIG_OPTION,
+  },
+};
 
 /** `npm run register [-- --dry-run] [--module FILE] [--config FILE]`. Exit 0 registered, 1 refused, 2 bad config. */
 export async function registerCommand(io: CliIo): Promise<number> {
-  const config = loadCliConfig(io);
+  const args = parseCliArgs(io, REGISTER_USAGE);
+  if (!args.ok) return args.code;
+  const config = loadCliConfig(io, args.values.config as string | undefined);
   if (!config) return 2;
-  const file = path.resolve(io.cwd ?? process.cwd(), option(io.argv, 'module') ?? 'module-config.json');
+  const file = path.resolve(
+    io.cwd ?? process.cwd(),
+    (args.values.module as string | undefined) ?? 'module-config.json',
+  );
   let module;
   try {
     module = buildModule(readJsonFile(file), {
@@ -23,14 +41,16 @@ export async function registerCommand(io: CliIo): Promise<number> {
     );
     return 2;
   }
-  if (flag(io.argv, 'dry-run')) {
+  if (args.values['dry-run']) {
     io.out('dry run: this request would be sent (nothing was sent)\n');
     io.out(describeEdit(config.crm.url, module));
+    io.out('\nintegrationModule, readable:');
+    io.out(JSON.stringify(maskedModule(module), null, 2));
     return 0;
   }
   const crm = crmFor(config, createLogger({ level: 'silent' }));
   try {
-    io.out(`registering module "${module.code}" at ${config.crm.url} ...`);
+    io.out(`registering module "${module.code}" at ${config.crm.url}: this changes the module the CRM holds ...`);
     const held = await registerModule(crm, module);
     const store = (held.integrations as { store?: { actions?: Array<{ code: string; url: string }> } } | undefined)
       ?.store;

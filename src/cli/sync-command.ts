@@ -5,16 +5,32 @@ import { createHttpClient } from '../http/http-client';
 import { createLogger } from '../log/create-logger';
 import { createSource } from '../sources/create-source';
 import { runSync } from '../sources/run-sync';
-import { crmFor, flag, loadCliConfig, pickNamed, type CliIo } from './cli-env';
+import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
+import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 import { progressLine } from './progress-line';
+
+export const SYNC_USAGE: CommandSpec = {
+  usage: 'npm run sync -- --source NAME [options]',
+  summary:
+    "Pulls one source's stock and uploads what changed to the CRM (POST /api/v5/store/inventories/upload).\n" +
+    'Exit 0 done, 1 failed or busy, 2 configuration or usage.',
+  options: {
+    source: { type: 'string', arg: 'NAME', help: 'the source to pull (one of sources[].name)' },
+    'dry-run': { type: 'boolean', help: 'pull and print what would be uploaded; send nothing to the CRM' },
+    config: CONFIG_OPTION,
+  },
+};
 
 /** `npm run sync -- --source NAME [--dry-run]`. Exit 0 done, 1 failed or busy, 2 bad config or usage. */
 export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
-  const config = loadCliConfig(io);
+  const args = parseCliArgs(io, SYNC_USAGE);
+  if (!args.ok) return args.code;
+  const config = loadCliConfig(io, args.values.config as string | undefined);
   if (!config) return 2;
-  const sourceConfig = pickNamed(io, config.sources, 'source');
+  const sourceConfig = pickNamed(io, config.sources, 'source', args.values.source as string | undefined);
   if (!sourceConfig) return 2;
-  const dryRun = flag(io.argv, 'dry-run');
+  const dryRun = args.values['dry-run'] === true;
+  if (!dryRun) io.out(`sync ${sourceConfig.name}: changed figures will be uploaded to the CRM at ${config.crm.url}`);
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const storage = openStorage(config);
   const http = createHttpClient();

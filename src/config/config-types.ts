@@ -77,6 +77,8 @@ export interface Config {
     readonly requestTimeoutMs: number;
     readonly headersTimeoutMs: number;
     readonly keepAliveTimeoutMs: number;
+    /** Behind a reverse proxy that terminates HTTPS: trust its X-Forwarded-* headers (Secure cookies, client IPs). */
+    readonly trustProxy: boolean;
   };
   readonly storage: {
     readonly driver: 'sqlite';

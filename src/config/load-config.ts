@@ -3,6 +3,7 @@ import { AppError } from '../app-error';
 import path from 'node:path';
 import { locateJsonError } from './json-syntax-error';
 import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier, SourceConfig } from './config-types';
+import { didYouMean } from './did-you-mean';
 
 export interface ConfigProblem {
   path: string;
@@ -26,45 +27,107 @@ export class ConfigError extends AppError {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-/** Replace `${VAR}` in every string value from `env`; each missing variable is a problem, named without a value. */
-export function substituteEnv(value: unknown, env: Env, problems: ConfigProblem[], path = ''): unknown {
+/** One problem per missing variable, naming every place that uses it (never its value: it has none). */
+function reportMissingVar(problems: ConfigProblem[], name: string, at: string): void {
+  const problem = `environment variable ${name} is not set`;
+  const seen = problems.find((p) => p.problem === problem);
+  if (seen) seen.path += `, ${at}`;
+  else problems.push({ path: at, problem, fix: `Export ${name} before starting, or write the value into the file.` });
+}
+
+/**
+ * Replace `${VAR}` in every string value from `env`; each missing variable is one problem, named without a value.
+ * `missingAt` collects the paths left empty that way, so the reader does not report them a second time as missing.
+ */
+export function substituteEnv(
+  value: unknown,
+  env: Env,
+  problems: ConfigProblem[],
+  path = '',
+  missingAt: Set<string> = new Set(),
+): unknown {
   if (typeof value === 'string') {
     return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_m, name: string) => {
       const v = env[name];
       if (v === undefined || v === '') {
-        problems.push({
-          path: path || '(root)',
-          problem: `environment variable ${name} is not set`,
-          fix: `Export ${name} before starting, or write the value into the file.`,
-        });
+        reportMissingVar(problems, name, path || '(root)');
+        missingAt.add(path);
         return '';
       }
       return v;
     });
   }
-  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, `${path}[${i}]`));
+  if (Array.isArray(value)) return value.map((v, i) => substituteEnv(v, env, problems, `${path}[${i}]`, missingAt));
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteEnv(v, env, problems, path ? `${path}.${k}` : k);
+    for (const [k, v] of Object.entries(value))
+      out[k] = substituteEnv(v, env, problems, path ? `${path}.${k}` : k, missingAt);
     return out;
   }
   return value;
 }
 
-class Reader {
-  constructor(readonly problems: ConfigProblem[]) {}
+type Section = Record<string, unknown>;
 
-  obj(v: unknown, path: string, required = true): Record<string, unknown> {
-    if (v === undefined && !required) return {};
+/**
+ * Reads config values and remembers which keys of each section it asked for: the known keys are exactly the ones
+ * some code reads, so a new setting needs no second list, and every other key is reported as unknown.
+ */
+const EMPTY: Section = Object.freeze({});
+
+class Reader {
+  private readonly sections = new Map<Section, { path: string; read: Set<string> }>();
+  constructor(
+    readonly problems: ConfigProblem[],
+    private readonly missingAt: ReadonlySet<string> = new Set(),
+  ) {}
+
+  /** `o[key]`, marked as a known key of `o`. */
+  take(o: Section, key: string): unknown {
+    this.sections.get(o)?.read.add(key);
+    return o[key];
+  }
+
+  /** A section with fixed keys: its unknown keys are reported by `unknownKeys`. */
+  obj(v: unknown, path: string, required = true): Section {
+    const o = this.map(v, path, required);
+    if (o !== EMPTY) this.sections.set(o, { path, read: new Set() });
+    return o;
+  }
+
+  /** A map with keys chosen by the user (warehouse codes, product ids): any key is allowed. */
+  map(v: unknown, path: string, required = true): Section {
+    if (v === undefined && !required) return EMPTY;
     if (!v || typeof v !== 'object' || Array.isArray(v)) {
-      this.problems.push({
-        path,
-        problem: v === undefined ? 'is missing' : 'must be an object',
-        fix: 'See stockbridge.example.json for its shape.',
-      });
-      return {};
+      if (!this.missingAt.has(path))
+        this.problems.push({
+          path,
+          problem: v === undefined ? 'is missing' : 'must be an object',
+          fix: 'See stockbridge.example.json for its shape.',
+        });
+      return EMPTY;
     }
-    return v as Record<string, unknown>;
+    return v as Section;
+  }
+
+  /** Stop checking a section's keys (its type is unknown, so which keys it may have is too). */
+  forget(o: Section): void {
+    this.sections.delete(o);
+  }
+
+  unknownKeys(): void {
+    for (const [o, { path, read }] of this.sections) {
+      for (const key of Object.keys(o).filter((k) => !read.has(k))) {
+        const near = didYouMean(key, read);
+        this.problems.push({
+          path: path === '(root)' ? key : `${path}.${key}`,
+          problem: 'is not a known setting',
+          fix: near
+            ? `Did you mean "${near}"? A misspelt key would be ignored, so it is refused.`
+            : 'Remove it; stockbridge.example.json shows every setting this section takes.',
+        });
+      }
+    }
   }
 
   str(
@@ -73,10 +136,11 @@ class Reader {
     path: string,
     opts: { def?: string; oneOf?: readonly string[]; url?: boolean; secret?: boolean } = {},
   ): string {
-    const v = o[key];
+    const v = this.take(o, key);
     const p = `${path}.${key}`;
     if (v === undefined || v === '') {
       if (opts.def !== undefined) return opts.def;
+      if (this.missingAt.has(p)) return '';
       this.problems.push({
         path: p,
         problem: 'is missing',
@@ -120,7 +184,7 @@ class Reader {
     max: number,
     integer = true,
   ): number {
-    const v = o[key];
+    const v = this.take(o, key);
     if (v === undefined) return def;
     const p = `${path}.${key}`;
     if (typeof v !== 'number' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min || v > max) {
@@ -135,7 +199,7 @@ class Reader {
   }
 
   bool(o: Record<string, unknown>, key: string, path: string, def: boolean): boolean {
-    const v = o[key];
+    const v = this.take(o, key);
     if (v === undefined) return def;
     if (typeof v !== 'boolean') {
       this.problems.push({
@@ -152,7 +216,10 @@ class Reader {
 function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetConfig | undefined {
   const t = r.obj(raw, path);
   const type = r.str(t, 'type', path, { oneOf: ['merchantpro'] });
-  if (type !== 'merchantpro') return undefined;
+  if (type !== 'merchantpro') {
+    r.forget(t);
+    return undefined;
+  }
   const name = r.str(t, 'name', path);
   if (name && !/^[A-Za-z0-9_.-]{1,64}$/.test(name)) {
     r.problems.push({
@@ -161,7 +228,7 @@ function readTarget(r: Reader, raw: unknown, path: string): MerchantProTargetCon
       fix: 'It appears in URLs and metrics; rename it.',
     });
   }
-  const whRaw = r.obj(t.warehouses, `${path}.warehouses`);
+  const whRaw = r.map(r.take(t, 'warehouses'), `${path}.warehouses`);
   const warehouses: Record<string, string> = {};
   for (const [code, shopName] of Object.entries(whRaw)) {
     if (typeof shopName !== 'string' || !shopName) {
@@ -237,7 +304,7 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
       problem: 'must be 1-64 letters, digits, dot, dash or underscore',
       fix: 'Rename it.',
     });
-  const whRaw = r.obj(s.warehouses, `${p}.warehouses`);
+  const whRaw = r.map(r.take(s, 'warehouses'), `${p}.warehouses`);
   const warehouses: Record<string, string> = {};
   for (const [k, v] of Object.entries(whRaw)) {
     if (typeof v !== 'string' || !v)
@@ -262,13 +329,13 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
       url: r.str(s, 'url', p, { url: true }),
       apiKey: r.str(s, 'apiKey', p, { secret: true }),
       auth: r.str(s, 'auth', p, { def: 'bearer', oneOf: ['bearer', 'basic'] }) as 'bearer' | 'basic',
-      skuCode: s.skuCode === undefined ? undefined : r.str(s, 'skuCode', p),
-      godownId: s.godownId === undefined ? undefined : r.str(s, 'godownId', p),
+      skuCode: r.take(s, 'skuCode') === undefined ? undefined : r.str(s, 'skuCode', p),
+      godownId: r.take(s, 'godownId') === undefined ? undefined : r.str(s, 'godownId', p),
     });
   }
   if (type === 'flamix') {
     const products: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.obj(s.products, `${p}.products`, false))) {
+    for (const [k, v] of Object.entries(r.map(r.take(s, 'products'), `${p}.products`, false))) {
       if (!/^\d+$/.test(k) || typeof v !== 'string' || !v)
         r.problems.push({
           path: `${p}.products.${k}`,
@@ -277,7 +344,7 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
         });
       else products[k] = v;
     }
-    if (s.productsCsv !== undefined)
+    if (r.take(s, 'productsCsv') !== undefined)
       Object.assign(products, readCsvProducts(r.str(s, 'productsCsv', p), baseDir, r, `${p}.productsCsv`));
     if (Object.keys(products).length === 0)
       r.problems.push({
@@ -309,6 +376,7 @@ function readSource(r: Reader, raw: unknown, p: string, baseDir: string): Source
       listPath: r.str(s, 'listPath', p, { def: '/api/v2/inventory' }),
     });
   }
+  r.forget(s);
   return undefined;
 }
 
@@ -342,11 +410,12 @@ function findCycles(
 /** Validate a parsed config object (after `${VAR}` substitution). Throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd()): Config {
   const problems: ConfigProblem[] = [];
-  const raw = substituteEnv(input, env, problems);
-  const r = new Reader(problems);
+  const missingAt = new Set<string>();
+  const raw = substituteEnv(input, env, problems, '', missingAt);
+  const r = new Reader(problems, missingAt);
   const root = r.obj(raw, '(root)');
 
-  const server = r.obj(root.server, 'server', false);
+  const server = r.obj(r.take(root, 'server'), 'server', false);
   let port = r.num(server, 'port', 'server', 3000, 0, 65535);
   if (env.PORT !== undefined && env.PORT !== '') {
     const p = Number(env.PORT);
@@ -354,15 +423,15 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       problems.push({ path: 'PORT', problem: 'must be a port number', fix: 'Unset PORT or set it to 0-65535.' });
     else port = p;
   }
-  const storage = r.obj(root.storage, 'storage', false);
-  const crm = r.obj(root.crm, 'crm');
-  const auth = r.obj(root.auth, 'auth');
-  const intake = r.obj(root.intake, 'intake', false);
-  const worker = r.obj(root.worker, 'worker', false);
-  const shipments = r.obj(root.shipments, 'shipments', false);
-  const log = r.obj(root.log, 'log', false);
+  const storage = r.obj(r.take(root, 'storage'), 'storage', false);
+  const crm = r.obj(r.take(root, 'crm'), 'crm');
+  const auth = r.obj(r.take(root, 'auth'), 'auth');
+  const intake = r.obj(r.take(root, 'intake'), 'intake', false);
+  const worker = r.obj(r.take(root, 'worker'), 'worker', false);
+  const shipments = r.obj(r.take(root, 'shipments'), 'shipments', false);
+  const log = r.obj(r.take(root, 'log'), 'log', false);
 
-  const targetsRaw = root.targets === undefined ? [] : root.targets;
+  const targetsRaw = r.take(root, 'targets') ?? [];
   if (!Array.isArray(targetsRaw))
     problems.push({ path: 'targets', problem: 'must be a list', fix: 'Write targets as [ {...}, ... ].' });
   const targets = (Array.isArray(targetsRaw) ? targetsRaw : [])
@@ -379,7 +448,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     seen.add(t.name);
   });
 
-  const sourcesRaw = root.sources === undefined ? [] : root.sources;
+  const sourcesRaw = r.take(root, 'sources') ?? [];
   if (!Array.isArray(sourcesRaw))
     problems.push({ path: 'sources', problem: 'must be a list', fix: 'Write sources as [ {...}, ... ].' });
   const sources = (Array.isArray(sourcesRaw) ? sourcesRaw : [])
@@ -396,7 +465,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     seenSources.add(s.name);
   });
   findCycles(targets, sources, problems);
-  const sync = r.obj(root.sync, 'sync', false);
+  const sync = r.obj(r.take(root, 'sync'), 'sync', false);
 
   const timeZone = r.str(shipments, 'timeZone', 'shipments', { def: 'UTC' });
   try {
@@ -426,6 +495,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       requestTimeoutMs: r.num(server, 'requestTimeoutMs', 'server', 30_000, 1000, 600_000),
       headersTimeoutMs: r.num(server, 'headersTimeoutMs', 'server', 10_000, 1000, 600_000),
       keepAliveTimeoutMs: r.num(server, 'keepAliveTimeoutMs', 'server', 5000, 1000, 600_000),
+      trustProxy: r.bool(server, 'trustProxy', 'server', false),
     }),
     storage: Object.freeze({
       driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',
@@ -479,6 +549,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       batchRetries: r.num(sync, 'batchRetries', 'sync', 3, 0, 20),
     }),
   };
+  r.unknownKeys();
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(config);
 }

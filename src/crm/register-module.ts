@@ -16,12 +16,14 @@ export function buildModule(template: unknown, vars: Readonly<Record<string, str
   return module;
 }
 
-/** The form body the edit sends, with the clientId masked for printing (it authenticates every callback). */
+/** The module with its clientId masked for printing (it authenticates every callback). */
+export function maskedModule(module: IntegrationModule): IntegrationModule {
+  return { ...module, clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined };
+}
+
+/** The form body the edit sends, with the clientId masked for printing. */
 export function describeEdit(crmUrl: string, module: IntegrationModule): string {
-  const masked = {
-    ...module,
-    clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined,
-  };
+  const masked = maskedModule(module);
   return (
     `POST ${crmUrl}${buildPath`/api/v5/integration-modules/${module.code}/edit`}\n` +
     'Content-Type: application/x-www-form-urlencoded\nX-API-KEY: [secret]\n\n' +

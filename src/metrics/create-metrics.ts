@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { OUTCOME } from './outcomes';
 
 export interface TargetGaugeSample {
   target: string;
@@ -74,6 +75,13 @@ export function createMetrics() {
     deliveries,
     deliveryLatency,
     shipments,
+    /** Writes a target accepted since start-up: the dashboard turns two readings into a delivery rate. */
+    async deliveredTotal(target: string): Promise<number> {
+      const v = (await deliveries.get()).values.find(
+        (x) => x.labels.target === target && x.labels.outcome === OUTCOME.delivered,
+      );
+      return v?.value ?? 0;
+    },
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

@@ -28,6 +28,15 @@ export function createScheduler(deps: {
     timers.push(t);
   }
   return {
+    /** An operator's "sync now": one run outside the schedule; the sync lock keeps it apart from a scheduled one. */
+    runNow(name: string) {
+      const entry = deps.sources.find((e) => e.config.name === name);
+      if (!entry || stopped) return;
+      const run = runSync(deps.syncDeps, entry.config, entry.source)
+        .catch((e: Error) => deps.log.warn({ source: name, reason: e.message }, 'sync did not complete'))
+        .finally(() => running.delete(run));
+      running.add(run);
+    },
     start() {
       for (const e of deps.sources) if (e.config.everySeconds > 0) schedule(e);
     },

@@ -10,8 +10,20 @@ export interface WriteResult {
   durationMs: number;
 }
 
+/** What the shop holds for one item right now, as it answers (for an operator's check). */
+export interface LiveFigure {
+  ok: boolean;
+  status: number | null;
+  /** `{stock}` or `{warehouses: {name: stock}}` when ok; otherwise undefined. */
+  figures?: Record<string, unknown>;
+  /** The peer's message when not ok; never a credential. */
+  message: string;
+}
+
 /** A system that takes absolute stock for one item at a time. */
 export interface PushTarget {
   readonly name: string;
   write(item: string, rows: readonly DesiredRow[], version: number): Promise<WriteResult>;
+  /** Ask the shop for its current figure of one item (not every target type can). */
+  read?(item: string): Promise<LiveFigure>;
 }

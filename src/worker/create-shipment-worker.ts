@@ -8,6 +8,7 @@ import { retryOrGiveUp } from './retry-policy';
 import { createWakeSignal } from './wake-signal';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Shipment, Storage } from '../storage/storage';
+import { OUTCOME } from '../metrics/outcomes';
 
 export interface ShipmentWorker {
   start(): void;
@@ -43,8 +44,8 @@ export function createShipmentWorker(deps: {
     try {
       const answer = await deps.crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report });
       await deps.storage.markShipmentDelivered(s.id, { id: answer.id ?? null }, 200, Date.now());
-      deps.metrics.shipments.inc({ outcome: 'delivered' });
-      log.info({ ms: Date.now() - started, attempt: s.attempts + 1 }, 'shipment reported');
+      deps.metrics.shipments.inc({ outcome: OUTCOME.delivered });
+      log.info({ outcome: OUTCOME.delivered, ms: Date.now() - started, attempt: s.attempts + 1 }, 'shipment reported');
     } catch (err) {
       if (!(err instanceof CrmError)) throw err;
       const now = Date.now();
@@ -55,16 +56,29 @@ export function createShipmentWorker(deps: {
         : { giveUp: 'not retryable' };
       if ('retryAt' in next) {
         await deps.storage.markShipmentRetry(s.id, next.retryAt, answer, err.httpStatus || null, now);
-        deps.metrics.shipments.inc({ outcome: 'retry' });
+        deps.metrics.shipments.inc({ outcome: OUTCOME.retry });
         log.warn(
-          { kind: err.kind, status: err.httpStatus, attempt, retryInMs: next.retryAt - now, reason: err.message },
+          {
+            outcome: OUTCOME.retry,
+            kind: err.kind,
+            status: err.httpStatus,
+            attempt,
+            retryInMs: next.retryAt - now,
+            reason: err.message,
+          },
           'shipment report will be retried',
         );
       } else {
         await deps.storage.markShipmentFailed(s.id, answer, err.httpStatus || null, now);
-        deps.metrics.shipments.inc({ outcome: 'failed' });
+        deps.metrics.shipments.inc({ outcome: OUTCOME.failed });
         log.error(
-          { kind: err.kind, status: err.httpStatus, attempt, reason: `${err.message} (${next.giveUp})` },
+          {
+            outcome: OUTCOME.failed,
+            kind: err.kind,
+            status: err.httpStatus,
+            attempt,
+            reason: `${err.message} (${next.giveUp})`,
+          },
           'shipment report failed; fix the cause, then retry it from the admin API',
         );
       }

@@ -8,6 +8,7 @@ import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import type { ClaimedItem, Storage } from '../storage/storage';
 import type { PushTarget, WriteResult } from '../targets/push-target';
+import { OUTCOME } from '../metrics/outcomes';
 
 export interface WorkerTarget {
   config: TargetConfig;
@@ -19,7 +20,8 @@ export interface Worker {
   /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
   stop(): Promise<void>;
   wake(targets?: readonly string[]): void;
-  pause(target: string, reason: string): Promise<void>;
+  /** `by: 'operator'` is an expected action (logged at info); otherwise a fault that needs one (error). */
+  pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
   resume(target: string): Promise<void>;
   setActive(active: boolean): void;
 }
@@ -97,13 +99,15 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     async function settle(c: ClaimedItem, version: number, res: WriteResult) {
       const now = Date.now();
-      deps.metrics.deliveries.inc({ target: name, outcome: res.outcome });
       const d = decide(res, c, config, policy, now, deps.random);
+      const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
+      deps.metrics.deliveries.inc({ target: name, outcome });
       log[res.outcome === 'ok' ? 'info' : 'warn'](
         {
           item: c.item,
           version,
-          outcome: res.outcome,
+          outcome,
+          class: res.outcome,
           status: res.status,
           ms: res.durationMs,
           attempt: c.attempts + 1,
@@ -209,8 +213,8 @@ export function createWorker(deps: WorkerDeps): Worker {
       async load() {
         paused = (await storage.getTargetState(name)).paused;
       },
-      async pause(reason: string) {
-        if (!paused) log.error({ reason }, `target paused: ${reason}`);
+      async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
+        if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
         paused = true;
         await storage.setTargetPaused(name, reason, Date.now());
         signal.notify();
@@ -249,7 +253,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     wake(targets) {
       for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.notify();
     },
-    pause: (target, reason) => pumpOf(target).pause(reason),
+    pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     setActive(value) {
       active = value;

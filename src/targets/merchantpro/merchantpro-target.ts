@@ -3,7 +3,7 @@ import { classifyStatus, parseRetryAfter } from '../../http/classify-status';
 import { HttpTransportError, type HttpClient } from '../../http/http-client';
 import { UnsafePathSegmentError } from '../../http/path-segment';
 import { merchantProPatch, merchantProPath } from './merchantpro-patch';
-import type { PushTarget, WriteResult } from '../push-target';
+import type { LiveFigure, PushTarget, WriteResult } from '../push-target';
 
 /** MerchantPro answers errors as `{"error": {"name", "message"}}`; read it defensively, and never echo HTML whole. */
 export function peerMessage(text: string, status: number): string {
@@ -28,6 +28,26 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
   const auth = 'Basic ' + Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
   return {
     name: config.name,
+    async read(item): Promise<LiveFigure> {
+      try {
+        const res = await http.request({
+          method: 'GET',
+          url: config.url + merchantProPath(config, item),
+          headers: { Authorization: auth, Accept: 'application/json' },
+          timeoutMs: config.timeoutMs,
+        });
+        if (classifyStatus(res.status) !== 'ok' || /^\s*</.test(res.text))
+          return { ok: false, status: res.status, message: peerMessage(res.text, res.status) };
+        const j = JSON.parse(res.text) as { stock?: unknown; warehouses?: Array<{ name?: unknown; stock?: unknown }> };
+        const figures = j.warehouses
+          ? { warehouses: Object.fromEntries(j.warehouses.map((w) => [String(w.name), w.stock])) }
+          : { stock: j.stock };
+        return { ok: true, status: res.status, figures, message: 'ok' };
+      } catch (err) {
+        if (!(err instanceof HttpTransportError) && !(err instanceof SyntaxError)) throw err;
+        return { ok: false, status: null, message: err.message };
+      }
+    },
     async write(item, rows, version): Promise<WriteResult> {
       const started = Date.now();
       let path: string;

@@ -87,6 +87,7 @@ describe('reconcile and the sync CLI', () => {
         .set('Authorization', `Bearer ${SECRETS.adminToken}`)
         .expect(200);
       expect(res.body.runs[0]).toMatchObject({ source: 'erp', outcome: 'ok', uploaded: 1, read: 1, dryRun: false });
+      expect(res.body.runs[0].startedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
     } finally {
       await hub.stop();
     }

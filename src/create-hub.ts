@@ -20,6 +20,7 @@ import { createShipmentWorker } from './worker/create-shipment-worker';
 import { createSource } from './sources/create-source';
 import { createScheduler } from './sources/create-scheduler';
 import type { SyncDeps } from './sources/run-sync';
+import { createAnswering } from './answers/create-answering';
 
 export interface Hub {
   app: Express;
@@ -125,8 +126,18 @@ export function createHub(deps: HubOptions): Hub {
     })),
   );
   metrics.setLagSampler(() => admin.unprojectedCallbacks());
+  const answering = createAnswering({
+    config,
+    storage,
+    intake,
+    crm,
+    http,
+    metrics,
+    log: log.child({ part: 'answers' }),
+  });
   let draining = false;
   const app = createApp({
+    ...answering,
     config,
     storage,
     intake,

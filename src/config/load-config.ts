@@ -360,6 +360,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const worker = r.obj(root.worker, 'worker', false);
   const shipments = r.obj(root.shipments, 'shipments', false);
   const log = r.obj(root.log, 'log', false);
+  const callbacks = r.obj(root.callbacks, 'callbacks', false);
 
   const targetsRaw = root.targets === undefined ? [] : root.targets;
   if (!Array.isArray(targetsRaw))
@@ -461,6 +462,9 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       timeZone,
       maxAttempts: r.num(shipments, 'maxAttempts', 'shipments', 20, 1, 1000),
       maxAgeSeconds: r.num(shipments, 'maxAgeSeconds', 'shipments', 86_400, 1, 30 * 86_400),
+    }),
+    callbacks: Object.freeze({
+      answerDeadlineMs: r.num(callbacks, 'answerDeadlineMs', 'callbacks', 3000, 100, 60_000),
     }),
     log: Object.freeze({
       level: r.str(log, 'level', 'log', {

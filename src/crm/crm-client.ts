@@ -39,6 +39,8 @@ export interface CrmClient {
     opts?: { site?: string; onBatch?: (done: number, total: number) => void },
   ): Promise<UploadResult>;
   editOrder(edit: CrmOrderEdit): Promise<Record<string, unknown>>;
+  /** `GET /api/v5/orders/{ref}?by=&site=`: the order object (with `items[].offer`); an unknown order is a CrmError. */
+  getOrder(ref: string, opts: { by: 'id' | 'externalId'; site?: string }): Promise<Record<string, unknown>>;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -221,5 +223,11 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
 
     editOrder: ({ ref, by, site, order }) =>
       call('POST', `/api/v5/orders/${encodeURIComponent(ref)}/edit`, { form: { by, site, order } }),
+
+    async getOrder(ref, { by, site }) {
+      const query: Query = site ? { by, site } : { by };
+      const body = await call('GET', `/api/v5/orders/${encodeURIComponent(ref)}`, { query });
+      return (body.order ?? {}) as Record<string, unknown>;
+    },
   };
 }

@@ -60,6 +60,12 @@ export function createMetrics() {
     help: 'Accepted callbacks not yet projected into desired state',
     registers: [registry],
   });
+  const answers = new Counter({
+    name: 'stockbridge_answer_lookups_total',
+    help: "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  });
   let sampleLag: () => Promise<number> = async () => 0;
   const paused = new Gauge({
     name: 'stockbridge_target_paused',
@@ -74,6 +80,7 @@ export function createMetrics() {
     deliveries,
     deliveryLatency,
     shipments,
+    answers,
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-types';
+import type { CrmClient } from '../crm/crm-client';
+import type { HttpClient } from '../http/http-client';
+import type { Intake } from '../intake/create-intake';
+import type { Metrics } from '../metrics/create-metrics';
+import { createLookup } from '../sources/lookup-source';
+import type { Storage } from '../storage/storage';
+import { createAnswerService } from './answer-service';
+import { createCallbackCapture, type CallbackCapture } from './callback-capture';
+import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
+import { createLastKnownStock } from './last-known-stock';
+import { createSharedLookups } from './shared-lookups';
+
+/** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
+export function createAnswering(deps: {
+  config: Config;
+  storage: Storage;
+  intake: Intake;
+  crm: CrmClient;
+  http: HttpClient;
+  metrics: Metrics;
+  log: Logger;
+}): { callbacks: InventoriesCallbackService; capture: CallbackCapture } {
+  const { config, log } = deps;
+  const deadlineMs = config.callbacks.answerDeadlineMs;
+  const stock = createLastKnownStock(deps.storage, config.targets);
+  const lookups = createSharedLookups({ stock, intake: deps.intake, log });
+  const sources = config.sources.map((c) => ({
+    name: c.name,
+    offerKey: c.offerKey,
+    lookup: createLookup(c, deps.http, deadlineMs),
+  }));
+  const answers = createAnswerService({
+    sources,
+    lookups,
+    stock,
+    crm: deps.crm,
+    site: config.crm.site,
+    deadlineMs,
+    log,
+    metrics: deps.metrics,
+  });
+  return {
+    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    capture: createCallbackCapture({ clientId: config.crm.clientId }),
+  };
+}

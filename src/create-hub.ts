@@ -169,6 +169,7 @@ export function createHub(deps: HubOptions): Hub {
       await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
       await projector.stop();
       if (!deps.http) http.close();
+      answering.close();
       await storage.close();
     },
   };

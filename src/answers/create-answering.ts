@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-types';
 import type { CrmClient } from '../crm/crm-client';
-import type { HttpClient } from '../http/http-client';
+import { createHttpClient, type HttpClient } from '../http/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import { createLookup } from '../sources/lookup-source';
@@ -18,18 +18,22 @@ export function createAnswering(deps: {
   storage: Storage;
   intake: Intake;
   crm: CrmClient;
-  http: HttpClient;
+  /** Tests inject theirs; otherwise lookups get their own keep-alive pool (closed by `close`). */
+  http?: HttpClient;
   metrics: Metrics;
   log: Logger;
-}): { callbacks: InventoriesCallbackService; capture: CallbackCapture } {
+}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
   const { config, log } = deps;
+  // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
+  // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
+  const http = deps.http ?? createHttpClient({ maxSockets: 512 });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.storage, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
   const sources = config.sources.map((c) => ({
     name: c.name,
     offerKey: c.offerKey,
-    lookup: createLookup(c, deps.http, deadlineMs),
+    lookup: createLookup(c, http, deadlineMs),
   }));
   const answers = createAnswerService({
     sources,
@@ -44,5 +48,8 @@ export function createAnswering(deps: {
   return {
     callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
     capture: createCallbackCapture({ clientId: config.crm.clientId }),
+    close: () => {
+      if (!deps.http) http.close();
+    },
   };
 }

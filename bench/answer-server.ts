@@ -29,7 +29,7 @@ async function main() {
     },
     {},
   );
-  const hub = createHub({ config, log: createLogger({ level: 'silent' }) });
+  const hub = createHub({ config, log: createLogger({ level: process.env.BENCH_LOG ?? 'silent' }) });
   await hub.start();
   const s = hub.app.listen(0, '127.0.0.1', () =>
     process.stdout.write(`PORT ${(s.address() as { port: number }).port}\n`),

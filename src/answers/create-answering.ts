@@ -26,7 +26,7 @@ export function createAnswering(deps: {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
   // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
-  const http = deps.http ?? createHttpClient({ maxSockets: 512 });
+  const http = deps.http ?? createHttpClient({ maxSockets: 128 });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.storage, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });

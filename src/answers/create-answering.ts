@@ -10,7 +10,10 @@ import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from './callback-capture';
 import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
+import { limitInFlight } from './limit-in-flight';
 import { createSharedLookups } from './shared-lookups';
+
+const SOCKETS = 128;
 
 /** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
 export function createAnswering(deps: {
@@ -26,14 +29,14 @@ export function createAnswering(deps: {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
   // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
-  const http = deps.http ?? createHttpClient({ maxSockets: 128 });
+  const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.storage, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
   const sources = config.sources.map((c) => ({
     name: c.name,
     offerKey: c.offerKey,
-    lookup: createLookup(c, http, deadlineMs),
+    lookup: limitInFlight(createLookup(c, http, deadlineMs), SOCKETS - 8),
   }));
   const answers = createAnswerService({
     sources,

@@ -41,6 +41,8 @@ export function createInventoriesCallbackService(deps: {
       const stored = cb.figures.length
         ? deps.intake.accept(cb.figures, cb.reading === 'figures' ? rawOffers : undefined)
         : Promise.resolve(undefined);
+      // A commit that fails while the answer is still being built must not count as unhandled: it is awaited below.
+      stored.catch(() => undefined);
       const offers = asking ? await deps.answers.answer(cb) : undefined;
       await stored;
       if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });

@@ -36,9 +36,11 @@ export function createSharedLookups(deps: { stock: LastKnownStock; intake: Intak
     }
     const writes = [...bySource].map(([source, rows]) => deps.stock.recordFromSource(source, rows));
     writes.push(deps.intake.accept(batch.map((p) => p.offer)).then(() => undefined));
-    Promise.all(writes).catch((err: Error) =>
-      deps.log.warn({ reason: err.message }, 'could not record figures learned for an answer; the next sync will'),
-    );
+    Promise.all(writes).catch((err: Error) => {
+      // Forget them, so the next lookup that brings the same figures records them again.
+      for (const p of batch) recorded.delete(`${p.source}\u0000${p.key}`);
+      deps.log.warn({ reason: err.message }, 'could not record figures learned for an answer; the next sync will');
+    });
   }
 
   function record(source: LookupSource, key: string, ref: OfferRef, figures: Figures) {

@@ -185,6 +185,32 @@ describe('inventoriesUpload as a stock question', () => {
     expect(desired.map((r) => [r.warehouse, r.quantity])).toEqual([['main', 4]]);
   });
 
+  it('keeps one deadline for the whole call: a CRM slow to give the order is answered with no offers in time', async () => {
+    crm.addOrder('ord-slow', 'main-shop', [{ xmlId: 'A1' }]);
+    crm.fail(1, { type: 'slow', delayMs: 2000 }, /^\/api\/v5\/orders\/ord-slow$/);
+    const started = Date.now();
+    const res = await postForm({ clientId: C, order: { externalId: 'ord-slow' } });
+    expect(res.body).toEqual({ success: true, offers: [] });
+    expect(Date.now() - started).toBeLessThanOrEqual(DEADLINE + 100);
+  });
+
+  it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {
+    const storage = hub.storage as { appendCallbacks: typeof hub.storage.appendCallbacks };
+    const original = storage.appendCallbacks;
+    storage.appendCallbacks = () => Promise.reject(new Error('disk full'));
+    try {
+      const res = await postForm({
+        clientId: C,
+        offers: [{ xmlId: 'H1', stores: [{ code: 'main', available: 1 }] }, { xmlId: 'A1' }],
+      });
+      expect(res.status).toBe(503);
+      expect(res.body.success).toBe(false);
+    } finally {
+      storage.appendCallbacks = original;
+    }
+    expect((await postForm({ clientId: C, offers: [{ xmlId: 'A1' }] })).status).toBe(200);
+  });
+
   it('answers from the last known figures when a source does not answer within the deadline', async () => {
     si.add('E1', { '97637': 8 });
     await postForm({ clientId: C, offers: [{ xmlId: 'E1' }] });

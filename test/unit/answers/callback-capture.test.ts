@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { createCallbackCapture, maskClientId } from '../../../src/answers/callback-capture';
 
 const SECRET = 'client-id-SECRET-2222';
@@ -35,5 +36,19 @@ describe('the capture of recent callbacks', () => {
   it('masks a clientId cut by the size cap', () => {
     expect(maskClientId('{"clientId":"client-id-SEC', SECRET)).not.toContain('client-id');
     expect(maskClientId('a=1&clientId=client-id-SEC', SECRET)).toBe('a=1&clientId=***');
+  });
+
+  it('property: no clientId survives masking, in a form or a JSON body, whatever its characters', () => {
+    const seed = Date.now();
+    const id = fc.string({ minLength: 8, maxLength: 40 }).filter((v) => v.trim().length >= 8);
+    fc.assert(
+      fc.property(id, fc.string({ maxLength: 30 }), (clientId, other) => {
+        const form = new URLSearchParams({ a: other, clientId, b: other }).toString();
+        const json = JSON.stringify({ a: other, clientId, b: `${other}${clientId}` });
+        const masked = maskClientId(form, clientId) + maskClientId(json, clientId);
+        return !masked.includes(clientId) && !masked.includes(encodeURIComponent(clientId));
+      }),
+      { numRuns: 300, seed, verbose: true, examples: [] },
+    );
   });
 });

@@ -17,10 +17,22 @@ export interface LastKnownStock {
   received(ref: OfferRef): Promise<Figures | undefined>;
 }
 
+/** How long one read of a source's state serves other fallbacks (questions that miss a deadline miss it together). */
+const SHARE_MS = 1000;
+
 export function createLastKnownStock(storage: Storage, targets: readonly TargetConfig[]): LastKnownStock {
+  const shared = new Map<string, { at: number; state: ReturnType<Storage['getSourceState']> }>();
+  const stateOf = (source: string) => {
+    const hit = shared.get(source);
+    if (hit && Date.now() - hit.at < SHARE_MS) return hit.state;
+    const state = storage.getSourceState(source);
+    shared.set(source, { at: Date.now(), state });
+    state.catch(() => shared.delete(source));
+    return state;
+  };
   return {
     async fromSource(source, keys) {
-      const all = await storage.getSourceState(source);
+      const all = await stateOf(source);
       const out = new Map<string, Figures>();
       for (const key of keys) {
         const m = all.get(key);
@@ -28,7 +40,10 @@ export function createLastKnownStock(storage: Storage, targets: readonly TargetC
       }
       return out;
     },
-    recordFromSource: (source, rows) => storage.recordUploaded(source, rows, Date.now()),
+    recordFromSource: (source, rows) => {
+      shared.delete(source);
+      return storage.recordUploaded(source, rows, Date.now());
+    },
     async received(ref) {
       const newest = new Map<string, { quantity: number; version: number }>();
       for (const t of targets) {

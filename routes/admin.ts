@@ -1,6 +1,7 @@
 import express, { Router, type RequestHandler } from 'express';
 import { body, param, query } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
+import type { CallbackCapture } from '../src/answers/callback-capture';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Storage } from '../src/storage/storage';
 import { rejectInvalid } from './middleware/reject-invalid';
@@ -14,6 +15,8 @@ export function adminRouter(deps: {
   admin: AdminService;
   shipments: ShipmentService;
   storage: Storage;
+  /** Recent inventoriesUpload callbacks of this instance (in memory). */
+  capture?: CallbackCapture;
   token: string;
   sessions: SessionStore;
 }): Router {
@@ -26,6 +29,10 @@ export function adminRouter(deps: {
     };
   const t = (req: express.Request) => String(req.params.target);
   router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
+  router.get(
+    '/callbacks/recent',
+    json(() => Promise.resolve({ callbacks: deps.capture?.recent() ?? [] })),
+  );
   router.get(
     '/targets',
     json(async () => ({ unprojectedCallbacks: await a.unprojectedCallbacks(), targets: await a.listTargets() })),

@@ -1,21 +1,27 @@
 import express, { Router, type RequestHandler } from 'express';
+import type { CallbackCapture, CapturedReading } from '../src/answers/callback-capture';
+import type { CallbackOutcome, InventoriesCallbackService } from '../src/answers/inventories-callback-service';
 import type { Config } from '../src/config/config-types';
 import type { ActivityService } from '../src/intake/activity-service';
-import type { Intake } from '../src/intake/create-intake';
 import type { Metrics } from '../src/metrics/create-metrics';
 import { activityHandler } from './handlers/activity-handler';
 import { inventoriesUploadHandler } from './handlers/inventories-upload-handler';
 import { parseForm } from './middleware/parse-form';
+import { validated } from './middleware/reject-invalid';
 import { rejectForbiddenKeys } from './middleware/reject-forbidden-keys';
 import { requireClientId } from './middleware/require-client-id';
 import { requireContentType } from './middleware/require-content-type';
-import { activityValidator } from './validators/activity-validator';
-import { inventoriesUploadValidator } from './validators/inventories-upload-validator';
+import { activityChains, readActivity } from './validators/activity-validator';
+import { readInventoriesUpload } from './validators/inventories-upload-validator';
+
+/** How much of a raw body is kept for the capture (it caps again, after masking). */
+const RAW_KEEP = 64 * 1024;
 
 /** CRM callbacks: form encoding (JSON strings in fields) or plain JSON; answered in the CRM's envelope. */
 export function callbacksRouter(deps: {
   config: Config;
-  intake: Intake;
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
   activity: ActivityService;
   metrics: Metrics;
 }): Router {
@@ -31,20 +37,55 @@ export function callbacksRouter(deps: {
     });
     next();
   };
+  const [formText, formFields] = parseForm(limit, 100);
+  // The raw body is kept (by reference, decoded only if captured) so the capture shows exactly what came.
+  const keepRawForm: RequestHandler = (req, res, next) => {
+    if (typeof req.body === 'string') res.locals.rawBody = req.body;
+    next();
+  };
   const parse = [
     requireContentType(['application/x-www-form-urlencoded', 'application/json']),
-    ...parseForm(limit, 100),
-    express.json({ limit, strict: true }),
+    formText,
+    keepRawForm,
+    formFields,
+    express.json({
+      limit,
+      strict: true,
+      verify: (_req, res, buf) => ((res as express.Response).locals.rawBody = buf),
+    }),
     rejectForbiddenKeys,
     requireClientId(deps.config.crm.clientId),
   ];
+  const capture: RequestHandler = (_req, res, next) => {
+    res.on('finish', () => {
+      const c = res.locals.callback as (CallbackOutcome & { reading: CapturedReading }) | undefined;
+      const raw = res.locals.rawBody as string | Buffer | undefined;
+      deps.capture.add({
+        reading: c?.reading ?? 'rejected',
+        status: res.statusCode,
+        offers: c?.named ?? 0,
+        answered: c?.answered ?? 0,
+        answer: c?.reply ?? null,
+        rawBody: typeof raw === 'string' ? raw.slice(0, RAW_KEEP) : (raw?.toString('utf8', 0, RAW_KEEP) ?? ''),
+      });
+    });
+    next();
+  };
   router.use(crmEnvelope, countRejected);
   router.post(
     '/inventories-upload',
+    capture,
     ...parse,
-    ...inventoriesUploadValidator(deps.config.intake),
-    inventoriesUploadHandler(deps.intake, deps.metrics),
+    ...validated(
+      'inventoriesUpload callback',
+      readInventoriesUpload(deps.config.intake),
+      inventoriesUploadHandler(deps.callbacks),
+    ),
   );
-  router.post('/activity', ...parse, ...activityValidator(), activityHandler(deps.activity, deps.metrics));
+  router.post(
+    '/activity',
+    ...parse,
+    ...validated('activity callback', readActivity, activityHandler(deps.activity, deps.metrics), activityChains()),
+  );
   return router;
 }

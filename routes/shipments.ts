@@ -7,7 +7,8 @@ import { rejectForbiddenKeys } from './middleware/reject-forbidden-keys';
 import { rejectInvalid } from './middleware/reject-invalid';
 import { requireBearer } from './middleware/require-bearer';
 import { requireContentType } from './middleware/require-content-type';
-import { shipmentsValidator } from './validators/shipments-validator';
+import { validated } from './middleware/reject-invalid';
+import { readShipments, shipmentsChains } from './validators/shipments-validator';
 
 /** POST /shipments (one object or a list of up to 100) and GET /shipments/{id}, under the shipments token. */
 export function shipmentsRouter(deps: { config: Config; shipments: ShipmentService }): Router {
@@ -18,8 +19,7 @@ export function shipmentsRouter(deps: { config: Config; shipments: ShipmentServi
     requireContentType(['application/json']),
     express.json({ limit: '256kb', strict: true }),
     rejectForbiddenKeys,
-    ...shipmentsValidator(deps.config),
-    submitShipmentsHandler(deps.shipments),
+    ...validated('shipment', readShipments(deps.config), submitShipmentsHandler(deps.shipments), shipmentsChains()),
   );
   router.get(
     '/:id',

@@ -9,6 +9,8 @@ import type { Intake } from './intake/create-intake';
 import type { Metrics } from './metrics/create-metrics';
 import type { Storage } from './storage/storage';
 import type { AdminService } from './admin/admin-service';
+import type { CallbackCapture } from './answers/callback-capture';
+import type { InventoriesCallbackService } from './answers/inventories-callback-service';
 import type { ShipmentService } from './shipments/shipment-service';
 import { adminRouter } from '../routes/admin';
 import { dashboardRouter } from '../routes/dashboard';
@@ -27,6 +29,9 @@ export interface AppDeps {
   log: Logger;
   admin: AdminService;
   shipments: ShipmentService;
+  /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
   isDraining?: () => boolean;
 }
 
@@ -61,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
       admin: deps.admin,
       shipments: deps.shipments,
       storage: deps.storage,
+      capture: deps.capture,
       token: deps.config.auth.adminToken,
     }),
   );

@@ -20,6 +20,7 @@ import { createShipmentWorker } from './worker/create-shipment-worker';
 import { createSource } from './sources/create-source';
 import { createScheduler } from './sources/create-scheduler';
 import type { SyncDeps } from './sources/run-sync';
+import { createAnswering } from './answers/create-answering';
 
 export interface Hub {
   app: Express;
@@ -136,8 +137,18 @@ export function createHub(deps: HubOptions): Hub {
     })),
   );
   metrics.setLagSampler(() => admin.unprojectedCallbacks());
+  const answering = createAnswering({
+    config,
+    storage,
+    intake,
+    crm,
+    http,
+    metrics,
+    log: log.child({ part: 'answers' }),
+  });
   let draining = false;
   const app = createApp({
+    ...answering,
     config,
     storage,
     intake,
@@ -169,6 +180,7 @@ export function createHub(deps: HubOptions): Hub {
       await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
       await projector.stop();
       if (!deps.http) http.close();
+      answering.close();
       await storage.close();
     },
   };

@@ -1,16 +1,14 @@
-import type { RequestHandler } from 'express';
-import type { Intake } from '../../src/intake/create-intake';
-import type { Metrics } from '../../src/metrics/create-metrics';
-import { validatedOffers } from '../validators/inventories-upload-validator';
+import type { InventoriesCallbackService } from '../../src/answers/inventories-callback-service';
+import type { InventoriesCallback } from '../../src/intake/read-inventories-callback';
+import type { TypedHandler } from '../middleware/reject-invalid';
 
-/** Answers success only after the callback is committed; a storage failure becomes 503 in the error middleware. */
-export function inventoriesUploadHandler(intake: Intake, metrics: Metrics): RequestHandler {
-  return async (req, res) => {
-    const offers = validatedOffers(req);
+/** Figures are answered only after their commit (a storage failure becomes 503); questions with their stock. */
+export function inventoriesUploadHandler(service: InventoriesCallbackService): TypedHandler<InventoriesCallback> {
+  return async (input, req, res) => {
     const raw = (req.body as { offers?: unknown }).offers;
-    const { seq } = await intake.accept(offers, typeof raw === 'string' ? raw : undefined);
-    metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });
-    req.log?.debug({ seq, offers: offers.length }, 'inventoriesUpload stored');
-    res.json({ success: true });
+    const out = await service.handle(input, typeof raw === 'string' ? raw : undefined);
+    res.locals.callback = { reading: input.reading, ...out };
+    req.log?.debug({ reading: input.reading, named: out.named, answered: out.answered }, 'inventoriesUpload');
+    res.json(out.reply);
   };
 }

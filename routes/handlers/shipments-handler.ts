@@ -1,11 +1,11 @@
 import type { RequestHandler } from 'express';
 import type { ShipmentService } from '../../src/shipments/shipment-service';
-import { validatedShipments } from '../validators/shipments-validator';
+import type { TypedHandler } from '../middleware/reject-invalid';
+import type { ShipmentsInput } from '../validators/shipments-validator';
 
 /** 202 with the id(s) once stored; a repeated Idempotency-Key answers 200 with the first call's id(s). */
-export function submitShipmentsHandler(shipments: ShipmentService): RequestHandler {
-  return async (req, res) => {
-    const { shipments: items, many } = validatedShipments(req);
+export function submitShipmentsHandler(shipments: ShipmentService): TypedHandler<ShipmentsInput> {
+  return async ({ shipments: items, many }, req, res) => {
     const out = await shipments.submit(items, req.get('idempotency-key'), many);
     res.status(out.created ? 202 : 200).json(many ? { shipments: out.shipments } : out.shipments[0]);
   };

@@ -1,41 +1,43 @@
 import { body } from 'express-validator';
-import type { Request } from 'express';
-import { rejectInvalid } from '../middleware/reject-invalid';
-import { parseJsonField } from './inventories-upload-validator';
+import { parseJsonField } from '../../src/intake/read-inventories-callback';
+import type { Normalised } from '../middleware/reject-invalid';
 
-const ACTIVITY = Symbol('activity');
-
-export function activityValidator() {
-  return [
-    body('systemUrl')
-      .optional()
-      .isString()
-      .withMessage('must be a string')
-      .bail()
-      .isLength({ max: 2048 })
-      .withMessage('is too long')
-      .bail()
-      .isURL({ require_protocol: true, require_tld: false })
-      .withMessage('must be a URL'),
-    body('activity')
-      .exists()
-      .withMessage('is required')
-      .bail()
-      .custom((value, { req }) => {
-        const a = parseJsonField(value, 'a JSON object {"active", "freeze"}');
-        if (!a || typeof a !== 'object' || Array.isArray(a)) throw new Error('must be an object {"active", "freeze"}');
-        const o = a as Record<string, unknown>;
-        if (typeof o.active !== 'boolean') throw new Error('.active must be true or false');
-        if (o.freeze !== undefined && typeof o.freeze !== 'boolean') throw new Error('.freeze must be true or false');
-        (req as Record<symbol, unknown>)[ACTIVITY] = { active: o.active, freeze: o.freeze === true };
-        return true;
-      }),
-    rejectInvalid('activity callback'),
-  ];
+export interface ActivityInput {
+  active: boolean;
+  freeze: boolean;
+  systemUrl?: string;
 }
 
-export function validatedActivity(req: Request): { active: boolean; freeze: boolean; systemUrl?: string } {
-  const a = (req as unknown as Record<symbol, { active: boolean; freeze: boolean }>)[ACTIVITY];
-  const systemUrl = (req.body as Record<string, unknown>).systemUrl;
-  return { ...a, systemUrl: typeof systemUrl === 'string' ? systemUrl : undefined };
+/** `systemUrl` is checked by a chain (URL rules); the rest of the body by `readActivity`. */
+export const activityChains = () => [
+  body('systemUrl')
+    .optional()
+    .isString()
+    .withMessage('must be a string')
+    .bail()
+    .isLength({ max: 2048 })
+    .withMessage('is too long')
+    .bail()
+    .isURL({ require_protocol: true, require_tld: false })
+    .withMessage('must be a URL'),
+];
+
+/** `activity={"active","freeze"}` (a JSON string in a form, or an object) and the optional `systemUrl`. */
+export function readActivity(input: unknown): Normalised<ActivityInput> {
+  const b = (input ?? {}) as Record<string, unknown>;
+  if (b.activity === undefined) return { errors: { activity: 'is required' } };
+  let a: unknown;
+  try {
+    a = parseJsonField(b.activity, 'a JSON object {"active", "freeze"}');
+  } catch (e) {
+    return { errors: { activity: (e as Error).message } };
+  }
+  if (!a || typeof a !== 'object' || Array.isArray(a))
+    return { errors: { activity: 'must be an object {"active", "freeze"}' } };
+  const o = a as Record<string, unknown>;
+  if (typeof o.active !== 'boolean') return { errors: { 'activity.active': 'must be true or false' } };
+  if (o.freeze !== undefined && typeof o.freeze !== 'boolean')
+    return { errors: { 'activity.freeze': 'must be true or false' } };
+  const systemUrl = typeof b.systemUrl === 'string' ? b.systemUrl : undefined;
+  return { active: o.active, freeze: o.freeze === true, systemUrl };
 }

@@ -8,6 +8,7 @@ import { registerModule } from '../crm/register-module';
 import { createLogger } from '../log/create-logger';
 import { startFakeCrm } from '../../test/fakes/fake-crm';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../test/fakes/fake-merchantpro';
+import { startFakeSyncInventory } from '../../test/fakes/fake-syncinventory';
 import { crmFor, flag, readJsonFile, type CliIo } from './cli-env';
 import { buildModule } from '../crm/register-module';
 import { projectFile } from '../project-file';
@@ -19,6 +20,7 @@ const DEMO = {
   admin: 'demo-admin-token',
   mpKey: 'demo-mp-key',
   mpSecret: 'demo-mp-secret',
+  erpKey: 'demo-erp-key',
 };
 
 async function until(fn: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
@@ -31,7 +33,8 @@ async function until(fn: () => boolean | Promise<boolean>, ms = 10_000): Promise
 
 /**
  * `npm run demo [-- --once]`: the hub on a SQLite file in a temp folder with local fakes of RetailCRM and two
- * MerchantPro shops; plays register → activity → callbacks → fan-out → outage and recovery → a shipment, printing each step.
+ * MerchantPro shops and a SyncInventory ERP; plays register → activity → callbacks → fan-out → outage and recovery →
+ * a shipment → the CRM asking for an order's stock, printing each step.
  */
 export async function demoCommand(io: CliIo): Promise<number> {
   const once = flag(io.argv, 'once');
@@ -50,6 +53,9 @@ export async function demoCommand(io: CliIo): Promise<number> {
     multiWarehouse: false,
     requestsPerSecond: 4,
   });
+  // The warehouse's ERP (ITServer SyncInventory): the CRM's stock questions are answered from it.
+  const erp = await startFakeSyncInventory({ apiKey: DEMO.erpKey });
+  erp.add('TSHIRT-BLK-XL', { '97637': 7 });
   for (const sku of ['TSHIRT-BLK-XL', 'MUG-WHITE', 'CAP-RED']) {
     ro.addItem(sku);
     bg.addItem(sku);
@@ -89,6 +95,16 @@ export async function demoCommand(io: CliIo): Promise<number> {
           multiWarehouse: false,
           requestsPerSecond: 4,
           concurrency: 2,
+        },
+      ],
+      sources: [
+        {
+          name: 'erp',
+          type: 'syncinventory',
+          url: erp.url,
+          apiKey: DEMO.erpKey,
+          offerKey: 'xmlId',
+          warehouses: { '97637': 'main' },
         },
       ],
     },
@@ -251,6 +267,41 @@ export async function demoCommand(io: CliIo): Promise<number> {
       `CRM received POST /api/v5/orders/${edit.ref}/edit by=${edit.by} site=${edit.site} order=${JSON.stringify(edit.order)}`
     );
   });
+  await step('Order WEB-1002 is created in the CRM; at its call point the CRM asks the module for stock', async () => {
+    crm.addOrder('WEB-1002', 'main-shop', [{ id: 301, externalId: 'ext-tshirt', xmlId: 'TSHIRT-BLK-XL' }]);
+    // The fake CRM keys its stock by externalId, as its uploads do.
+    const crmStock = () => JSON.stringify(Object.fromEntries(crm.stock.get('ext-tshirt') ?? []));
+    const crmBefore = crmStock();
+    const t0 = Date.now();
+    const { status, reply } = await crm.callPoint(`${base}/callbacks/inventories-upload`, DEMO.clientId, {
+      order: { externalId: 'WEB-1002', site: 'main-shop' },
+    });
+    const took = Date.now() - t0;
+    if (status !== 200) throw new Error(`HTTP ${status} ${JSON.stringify(reply)}`);
+    const read = crm.requests.find((r) => r.path === '/api/v5/orders/WEB-1002');
+    const asked = erp.requests.at(-1);
+    // The figures learned for the reply go through intake to the shops (recorded right after the answer).
+    await until(
+      () =>
+        stockLine(ro, 'TSHIRT-BLK-XL').startsWith('Depozit central=7') && stockLine(bg, 'TSHIRT-BLK-XL') === 'stock=7',
+    );
+    await delivered();
+    return [
+      `the module read the order: GET ${read?.path}?${read?.query.toString()}`,
+      `and asked SyncInventory: Skucode=${asked?.query.get('Skucode')} → godown 97637 = 7`,
+      `reply in ${took} ms: ${JSON.stringify(reply)}`,
+      `the CRM applied the reply: stock of TSHIRT-BLK-XL ${crmBefore} → ${crmStock()}`,
+      `shops: ro-shop: ${stockLine(ro, 'TSHIRT-BLK-XL')} | bg-shop: ${stockLine(bg, 'TSHIRT-BLK-XL')}`,
+    ].join('\n');
+  });
+  await step('A callback of a shape nobody documented is answered with no offers and kept for operators', async () => {
+    const { reply } = await crm.callPoint(`${base}/callbacks/inventories-upload`, DEMO.clientId, {
+      products: [{ article: 'X-1' }],
+    });
+    const res = await fetch(`${base}/admin/callbacks/recent`, { headers: { authorization: `Bearer ${DEMO.admin}` } });
+    const { callbacks } = (await res.json()) as { callbacks: Array<{ reading: string; body: string }> };
+    return `reply ${JSON.stringify(reply)}; GET /admin/callbacks/recent → ${callbacks[0].reading}: ${callbacks[0].body}`;
+  });
   await step('Operators see each target (GET /admin/targets)', async () => {
     const res = await fetch(`${base}/admin/targets`, { headers: { authorization: `Bearer ${DEMO.admin}` } });
     const body = (await res.json()) as {
@@ -266,7 +317,7 @@ export async function demoCommand(io: CliIo): Promise<number> {
       server.closeAllConnections();
     });
     await hub.stop();
-    await Promise.all([crm.close(), ro.close(), bg.close()]);
+    await Promise.all([crm.close(), ro.close(), bg.close(), erp.close()]);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   if (once) {

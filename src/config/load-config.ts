@@ -430,6 +430,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const worker = r.obj(r.take(root, 'worker'), 'worker', false);
   const shipments = r.obj(r.take(root, 'shipments'), 'shipments', false);
   const log = r.obj(r.take(root, 'log'), 'log', false);
+  const callbacks = r.obj(r.take(root, 'callbacks'), 'callbacks', false);
 
   const targetsRaw = r.take(root, 'targets') ?? [];
   if (!Array.isArray(targetsRaw))
@@ -535,6 +536,9 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       timeZone,
       maxAttempts: r.num(shipments, 'maxAttempts', 'shipments', 20, 1, 1000),
       maxAgeSeconds: r.num(shipments, 'maxAgeSeconds', 'shipments', 86_400, 1, 30 * 86_400),
+    }),
+    callbacks: Object.freeze({
+      answerDeadlineMs: r.num(callbacks, 'answerDeadlineMs', 'callbacks', 3000, 100, 60_000),
     }),
     log: Object.freeze({
       level: r.str(log, 'level', 'log', {

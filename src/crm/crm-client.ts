@@ -40,6 +40,8 @@ export interface CrmClient {
     opts?: { site?: string; onBatch?: (done: number, total: number) => void },
   ): Promise<UploadResult>;
   editOrder(edit: CrmOrderEdit): Promise<Record<string, unknown>>;
+  /** `GET /api/v5/orders/{ref}?by=&site=`: the order object (with `items[].offer`); an unknown order is a CrmError. */
+  getOrder(ref: string, opts: { by: 'id' | 'externalId'; site?: string }): Promise<Record<string, unknown>>;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -241,6 +243,12 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
         throw new CrmError('refused', `order reference ${(err as Error).message}`);
       }
       return call('POST', path, { form: { by, site, order } });
+    },
+
+    async getOrder(ref, { by, site }) {
+      const query: Query = site ? { by, site } : { by };
+      const body = await call('GET', buildPath`/api/v5/orders/${ref}`, { query });
+      return (body.order ?? {}) as Record<string, unknown>;
     },
   };
 }

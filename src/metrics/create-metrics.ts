@@ -61,6 +61,12 @@ export function createMetrics() {
     help: 'Accepted callbacks not yet projected into desired state',
     registers: [registry],
   });
+  const answers = new Counter({
+    name: 'stockbridge_answer_lookups_total',
+    help: "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
+    labelNames: ['source', 'outcome'],
+    registers: [registry],
+  });
   let sampleLag: () => Promise<number> = async () => 0;
   const paused = new Gauge({
     name: 'stockbridge_target_paused',
@@ -82,6 +88,7 @@ export function createMetrics() {
       );
       return v?.value ?? 0;
     },
+    answers,
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

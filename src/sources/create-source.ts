@@ -23,7 +23,14 @@ export interface PullSource {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function get(http: HttpClient, url: string, headers: Record<string, string>, timeoutMs: number, what: string) {
+/** One GET of a source, its answer parsed as JSON; transport failures become a SourceAnswerError. */
+export async function get(
+  http: HttpClient,
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+  what: string,
+) {
   let res;
   try {
     res = await http.request({ method: 'GET', url, headers: { Accept: 'application/json', ...headers }, timeoutMs });

@@ -14,7 +14,11 @@ export interface FakeCrmOrder {
   shipped?: boolean;
   shipmentStore?: string;
   shipmentDate?: string;
+  items?: Array<{ id: number; quantity: number; offer: { id?: number; externalId?: string; xmlId?: string } }>;
 }
+
+/** What a call point sends: fields of the inventoriesUpload form (nested values become JSON strings). */
+export type CallPointPayload = Record<string, unknown>;
 
 export interface FakeCrm {
   url: string;
@@ -33,7 +37,21 @@ export interface FakeCrm {
   refuseShipped: boolean;
   /** Largest number of requests seen in any sliding 1-second window. */
   maxPerSecond(): number;
-  addOrder(externalId: string, site?: string): FakeCrmOrder;
+  /** An order; `offers` become its items (`items[].offer`). */
+  addOrder(
+    externalId: string,
+    site?: string,
+    offers?: Array<{ id?: number; externalId?: string; xmlId?: string }>,
+  ): FakeCrmOrder;
+  /**
+   * Play a call point as the CRM would: POST the inventoriesUpload callback (form encoding, nested values as JSON
+   * strings, clientId in the body) to the module's URL, then apply the reply's `offers` to this CRM's stock.
+   */
+  callPoint(
+    url: string,
+    clientId: string,
+    payload: CallPointPayload,
+  ): Promise<{ status: number; reply: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
@@ -165,6 +183,13 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
         offers,
       });
     }
+    if ((m = req.path.match(/^\/api\/v5\/orders\/([^/]+)$/)) && req.method === 'GET') {
+      const ref = decodeURIComponent(m[1]);
+      const by = req.query.get('by') ?? 'externalId';
+      const found = by === 'id' ? [...state.orders.values()].find((o) => String(o.id) === ref) : state.orders.get(ref);
+      if (!found) return refuse(404, 'Not found');
+      return ok({ order: { ...found, number: `${found.id}A`, items: found.items ?? [] } });
+    }
     if ((m = req.path.match(/^\/api\/v5\/orders\/([^/]+)\/edit$/)) && req.method === 'POST') {
       const p = form(req);
       const ref = decodeURIComponent(m[1]);
@@ -197,10 +222,33 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     fail(times: number, fault: CrmFault, pattern?: RegExp) {
       faults.push({ left: times, fault, pattern });
     },
-    addOrder(externalId: string, site = 'main-shop') {
-      const o = { id: nextOrderId++, externalId, site };
+    addOrder(externalId: string, site = 'main-shop', offers: Array<Record<string, unknown>> = []) {
+      const o: FakeCrmOrder = {
+        id: nextOrderId++,
+        externalId,
+        site,
+        items: offers.map((offer, i) => ({ id: i + 1, quantity: 1, offer })),
+      };
       state.orders.set(externalId, o);
       return o;
+    },
+    async callPoint(url: string, clientId: string, payload: CallPointPayload) {
+      const form = new URLSearchParams({ clientId });
+      for (const [k, v] of Object.entries(payload)) form.append(k, typeof v === 'string' ? v : JSON.stringify(v));
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+      const reply = (await res.json()) as Record<string, unknown>;
+      const offers = reply.success === true && Array.isArray(reply.offers) ? reply.offers : [];
+      for (const o of offers as Array<Record<string, unknown>>) {
+        const key = String(o.externalId ?? o.xmlId ?? o.id);
+        const wh = state.stock.get(key) ?? new Map<string, number>();
+        for (const st of (o.stores as Array<{ code: string; available: number }>) ?? []) wh.set(st.code, st.available);
+        state.stock.set(key, wh);
+      }
+      return { status: res.status, reply };
     },
     maxPerSecond() {
       const times = state.requests.map((r) => r.at).sort((a, b) => a - b);

@@ -13,8 +13,11 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
   const products: SiProduct[] = [];
   const requests: FakeRequest[] = [];
   let mode: 'ok' | 'error-object' | 'html' | 'garbage' = 'ok';
+  // Latency of every answer; 'never' holds the answer until the server closes (a source that never answers).
+  let latency: number | 'never' = 0;
   const server = await startFakeServer((req) => {
     requests.push(req);
+    if (latency === 'never') return { status: 200, body: [], delayMs: 600_000 };
     if (req.path !== '/admin/indexyii.php' || req.query.get('r') !== 'api/SyncInventory')
       return { status: 404, raw: '<html><body>404 Not Found</body></html>' };
     if (mode === 'html')
@@ -32,7 +35,7 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
     const list = products
       .filter((p) => !sku || p.SkuCode === sku)
       .map((p) => (godown ? { ...p, Godowns: p.Godowns.filter((g) => g.Godownid === godown) } : p));
-    return { status: 200, body: list };
+    return { status: 200, body: list, delayMs: latency || undefined };
   });
   return {
     url: `${server.url}/admin/indexyii.php?r=api/SyncInventory`,
@@ -53,6 +56,13 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
     },
     setMode(m: typeof mode) {
       mode = m;
+    },
+    setLatency(ms: number | 'never') {
+      latency = ms;
+    },
+    /** Requests that asked about one SkuCode (on-demand lookups). */
+    lookupsOf(sku: string) {
+      return requests.filter((r) => r.query.get('Skucode') === sku).length;
     },
     close: server.close,
   };

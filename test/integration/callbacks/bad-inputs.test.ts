@@ -86,7 +86,7 @@ const cases: Array<[string, { type: string; body: string }, number, string]> = [
     400,
     'offers[0].xmlId',
   ],
-  ['stores missing', withOffer({ xmlId: 'A1' }), 400, 'offers[0].stores'],
+  // An offer without `stores` is a question now (issue 8): see stock-questions.test.ts. A wrong `stores` stays a 400.
   ['stores is a string', withOffer({ xmlId: 'A1', stores: 'main' }), 400, 'offers[0].stores'],
   ['store without code', withStores([{ available: 1 }]), 400, 'offers[0].stores[0].code'],
   [
@@ -183,6 +183,23 @@ const cases: Array<[string, { type: string; body: string }, number, string]> = [
   ],
   ['wrong content type (text/plain)', { type: 'text/plain', body: formBody(good) }, 415, 'Content-Type'],
   ['wrong content type (multipart)', { type: 'multipart/form-data; boundary=x', body: '--x--' }, 415, 'Content-Type'],
+  ['order is not JSON', form({ clientId: C, order: '{"id": ' }), 400, 'order'],
+  ['order is a list', json({ clientId: C, order: [1, 2] }), 400, 'order'],
+  ['order id is negative', json({ clientId: C, order: { id: -3 } }), 400, 'order.id'],
+  ['order externalId is an object', json({ clientId: C, order: { externalId: { a: 1 } } }), 400, 'order.externalId'],
+  ['order items is a string', json({ clientId: C, order: { id: 1, items: 'A1' } }), 400, 'order.items'],
+  [
+    'order item offer with a bad xmlId',
+    json({ clientId: C, order: { id: 1, items: [{ offer: { xmlId: 'a\u0001b' } }] } }),
+    400,
+    'order.items[0].offer.xmlId',
+  ],
+  [
+    '__proto__ inside an order',
+    { type: 'application/json', body: `{"clientId":"${C}","order":{"id":1,"__proto__":{"polluted":1}}}` },
+    400,
+    '__proto__',
+  ],
   ['activity-shaped body sent to inventories', form({ clientId: C, activity: '{"active":true}' }), 400, 'offers'],
 ];
 

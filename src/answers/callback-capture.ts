@@ -1,0 +1,59 @@
+export type CapturedReading = 'figures' | 'offers-question' | 'order-question' | 'mixed' | 'unknown' | 'rejected';
+
+export interface CapturedCallback {
+  at: string;
+  reading: CapturedReading;
+  status: number;
+  offers: number;
+  answered: number;
+  body: string;
+  answer: unknown;
+}
+
+export interface CallbackCapture {
+  add(entry: Omit<CapturedCallback, 'body' | 'at'> & { rawBody: string }): void;
+  /** Newest first. */
+  recent(): CapturedCallback[];
+}
+
+/**
+ * The last `size` inventoriesUpload callbacks of any shape, per process (in memory, lost on restart), so the first
+ * real call shows its shape. Bodies are size-capped and `clientId` is masked before anything is kept.
+ */
+export function createCallbackCapture(opts: {
+  clientId: string;
+  size?: number;
+  maxBodyChars?: number;
+}): CallbackCapture {
+  const size = opts.size ?? 100;
+  const maxChars = opts.maxBodyChars ?? 4096;
+  const ring: CapturedCallback[] = [];
+  let next = 0;
+  const mask = (text: string) => maskClientId(text, opts.clientId);
+  return {
+    add({ rawBody, ...rest }) {
+      const masked = mask(rawBody);
+      const body = masked.length > maxChars ? `${masked.slice(0, maxChars)}… (${masked.length} characters)` : masked;
+      const entry = { at: new Date().toISOString(), ...rest, body };
+      if (ring.length < size) ring.push(entry);
+      else ring[next] = entry;
+      next = (next + 1) % size;
+    },
+    recent() {
+      const ordered = ring.length < size ? ring.slice() : [...ring.slice(next), ...ring.slice(0, next)];
+      return ordered.reverse();
+    },
+  };
+}
+
+/** Any `clientId` value (form or JSON) becomes `***`, and so does the configured secret wherever else it appears. */
+export function maskClientId(text: string, clientId: string): string {
+  let out = text
+    .replace(/(clientId=)[^&]*/g, '$1***')
+    .replace(/("clientId"\s*:\s*)("(?:[^"\\]|\\.)*"|[^,}\s]*)/g, '$1"***"');
+  if (clientId) {
+    for (const form of new Set([clientId, encodeURIComponent(clientId), JSON.stringify(clientId).slice(1, -1)]))
+      out = out.split(form).join('***');
+  }
+  return out;
+}

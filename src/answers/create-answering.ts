@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-types';
+import type { CrmClient } from '../crm/crm-client';
+import { createHttpClient, type HttpClient } from '../http/http-client';
+import type { Intake } from '../intake/create-intake';
+import type { Metrics } from '../metrics/create-metrics';
+import { createLookup } from '../sources/lookup-source';
+import type { Storage } from '../storage/storage';
+import { createAnswerService } from './answer-service';
+import { createCallbackCapture, type CallbackCapture } from './callback-capture';
+import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
+import { createLastKnownStock } from './last-known-stock';
+import { limitInFlight } from './limit-in-flight';
+import { createSharedLookups } from './shared-lookups';
+
+const SOCKETS = 128;
+
+/** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
+export function createAnswering(deps: {
+  config: Config;
+  storage: Storage;
+  intake: Intake;
+  crm: CrmClient;
+  /** Tests inject theirs; otherwise lookups get their own keep-alive pool (closed by `close`). */
+  http?: HttpClient;
+  metrics: Metrics;
+  log: Logger;
+}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
+  const { config, log } = deps;
+  // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
+  // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
+  const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
+  const deadlineMs = config.callbacks.answerDeadlineMs;
+  const stock = createLastKnownStock(deps.storage, config.targets);
+  const lookups = createSharedLookups({ stock, intake: deps.intake, log });
+  const sources = config.sources.map((c) => ({
+    name: c.name,
+    offerKey: c.offerKey,
+    lookup: limitInFlight(createLookup(c, http, deadlineMs), SOCKETS - 8),
+  }));
+  const answers = createAnswerService({
+    sources,
+    lookups,
+    stock,
+    crm: deps.crm,
+    site: config.crm.site,
+    deadlineMs,
+    log,
+    metrics: deps.metrics,
+  });
+  return {
+    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    capture: createCallbackCapture({ clientId: config.crm.clientId }),
+    close: () => {
+      if (!deps.http) http.close();
+    },
+  };
+}

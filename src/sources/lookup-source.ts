@@ -1,0 +1,78 @@
+import type { SourceConfig } from '../config/config-types';
+import type { HttpClient } from '../http/http-client';
+import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
+import { get } from './create-source';
+import { parseFlamixProduct, parseMerchantProPage, parseSyncInventory, SourceAnswerError } from './parse-sources';
+
+/**
+ * Ask a source about one offer (its `offerKey` value): CRM warehouse code → quantity, `null` when the source does
+ * not know the offer, a thrown error when it could not answer. Quantities follow the sync rules (parse-sources).
+ */
+export type SourceLookup = (key: string) => Promise<Record<string, number> | null>;
+
+/** A value that would change which resource the path names (issue 10 refuses these at intake as well). */
+const unsafeSegment = (key: string) => key === '.' || key === '..';
+
+/**
+ * One lookup function per configured source, with the source's own rate limit (Flamix and MerchantPro have one;
+ * SyncInventory documents none, so its lookups are not spaced). `timeoutMs` bounds each request.
+ */
+export function createLookup(config: SourceConfig, http: HttpClient, timeoutMs: number): SourceLookup {
+  const timeout = Math.min(config.timeoutMs, timeoutMs);
+  switch (config.type) {
+    case 'syncinventory': {
+      const auth =
+        config.auth === 'basic'
+          ? 'Basic ' + Buffer.from(`admin:${config.apiKey}`).toString('base64')
+          : `Bearer ${config.apiKey}`;
+      return async (key) => {
+        const url = new URL(config.url);
+        url.searchParams.set('Skucode', key);
+        if (config.godownId) url.searchParams.set('Godownid', config.godownId);
+        const { status, body } = await get(http, url.toString(), { Authorization: auth }, timeout, 'SyncInventory');
+        const snap = parseSyncInventory(body, config.warehouses);
+        if (status < 200 || status >= 300) throw new SourceAnswerError(`SyncInventory answered HTTP ${status}`);
+        return snap.items.find((i) => i.key === key)?.stores ?? null;
+      };
+    }
+    case 'flamix': {
+      const productOf = new Map(Object.entries(config.products).map(([product, offer]) => [offer, product]));
+      const limiter = createRateLimiter(config.requestsPerSecond);
+      const q = `DOMAIN=${encodeURIComponent(config.domain)}&api_token=${encodeURIComponent(config.apiToken)}`;
+      return async (key) => {
+        const product = productOf.get(key);
+        if (product === undefined) return null;
+        await limiter.acquire();
+        const url = `${config.url}/api/v1/product/${encodeURIComponent(product)}?${q}`;
+        const { status, body } = await get(http, url, {}, timeout, 'Flamix');
+        if (status === 404) return null;
+        if (status < 200 || status >= 300) throw new SourceAnswerError(`Flamix answered HTTP ${status}`);
+        const r = parseFlamixProduct(body, key, config.warehouses);
+        if (!r.item) throw new SourceAnswerError(r.warning ?? 'Flamix answered no figures');
+        return r.item.stores;
+      };
+    }
+    case 'merchantpro':
+      return merchantProLookup(config, http, timeout, createRateLimiter(config.requestsPerSecond));
+  }
+}
+
+function merchantProLookup(
+  config: Extract<SourceConfig, { type: 'merchantpro' }>,
+  http: HttpClient,
+  timeout: number,
+  limiter: RateLimiter,
+): SourceLookup {
+  const auth = 'Basic ' + Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
+  return async (key) => {
+    if (unsafeSegment(key)) return null;
+    await limiter.acquire();
+    const url = `${config.url}/api/v2/inventory/${config.identifier}/${encodeURIComponent(key)}`;
+    const { status, body } = await get(http, url, { Authorization: auth }, timeout, 'MerchantPro');
+    if (status === 404) return null;
+    if (status === 429) limiter.pauseUntil(Date.now() + 1000);
+    if (status < 200 || status >= 300) throw new SourceAnswerError(`MerchantPro answered HTTP ${status}`);
+    const item = parseMerchantProPage([body], config.identifier, config.warehouses).snap.items[0];
+    return item && item.key === key ? item.stores : null;
+  };
+}

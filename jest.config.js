@@ -7,4 +7,7 @@ module.exports = {
   testTimeout: 30000,
   // Child-process and socket tests share two cores; two workers keep them from starving each other.
   maxWorkers: 2,
+  // One real PostgreSQL server per run; each suite makes its own database on it (test/helpers/postgres-database.ts).
+  globalSetup: '<rootDir>/test/global-setup/postgres-setup.mjs',
+  globalTeardown: '<rootDir>/test/global-setup/postgres-teardown.mjs',
 };

@@ -71,8 +71,13 @@ export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | Merc
 export interface Config {
   readonly server: { readonly port: number; readonly host: string; readonly publicUrl: string };
   readonly storage: {
-    readonly driver: 'sqlite';
+    readonly driver: 'sqlite' | 'postgres';
+    /** SQLite file (driver sqlite). */
     readonly path: string;
+    /** postgres:// URL (driver postgres); holds a password: never log it (see storage/postgres/redact-url.ts). */
+    readonly url: string;
+    /** Connections per instance (driver postgres). */
+    readonly poolSize: number;
     readonly synchronous: 'full' | 'normal';
     readonly retainCallbacksDays: number;
   };

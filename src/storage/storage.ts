@@ -1,3 +1,4 @@
+/** @deprecated 0.1.0 monolithic contract, being replaced by the narrow stores in stores.ts. */
 /** One record of the callback log: an accepted inventoriesUpload, numbered by one increasing sequence. */
 export interface CallbackRecord {
   seq: number;

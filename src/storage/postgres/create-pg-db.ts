@@ -1,4 +1,4 @@
-import { Pool, Client, type PoolClient, type QueryResultRow } from 'pg';
+import { Pool, Client, types, type PoolClient, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, scrubError } from './redact-url';
 
@@ -42,6 +42,14 @@ export interface PgDb extends PgQueryable {
   close(): Promise<void>;
 }
 
+// BIGINT (oid 20) arrives as a string by default; every BIGINT here is a ms timestamp, a seq or a token, far
+// below 2^53, so numbers are exact. Per connection, not the global parser, so no other pg user is affected.
+const parseInt8 = (v: string) => Number(v);
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+    oid === 20 ? parseInt8 : (types.getTypeParser(oid, format) as unknown)) as typeof types.getTypeParser,
+};
+
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 
 export interface PgDbOptions {
@@ -74,7 +82,7 @@ export function createPgDb(opts: PgDbOptions): PgDb {
   const retries = opts.retries ?? 5;
   const safeUrl = redactUrl(url);
   const appName = opts.applicationName ?? 'stockbridge';
-  const pool = new Pool({ connectionString: url, max: opts.poolSize, application_name: appName });
+  const pool = new Pool({ connectionString: url, max: opts.poolSize, application_name: appName, types: pgTypes });
   let queries = 0;
   const count = () => {
     queries++;
@@ -87,7 +95,7 @@ export function createPgDb(opts: PgDbOptions): PgDb {
   );
 
   const newClient = async (): Promise<Client> => {
-    const c = new Client({ connectionString: url, application_name: appName });
+    const c = new Client({ connectionString: url, application_name: appName, types: pgTypes });
     c.on('error', () => undefined); // reported through `end` handling by the owner
     try {
       await c.connect();

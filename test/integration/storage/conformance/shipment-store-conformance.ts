@@ -46,7 +46,6 @@ export function shipmentStoreConformance(driverName: string, openStores: OpenSto
       expect(await sh.markFailed('a', old.token, { errorMsg: 'x' }, 400, 201)).toBe(false);
       expect(await sh.renew('a', cur.token, 1000)).toBe(true);
       expect(await sh.claim(1, 400, 100, 'p3')).toEqual([]);
-      expect(await sh.nextAt()).toBe(1000);
       expect(await sh.markRetry('a', cur.token, 1500, { errorMsg: 'busy' }, 503, 401)).toBe(true);
       expect(await sh.get('a')).toMatchObject({ status: 'pending', attempts: 1, firstFailedAt: 401, lastStatus: 503 });
       // b still waits behind a

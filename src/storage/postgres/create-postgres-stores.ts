@@ -2,15 +2,15 @@ import type { Logger } from 'pino';
 import type { Stores } from '../stores';
 import { createPgDb, type PgDb, type PgListener } from './create-pg-db';
 import { migratePostgres } from './migrate-postgres';
-import { createPgCallbackLog } from './pg-callback-log';
+import { createCallbackLogPostgres } from './callback-log-postgres';
 import { PG_CHANNELS, type PgChannel } from './pg-channels';
-import { createPgDeliveries } from './pg-deliveries';
-import { createPgHubState } from './pg-hub-state';
-import { createPgLocks } from './pg-locks';
-import { PG_MIGRATIONS } from './pg-migrations';
-import { createPgShipmentStore } from './pg-shipment-store';
-import { createPgSourceStore } from './pg-source-store';
-import { createPgStockState } from './pg-stock-state';
+import { createDeliveriesPostgres } from './deliveries-postgres';
+import { createHubStatePostgres } from './hub-state-postgres';
+import { createLocksPostgres } from './locks-postgres';
+import { POSTGRES_MIGRATIONS } from './postgres-migrations';
+import { createShipmentStorePostgres } from './shipment-store-postgres';
+import { createSourceStorePostgres } from './source-store-postgres';
+import { createStockStatePostgres } from './stock-state-postgres';
 
 export interface PostgresStoresOptions {
   url: string;
@@ -35,7 +35,7 @@ export { PG_CHANNELS };
 export async function createPostgresStores(opts: PostgresStoresOptions): Promise<PostgresStores> {
   const db = createPgDb({ url: opts.url, poolSize: opts.poolSize, logger: opts.logger });
   try {
-    if (opts.migrate !== false) await migratePostgres(db, PG_MIGRATIONS, opts.logger);
+    if (opts.migrate !== false) await migratePostgres(db, POSTGRES_MIGRATIONS, opts.logger);
   } catch (err) {
     await db.close();
     throw err;
@@ -44,13 +44,13 @@ export async function createPostgresStores(opts: PostgresStoresOptions): Promise
   return {
     driver: 'postgres',
     db,
-    callbackLog: createPgCallbackLog(db),
-    stock: createPgStockState(db),
-    deliveries: createPgDeliveries(db),
-    shipments: createPgShipmentStore(db),
-    sources: createPgSourceStore(db),
-    locks: createPgLocks(db),
-    hubState: createPgHubState(db),
+    callbackLog: createCallbackLogPostgres(db),
+    stock: createStockStatePostgres(db),
+    deliveries: createDeliveriesPostgres(db),
+    shipments: createShipmentStorePostgres(db),
+    sources: createSourceStorePostgres(db),
+    locks: createLocksPostgres(db),
+    hubState: createHubStatePostgres(db),
     async ping() {
       await db.query('SELECT 1');
     },

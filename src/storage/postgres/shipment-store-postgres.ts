@@ -71,7 +71,7 @@ function toShipment(r: Record<string, unknown>): Shipment {
   };
 }
 
-export function createPgShipmentStore(db: PgDb): ShipmentStore {
+export function createShipmentStorePostgres(db: PgDb): ShipmentStore {
   const changed = async (sql: string, params: unknown[]) => (await db.query(`${sql} RETURNING 1`, params)).length > 0;
   return {
     async create(items, idem, now) {

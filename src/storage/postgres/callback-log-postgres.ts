@@ -24,7 +24,7 @@ export function toCallbackRecord(r: Record<string, unknown>): CallbackRecord {
   };
 }
 
-export function createPgCallbackLog(db: PgDb): CallbackLog {
+export function createCallbackLogPostgres(db: PgDb): CallbackLog {
   return {
     async append(records: NewCallback[]) {
       if (records.length === 0) return [];

@@ -12,7 +12,7 @@ const SQL = {
 
 const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
 
-export function createPgHubState(db: PgDb): HubState {
+export function createHubStatePostgres(db: PgDb): HubState {
   return {
     async getModule() {
       const [r] = await db.query(SQL.getModule);

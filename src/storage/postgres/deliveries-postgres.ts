@@ -77,7 +77,7 @@ export function toItemState(r: Record<string, unknown>): ItemState {
   };
 }
 
-export function createPgDeliveries(db: PgDb): Deliveries {
+export function createDeliveriesPostgres(db: PgDb): Deliveries {
   // One statement each: autocommit is its own transaction.
   const changed = async (sql: string, params: unknown[]) => (await db.query(`${sql} RETURNING 1`, params)).length > 0;
   return {

@@ -1,6 +1,6 @@
 import type { StockFigure, StockState, UnmappedOffer, OfferKeyKind, ProjectionPlan } from '../stock-state';
 import type { PgDb } from './create-pg-db';
-import { toCallbackRecord } from './pg-callback-log';
+import { toCallbackRecord } from './callback-log-postgres';
 import { APPEND_BARRIER_KEY, PG_CHANNELS } from './pg-channels';
 
 const SQL = {
@@ -58,7 +58,7 @@ function uniqueBy<T>(rows: readonly T[], key: (r: T) => string, merge: (a: T, b:
   return [...m.values()];
 }
 
-export function createPgStockState(db: PgDb): StockState {
+export function createStockStatePostgres(db: PgDb): StockState {
   const readCursor = async () => Number((await db.query<{ cursor: number }>(SQL.cursor))[0].cursor);
   return {
     cursor: readCursor,

@@ -4,10 +4,13 @@ import type { PgMigration } from './migrate-postgres';
  * The PostgreSQL schema, as numbered migrations (applied in order, each in one transaction, recorded in
  * schema_migrations). Never edit a released migration: add the next number.
  */
-export const PG_MIGRATIONS: readonly PgMigration[] = [
+export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
+  // Numbered as the SQLite driver's (src/storage/sqlite/sqlite-migrations.ts), so one schema version means one
+  // data model on both. Version 1 is release 0.1.0's schema, which existed only on SQLite: nothing to do here.
+  { version: 1, name: 'release 0.1.0 schema (SQLite only)', sql: 'SELECT 1' },
   {
-    version: 1,
-    name: 'initial',
+    version: 2,
+    name: 'per-offer stock, fencing tokens, oversell priority',
     sql: `
       CREATE TABLE callbacks (
         seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

@@ -10,7 +10,7 @@ const SQL = {
   release: 'DELETE FROM locks WHERE name = $1 AND owner = $2',
 };
 
-export function createPgLocks(db: PgDb): Locks {
+export function createLocksPostgres(db: PgDb): Locks {
   return {
     async acquire(name, owner, leaseMs, now) {
       return (await db.query(SQL.acquire, [name, owner, now + leaseMs, now])).length > 0;

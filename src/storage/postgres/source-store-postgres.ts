@@ -13,7 +13,7 @@ const SQL = {
 
 const ZERO: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 };
 
-export function createPgSourceStore(db: PgDb): SourceStore {
+export function createSourceStorePostgres(db: PgDb): SourceStore {
   return {
     async getState(source) {
       const out = new Map<string, Map<string, number>>();

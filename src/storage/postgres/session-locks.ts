@@ -1,0 +1,84 @@
+import crypto from 'node:crypto';
+import { Client, type ClientConfig } from 'pg';
+import type { Logger } from 'pino';
+import { redactUrl, scrubError } from './redact-url';
+
+/**
+ * Session advisory locks of one instance, all on ONE dedicated connection: held while this process and its
+ * connection live, released by the server the moment the process dies (the kernel closes its socket), so another
+ * instance can take over at once. If the connection is lost, every lock counts as lost and the connection is made
+ * again on the next `hold`.
+ */
+export interface SessionLocks {
+  /** True if this instance holds `name` (taking it if free). One query when not held; none when held. */
+  hold(name: string): Promise<boolean>;
+  holds(name: string): boolean;
+  /** Names held now. */
+  names(): string[];
+  release(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Two-int key (namespace "SB", hash of the name): never collides with the single-key locks in pg-channels.ts. */
+export function lockKey(name: string): [number, number] {
+  return [0x5342, crypto.createHash('sha1').update(name).digest().readInt32BE(0)];
+}
+
+export function createSessionLocks(opts: { url: string; logger: Logger; clientConfig?: ClientConfig }): SessionLocks {
+  let client: Client | null = null;
+  let connecting: Promise<Client> | null = null;
+  const held = new Set<string>();
+  let closed = false;
+
+  const connect = async (): Promise<Client> => {
+    const c = new Client({ ...opts.clientConfig, connectionString: opts.url, application_name: 'stockbridge-locks' });
+    c.on('error', () => undefined);
+    c.once('end', () => {
+      if (client === c) client = null;
+      if (held.size > 0 && !closed)
+        opts.logger.warn(
+          { locks: [...held], db: redactUrl(opts.url) },
+          'lost the connection holding this instance’s locks; they are free for other instances now',
+        );
+      held.clear();
+    });
+    try {
+      await c.connect();
+    } catch (err) {
+      throw scrubError(err, opts.url);
+    }
+    client = c;
+    return c;
+  };
+  const session = async () => {
+    if (client) return client;
+    connecting ??= connect().finally(() => {
+      connecting = null;
+    });
+    return connecting;
+  };
+
+  return {
+    async hold(name) {
+      if (held.has(name)) return true;
+      if (closed) return false;
+      const c = await session();
+      const [a, b] = lockKey(name);
+      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [a, b]);
+      if (rows[0]?.ok) held.add(name);
+      return held.has(name);
+    },
+    holds: (name) => held.has(name),
+    names: () => [...held],
+    async release(name) {
+      if (!held.delete(name) || !client) return;
+      const [a, b] = lockKey(name);
+      await client.query('SELECT pg_advisory_unlock($1, $2)', [a, b]).catch(() => undefined);
+    },
+    async close() {
+      closed = true;
+      held.clear();
+      await client?.end().catch(() => undefined);
+    },
+  };
+}

@@ -47,7 +47,7 @@ async function main() {
     const hub = createHub({
       config,
       log: createLogger({ level: 'silent' }),
-      projectorThread: process.env.BENCH_THREAD !== '0',
+      projector: process.env.BENCH_THREAD === '0' ? 'in-process' : 'thread',
     }); // BENCH_THREAD=0: in-process projector, for comparison
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();

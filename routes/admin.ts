@@ -2,7 +2,7 @@ import express, { Router, type RequestHandler } from 'express';
 import { body, param, query } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
 import type { ShipmentService } from '../src/shipments/shipment-service';
-import type { Storage } from '../src/storage/storage';
+import type { Stores } from '../src/storage/stores';
 import { rejectInvalid } from './middleware/reject-invalid';
 import { requireBearer } from './middleware/require-bearer';
 
@@ -12,7 +12,7 @@ const target = param('target').isString().isLength({ min: 1, max: 64 }).withMess
 export function adminRouter(deps: {
   admin: AdminService;
   shipments: ShipmentService;
-  storage: Storage;
+  storage: Pick<Stores, 'sources'>;
   token: string;
 }): Router {
   const a = deps.admin;
@@ -74,7 +74,7 @@ export function adminRouter(deps: {
     query('source').optional().isString().isLength({ max: 64 }),
     rejectInvalid('request'),
     json(async (req) => ({
-      runs: await deps.storage.listSyncRuns(typeof req.query.source === 'string' ? req.query.source : null, 100),
+      runs: await deps.storage.sources.listRuns(typeof req.query.source === 'string' ? req.query.source : null, 100),
     })),
   );
   router.get(

@@ -1,8 +1,12 @@
 import { Router } from 'express';
-import type { Storage } from '../src/storage/storage';
+import type { Stores } from '../src/storage/stores';
 import type { Metrics } from '../src/metrics/create-metrics';
 
-export function healthRouter(deps: { storage: Storage; metrics: Metrics; isDraining: () => boolean }): Router {
+export function healthRouter(deps: {
+  storage: Pick<Stores, 'ping' | 'driver'>;
+  metrics: Metrics;
+  isDraining: () => boolean;
+}): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

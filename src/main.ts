@@ -17,7 +17,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: config.log.level });
-  const hub = createHub({ config, log });
+  const hub = createHub({ config, log, projector: 'thread' });
   await hub.start();
   const server: Server = hub.app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {

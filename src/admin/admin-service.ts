@@ -1,6 +1,7 @@
 import { AppError } from '../app-error';
 import type { TargetConfig } from '../config/config-types';
-import type { ItemState, Storage } from '../storage/storage';
+import { desiredRows } from '../projection/desired-rows';
+import type { CallbackLog, Deliveries, HubState, ItemState, StockState } from '../storage/stores';
 import type { Worker } from '../worker/create-worker';
 
 export interface TargetView {
@@ -37,7 +38,7 @@ export function itemView(i: ItemState) {
 
 /** What operators can see and do. Never returns a credential: targets are described by name, type and url. */
 export function createAdminService(deps: {
-  storage: Storage;
+  stores: { callbackLog: CallbackLog; stock: StockState; deliveries: Deliveries; hubState: HubState };
   targets: readonly TargetConfig[];
   worker: Worker;
   isActive: () => Promise<boolean>;
@@ -53,15 +54,15 @@ export function createAdminService(deps: {
   return {
     /** Accepted callbacks not yet turned into desired state: a backlog no target's count includes yet. */
     async unprojectedCallbacks(): Promise<number> {
-      return Math.max(0, (await deps.storage.latestSeq()) - (await deps.storage.projectorCursor()));
+      return Math.max(0, (await deps.stores.callbackLog.latestSeq()) - (await deps.stores.stock.cursor()));
     },
     async listTargets(): Promise<TargetView[]> {
       const active = await deps.isActive();
       return Promise.all(
         deps.targets.map(async (t) => {
           const [state, stats] = await Promise.all([
-            deps.storage.getTargetState(t.name),
-            deps.storage.targetStats(t.name),
+            deps.stores.hubState.getTarget(t.name),
+            deps.stores.deliveries.stats(t.name),
           ]);
           return {
             name: t.name,
@@ -82,22 +83,22 @@ export function createAdminService(deps: {
     },
     async deadLetters(target: string, limit = 100) {
       known(target);
-      return (await deps.storage.listDead(target, limit)).map(itemView);
+      return (await deps.stores.deliveries.listDead(target, limit)).map(itemView);
     },
     async failures(target: string, limit = 100) {
       known(target);
-      return (await deps.storage.listFailures(target, limit)).map(itemView);
+      return (await deps.stores.deliveries.listFailures(target, limit)).map(itemView);
     },
     async unmapped(target: string, limit = 100) {
       known(target);
-      return deps.storage.listUnmapped(target, limit);
+      return deps.stores.stock.listUnmapped(target, limit);
     },
     /** "Why is this SKU wrong on that shop?": what we want it to be, what we last delivered, and what went wrong. */
     async explainItem(target: string, item: string) {
-      known(target);
+      const t = known(target);
       const [state, desired] = await Promise.all([
-        deps.storage.getItem(target, item),
-        deps.storage.getDesired(target, item),
+        deps.stores.deliveries.get(target, item),
+        desiredRows(deps.stores.stock, t, item),
       ]);
       if (!state)
         throw new AppError(404, `no stock has been received for item "${item}" on target "${target}"`, {
@@ -107,7 +108,7 @@ export function createAdminService(deps: {
     },
     async retryDead(target: string, item: string | null) {
       known(target);
-      const retried = await deps.storage.retryDead(target, item, now());
+      const retried = await deps.stores.deliveries.retryDead(target, item, now());
       if (item !== null && retried === 0)
         throw new AppError(404, `item "${item}" is not a dead letter of "${target}"`, { code: 'not-found' });
       deps.worker.wake([target]);

@@ -214,8 +214,8 @@ export async function demoCommand(io: CliIo): Promise<number> {
   await step('ro-shop goes down; three updates arrive for the same item; it comes back', async () => {
     ro.setFault('down');
     for (const q of [11, 10, 9]) await callback([{ xmlId: 'TSHIRT-BLK-XL', stores: [{ code: 'main', available: q }] }]);
-    await until(async () => ((await hub.storage.getItem('ro-shop', 'TSHIRT-BLK-XL'))?.attempts ?? 0) > 0);
-    const failing = await hub.storage.getItem('ro-shop', 'TSHIRT-BLK-XL');
+    await until(async () => ((await hub.storage.deliveries.get('ro-shop', 'TSHIRT-BLK-XL'))?.attempts ?? 0) > 0);
+    const failing = await hub.storage.deliveries.get('ro-shop', 'TSHIRT-BLK-XL');
     const writesBefore = ro.writes.length;
     ro.heal();
     await delivered();

@@ -17,15 +17,19 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const storage = openStorage(config);
   const http = createHttpClient();
-  const projector = createProjector({ storage, targets: config.targets, log });
-  const intake = createIntake({ storage, log });
+  const projector = createProjector({ stores: storage, targets: config.targets, log });
+  const intake = createIntake({ callbackLog: storage.callbackLog, log });
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
     const fix = flag(io.argv, 'fix');
-    const r = await reconcile({ crm: crmFor(config, log), http, storage, intake, projector, log }, target, {
-      fix,
-      progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
-    });
+    const r = await reconcile(
+      { crm: crmFor(config, log), http, deliveries: storage.deliveries, intake, projector, log },
+      target,
+      {
+        fix,
+        progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
+      },
+    );
     line.done();
     for (const d of r.differences.slice(0, 200))
       io.out(`  ${d.item}  ${d.field}: CRM ${d.crm}, shop ${d.shop === null ? 'missing' : d.shop}`);

@@ -22,7 +22,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   try {
     const s = await runSync(
       {
-        storage,
+        stores: storage,
         crm: crmFor(config, log),
         log,
         site: config.crm.site,

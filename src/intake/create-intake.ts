@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../app-error';
 import { batchPerTick } from '../batch-per-tick';
 import type { IntakeOffer } from './offer-types';
-import type { NewCallback, Storage } from '../storage/storage';
+import type { CallbackLog, NewCallback } from '../storage/stores';
 
 export interface Intake {
   /**
@@ -19,10 +19,10 @@ export interface Intake {
  * concurrent callbacks share one fsync (synchronous=FULL) instead of queueing one each. Every caller still gets
  * its answer only after its own record is committed.
  */
-export function createIntake(deps: { storage: Storage; log: Logger; onCommitted?: () => void }): Intake {
+export function createIntake(deps: { callbackLog: CallbackLog; log: Logger; onCommitted?: () => void }): Intake {
   const append = batchPerTick(async (records: NewCallback[]) => {
     try {
-      const seqs = await deps.storage.appendCallbacks(records);
+      const seqs = await deps.callbackLog.append(records);
       deps.onCommitted?.();
       return seqs;
     } catch (err) {

@@ -62,7 +62,7 @@ export async function waitDelivered(hub: Hub, target: string, items: string[], t
   await waitFor(
     async () => {
       for (const item of items) {
-        const s = await hub.storage.getItem(target, item);
+        const s = await hub.storage.deliveries.get(target, item);
         if (!s || s.deliveredVersion < s.version) return false;
       }
       return true;

@@ -32,7 +32,8 @@ describe('convergence', () => {
     const projectedAt = Date.now();
     await waitFor(
       async () => {
-        for (const s of skus) if ((await rig!.hub.storage.getItem('shop', s))!.updatedAt <= projectedAt) return false;
+        for (const s of skus)
+          if ((await rig!.hub.storage.deliveries.get('shop', s))!.updatedAt <= projectedAt) return false;
         return true;
       },
       { what: 'a failed attempt of every item after the last projection' },

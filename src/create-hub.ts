@@ -58,6 +58,15 @@ export interface HubOptions {
   storage?: Stores;
   http?: HttpClient;
   projector?: ProjectorMode;
+  /**
+   * Several instances on one database (PostgreSQL): called at start with what the other instances' writes may
+   * need to wake here (see storage/postgres/open-postgres-hub.ts).
+   */
+  attachWakers?: (w: {
+    kickProjector(): void;
+    wakeTargets(targets?: readonly string[]): void;
+    wakeShipments(): void;
+  }) => Promise<void>;
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
@@ -173,6 +182,11 @@ export function createHub(deps: HubOptions): Hub {
     activity,
     admin,
     async start() {
+      await deps.attachWakers?.({
+        kickProjector: () => projector.kick(),
+        wakeTargets: (targets) => worker.wake(targets),
+        wakeShipments: () => shipmentWorker.wake(),
+      });
       projector.kick();
       await projector.idle();
       await worker.start();

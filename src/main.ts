@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { loadConfig, ConfigError } from './config/load-config';
 import { createHub } from './create-hub';
 import { createLogger } from './log/create-logger';
+import { openPostgresHub } from './storage/postgres/open-postgres-hub';
 
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
@@ -17,7 +18,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: config.log.level });
-  const hub = createHub({ config, log, projector: 'thread' });
+  // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
+  const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
+  const hub = pg
+    ? createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers })
+    : createHub({ config, log, projector: 'thread' });
   await hub.start();
   const server: Server = hub.app.listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {

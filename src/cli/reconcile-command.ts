@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { openStorage } from '../create-hub';
+import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
 import { createHttpClient } from '../http/http-client';
 import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
@@ -15,7 +16,8 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   const target = pickNamed(io, config.targets, 'target');
   if (!target) return 2;
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage = openStorage(config);
+  const storage =
+    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
   const http = createHttpClient();
   const projector = createProjector({ stores: storage, targets: config.targets, log });
   const intake = createIntake({ callbackLog: storage.callbackLog, log });

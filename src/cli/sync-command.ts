@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error';
 import { openStorage } from '../create-hub';
+import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
 import { createHttpClient } from '../http/http-client';
 import { createLogger } from '../log/create-logger';
 import { createSource } from '../sources/create-source';
@@ -16,7 +17,8 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   if (!sourceConfig) return 2;
   const dryRun = flag(io.argv, 'dry-run');
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage = openStorage(config);
+  const storage =
+    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
   const http = createHttpClient();
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {

@@ -40,9 +40,10 @@ export const targetLock = (target: string) => `target:${target}`;
  */
 export function createInstanceCoordination(
   pg: PostgresStores,
-  opts: { url: string; logger: Logger; retryMs?: number },
+  opts: { url: string; logger: Logger; retryMs?: number; quietMs?: number },
 ): InstanceCoordination {
   const retryMs = opts.retryMs ?? 2_000;
+  const quietMs = opts.quietMs ?? 1_100;
   const locks: SessionLocks = createSessionLocks({ url: opts.url, logger: opts.logger });
   const log = opts.logger;
   const listeners: PgListener[] = [];
@@ -70,15 +71,27 @@ export function createInstanceCoordination(
     },
   };
 
+  // A new owner of a target (or of the CRM sender) stays quiet for one rate window first: the previous owner's
+  // last requests, which its limiter counted and ours did not, are still inside the peer's one-second window.
+  const quietUntil = new Map<string, number>();
+  const own = async (name: string) => {
+    const was = locks.holds(name);
+    if (!(await hold(name))) return false;
+    if (!was) quietUntil.set(name, Date.now() + quietMs);
+    return Date.now() >= (quietUntil.get(name) ?? 0);
+  };
+
   const deliveries: Deliveries = {
     ...pg.deliveries,
     async claim(target, limit, now, leaseMs, owner) {
-      return (await hold(targetLock(target))) ? pg.deliveries.claim(target, limit, now, leaseMs, owner) : [];
+      return (await own(targetLock(target))) ? pg.deliveries.claim(target, limit, now, leaseMs, owner) : [];
     },
     async nextDueAt(target) {
       const next = await pg.deliveries.nextDueAt(target);
       // Not the owner: come back when ownership may have changed hands, not when the item is due.
-      if (next === null || locks.holds(targetLock(target))) return next;
+      const name = targetLock(target);
+      if (next === null) return null;
+      if (locks.holds(name)) return Math.max(next, quietUntil.get(name) ?? 0);
       return Math.max(next, Date.now() + retryMs);
     },
   };
@@ -86,11 +99,12 @@ export function createInstanceCoordination(
   const shipments: ShipmentStore = {
     ...pg.shipments,
     async claim(limit, now, leaseMs, owner) {
-      return (await hold(CRM_LOCK)) ? pg.shipments.claim(limit, now, leaseMs, owner) : [];
+      return (await own(CRM_LOCK)) ? pg.shipments.claim(limit, now, leaseMs, owner) : [];
     },
     async nextAt() {
       const next = await pg.shipments.nextAt();
-      if (next === null || locks.holds(CRM_LOCK)) return next;
+      if (next === null) return null;
+      if (locks.holds(CRM_LOCK)) return Math.max(next, quietUntil.get(CRM_LOCK) ?? 0);
       return Math.max(next, Date.now() + retryMs);
     },
   };

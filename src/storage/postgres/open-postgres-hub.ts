@@ -9,7 +9,7 @@ export interface PostgresHub {
   /** Stores with this instance's ownership applied (see create-instance-coordination.ts). */
   stores: Stores;
   /** Hand to createHub: wake-ups from the other instances, and the takeover check. */
-  attachWakers(w: HubWakers): Promise<void>;
+  attachWakers: (w: HubWakers) => Promise<void>;
 }
 
 /**

@@ -28,7 +28,7 @@ describe('an idle hub instance on PostgreSQL', () => {
         const r = await c.query<{ n: string }>(
           'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = current_database()',
         );
-        return Number(r.rows[0]!.n);
+        return Number(r.rows[0].n);
       } finally {
         await c.end();
       }

@@ -58,22 +58,34 @@ export function createSessionLocks(opts: { url: string; logger: Logger; clientCo
     return connecting;
   };
 
+  // One query at a time on the lock connection (pg 9 will refuse overlapping queries on one client).
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
   return {
     async hold(name) {
       if (held.has(name)) return true;
       if (closed) return false;
-      const c = await session();
-      const [a, b] = lockKey(name);
-      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [a, b]);
-      if (rows[0]?.ok) held.add(name);
-      return held.has(name);
+      return serial(async () => {
+        if (held.has(name)) return true;
+        const c = await session();
+        const [a, b] = lockKey(name);
+        const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS ok', [a, b]);
+        if (rows[0]?.ok) held.add(name);
+        return held.has(name);
+      });
     },
     holds: (name) => held.has(name),
     names: () => [...held],
     async release(name) {
       if (!held.delete(name) || !client) return;
+      const c = client;
       const [a, b] = lockKey(name);
-      await client.query('SELECT pg_advisory_unlock($1, $2)', [a, b]).catch(() => undefined);
+      await serial(() => c.query('SELECT pg_advisory_unlock($1, $2)', [a, b])).catch(() => undefined);
     },
     async close() {
       closed = true;

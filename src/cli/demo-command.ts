@@ -125,7 +125,7 @@ export async function demoCommand(io: CliIo): Promise<number> {
   }
   let sent = 0;
   const callback = async (offers: unknown[]) => {
-    const to = instances.length > 0 ? instances[sent++ % instances.length]!.base : base;
+    const to = instances.length > 0 ? instances[sent++ % instances.length].base : base;
     const res = await fetch(`${to}/callbacks/inventories-upload`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },

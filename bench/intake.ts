@@ -7,6 +7,7 @@ import { parseConfig } from '../src/config/load-config';
 import { createSqliteStores } from '../src/storage/sqlite/create-sqlite-stores';
 import { fmt, load, spawnServer, table } from './bench-util';
 import { BENCH_CLIENT_ID } from './bench-util';
+import { intakePostgres } from './intake-postgres';
 
 const OFFERS = 250;
 const offers = Array.from({ length: OFFERS }, (_, i) => ({
@@ -109,6 +110,12 @@ async function catchUp(targets: number): Promise<{ ms: number; callbacks: number
 }
 
 async function main() {
+  if (process.argv.includes('--postgres')) {
+    console.log(
+      `bench:intake --postgres — ${OFFERS} offers × 2 warehouses per callback, 2 targets (delivery held); ${seconds} s per run; ${os.cpus().length} cores`,
+    );
+    return intakePostgres(bodies, seconds, 32, OFFERS);
+  }
   console.log(
     `bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB (16 variants, every figure changes), 2 targets; ${seconds} s per run; ${os.cpus().length} cores`,
   );

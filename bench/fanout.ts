@@ -7,6 +7,7 @@ import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
 import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
 import { fmt, spawnServer, table } from './bench-util';
+import { fanoutPostgres } from './fanout-postgres';
 
 const log = createLogger({ level: 'silent' });
 const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<string, unknown> = {}) =>
@@ -175,6 +176,10 @@ async function rss(n: number, seconds: number) {
 
 async function main() {
   const n = Number(process.env.BENCH_ITEMS ?? 5000);
+  if (process.argv.includes('--postgres')) {
+    console.log(`bench:fanout --postgres — ${require('node:os').cpus().length} cores`);
+    return fanoutPostgres(n);
+  }
   console.log(`bench:fanout — ${require('node:os').cpus().length} cores`);
   // Three rounds, each a bare loop and the hub side by side; single rounds vary by ±0.15 on this machine,
   // so the median ratio is the figure, and every round is shown.

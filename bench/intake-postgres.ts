@@ -47,9 +47,9 @@ export async function intakePostgres(bodies: string[], seconds: number, connecti
       }
     }
     const rows = [
-      ['SQLite (sync=FULL), 1 instance', results.sqlite!],
-      ['PostgreSQL, 1 instance', results.pg1!],
-      ['PostgreSQL, 2 instances', results.pg2!],
+      ['SQLite (sync=FULL), 1 instance', results.sqlite],
+      ['PostgreSQL, 1 instance', results.pg1],
+      ['PostgreSQL, 2 instances', results.pg2],
     ].map(([name, r]) => {
       const x = r as LoadResult;
       return {
@@ -64,8 +64,8 @@ export async function intakePostgres(bodies: string[], seconds: number, connecti
     });
     console.log(table(rows));
     console.log(
-      `\nratio PostgreSQL/SQLite intake: 1 instance ${fmt(results.pg1!.rps / results.sqlite!.rps, 2)} (aim ≥ 0.5), ` +
-        `2 instances ${fmt(results.pg2!.rps / results.sqlite!.rps, 2)}; the database, the instances and the load ` +
+      `\nratio PostgreSQL/SQLite intake: 1 instance ${fmt(results.pg1.rps / results.sqlite.rps, 2)} (aim ≥ 0.5), ` +
+        `2 instances ${fmt(results.pg2.rps / results.sqlite.rps, 2)}; the database, the instances and the load ` +
         'generator share this machine’s cores',
     );
   } finally {

@@ -67,6 +67,7 @@ async function drain(hubs: Hub[], n: number): Promise<number> {
  * (by design: the shop's limits hold across instances); it takes over when the owner dies.
  */
 export async function fanoutPostgres(n: number) {
+  console.log(`bench:fanout --postgres — ${os.cpus().length} cores`);
   const srv = await spawnServer('fake-shop-server.js', [String(n)]);
   const pg = await startEmbeddedPostgres({ fast: false });
   const shopUrl = `http://127.0.0.1:${srv.port}`;

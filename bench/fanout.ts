@@ -176,10 +176,7 @@ async function rss(n: number, seconds: number) {
 
 async function main() {
   const n = Number(process.env.BENCH_ITEMS ?? 5000);
-  if (process.argv.includes('--postgres')) {
-    console.log(`bench:fanout --postgres — ${require('node:os').cpus().length} cores`);
-    return fanoutPostgres(n);
-  }
+  if (process.argv.includes('--postgres')) return fanoutPostgres(n);
   console.log(`bench:fanout — ${require('node:os').cpus().length} cores`);
   // Three rounds, each a bare loop and the hub side by side; single rounds vary by ±0.15 on this machine,
   // so the median ratio is the figure, and every round is shown.

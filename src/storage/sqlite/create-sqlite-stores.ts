@@ -40,3 +40,13 @@ export function createSqliteStores(opts: SqliteOptions & { migration?: Migration
     close: () => s.close(),
   };
 }
+
+/** Apply pending migrations to a SQLite file and close it (`npm run migrate`). */
+export function migrateSqliteFile(opts: SqliteOptions & { migration: MigrationContext }): { from: number; to: number } {
+  const s = openSqliteDb(opts);
+  try {
+    return migrateSqlite(s.db, opts.migration);
+  } finally {
+    s.db.close();
+  }
+}

@@ -50,8 +50,8 @@ describe('shipment reports under a CRM answering 503 + Retry-After for longer th
         .expect(202);
     const first = await post('2026-01-01');
     const second = await post('2026-01-02');
-    for (const id of [first.body.id, second.body.id])
-      await waitFor(async () => (await hub.storage.shipments.get(id as string))?.status === 'delivered', {
+    for (const id of [first.body as { id: string }, second.body as { id: string }].map((b) => b.id))
+      await waitFor(async () => (await hub.storage.shipments.get(id))?.status === 'delivered', {
         timeoutMs: 15_000,
         what: `shipment ${id} delivered`,
       });

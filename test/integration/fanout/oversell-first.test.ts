@@ -24,6 +24,6 @@ describe('a backlog drains what can oversell first', () => {
     expect(order.slice(0, 3)).toEqual(['S-31', 'S-30', 'NEW']);
     // The rest in the order they became due (all in one callback: by item within it).
     expect(order.slice(3)).toEqual(skus.filter((s) => s !== 'S-30' && s !== 'S-31'));
-    await waitFor(async () => rig.shop.bySku('S-31')!.warehouses![0].stock === 0, { what: 'S-31 at 0' });
+    await waitFor(() => rig.shop.bySku('S-31')!.warehouses![0].stock === 0, { what: 'S-31 at 0' });
   });
 });

@@ -146,7 +146,7 @@ describe('migrations: a database written by release 0.1.0', () => {
   it('a file from a newer schema refuses to open, saying so', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
-    openStorage(config).close();
+    await openStorage(config).close();
     const db = new Database(config.storage.path);
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     db.close();

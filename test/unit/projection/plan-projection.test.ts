@@ -30,7 +30,7 @@ describe('planFigures', () => {
       { requiredKeys: ['stores'] },
     );
     const seed = Date.now() % 100_000;
-    // eslint-disable-next-line no-console -- the seed, to replay a failure
+    // The seed, to replay a failure.
     console.log(`plan-projection property seed ${seed}`);
     fc.assert(
       fc.property(fc.array(fc.array(offerArb, { maxLength: 4 }), { maxLength: 6 }), (callbacks) => {

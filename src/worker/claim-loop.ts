@@ -61,7 +61,7 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
               'bookkeeping failed; the lease expires and the work is retried',
             ),
           ),
-        signal.notify,
+        () => signal.notify(),
       );
     }
     if (inflight.count >= deps.concurrency || queue.length > 0 || !deps.ready()) return deps.pollMs;
@@ -88,7 +88,7 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
     start() {
       running = loop();
     },
-    notify: signal.notify,
+    notify: () => signal.notify(),
     async stop() {
       stopping = true;
       signal.notify();

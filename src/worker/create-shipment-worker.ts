@@ -91,7 +91,7 @@ export function createShipmentWorker(deps: {
     claim: (limit, now) => store.claim(limit, now, deps.settings.leaseMs, owner),
     run: (s) => send(s),
     // Queued reports were never sent: their leases simply lapse (an order's next report waits behind them).
-    release: async () => undefined,
+    release: () => Promise.resolve(),
     nextDueAt: () => store.nextAt(),
     describe: (s) => ({ shipment: s.id }),
   });

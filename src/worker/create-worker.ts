@@ -60,8 +60,11 @@ export function createWorker(deps: WorkerDeps): Worker {
     const log = deps.log.child({ target: name });
     const limiter = createRateLimiter(config.requestsPerSecond);
     let paused = false;
-    // Hold no more leased work than the rate can send within half a lease.
-    const claimLimit = Math.max(1, Math.min(64, Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000)));
+    // Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
+    // arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
+    const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
+    const perHalfLease = Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000);
+    const claimLimit = Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
 
     const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
 

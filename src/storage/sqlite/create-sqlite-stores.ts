@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { Stores } from '../stores';
 import { createCallbackLogSqlite } from './callback-log-sqlite';
 import { createDeliveriesSqlite } from './deliveries-sqlite';
@@ -39,4 +40,14 @@ export function createSqliteStores(opts: SqliteOptions & { migration?: Migration
     },
     close: () => s.close(),
   };
+}
+
+/** Apply pending migrations to a SQLite file and close it (`npm run migrate`). */
+export function migrateSqliteFile(opts: SqliteOptions & { migration: MigrationContext }): { from: number; to: number } {
+  const s = openSqliteDb(opts);
+  try {
+    return migrateSqlite(s.db, opts.migration);
+  } finally {
+    s.db.close();
+  }
 }

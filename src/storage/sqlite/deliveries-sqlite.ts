@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { ClaimedItem, Deliveries, ItemState } from '../deliveries';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { HubState, ModuleState } from '../hub-state';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { ClaimedShipment, NewShipment, Shipment, ShipmentStatus, ShipmentStore } from '../shipment-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 
@@ -49,7 +50,7 @@ function toShipment(r: Row): Shipment {
     attempts: Number(r.attempts),
     firstFailedAt: num(r.first_failed_at),
     lastStatus: num(r.last_status),
-    lastAnswer: r.last_answer == null ? null : (JSON.parse(String(r.last_answer)) as Record<string, unknown>),
+    lastAnswer: r.last_answer == null ? null : (JSON.parse(r.last_answer as string) as Record<string, unknown>),
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     deliveredAt: num(r.delivered_at),

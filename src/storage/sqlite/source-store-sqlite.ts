@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 
@@ -23,7 +24,7 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
       for (const r of st.state.iterate(source) as Iterable<Row>) {
         const offer = String(r.offer);
         let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map()));
+        if (!m) out.set(offer, (m = new Map<string, number>()));
         m.set(String(r.warehouse), Number(r.quantity));
       }
       return out;
@@ -42,7 +43,7 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
         finishedAt: r.finished_at == null ? null : Number(r.finished_at),
         outcome: r.outcome as SyncRun['outcome'],
         message: (r.message as string | null) ?? null,
-        ...(r.stats ? (JSON.parse(String(r.stats)) as SyncRunStats) : ZERO),
+        ...(r.stats ? (JSON.parse(r.stats as string) as SyncRunStats) : ZERO),
       }));
     },
   };

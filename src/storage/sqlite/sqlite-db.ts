@@ -39,7 +39,7 @@ export interface SqliteDb {
   close(): Promise<void>;
 }
 
-const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: unknown })?.code ?? ''));
+const isBusy = (e: unknown) => /^SQLITE_(BUSY|LOCKED)/.test(String((e as { code?: string } | null)?.code ?? ''));
 const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
 import type { StockFigure, StockState, ProjectionPlan, OfferKeyKind } from '../stock-state';
 import { toRecord } from './callback-log-sqlite';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';

@@ -36,7 +36,8 @@ describe('convergence', () => {
           if ((await rig!.hub.storage.deliveries.get('shop', s))!.updatedAt <= projectedAt) return false;
         return true;
       },
-      { what: 'a failed attempt of every item after the last projection' },
+      // A deadline, not a timing assertion: under a loaded full run this phase has taken over 10 s.
+      { timeoutMs: 30_000, what: 'a failed attempt of every item after the last projection' },
     );
     rig.shop.heal();
     await waitDelivered(rig.hub, 'shop', skus, 30_000);

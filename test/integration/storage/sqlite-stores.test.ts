@@ -5,20 +5,20 @@ import { callbackLogPath, createSqliteStores } from '../../../src/storage/sqlite
 import { tmpDir } from '../../helpers/test-config';
 import { storesConformance } from './conformance';
 
-storesConformance('sqlite', async () => {
+storesConformance('sqlite', () => {
   const dir = tmpDir();
   const file = path.join(dir, 'conformance.db');
   const stores = createSqliteStores({ path: file });
   let current = stores;
-  return {
+  return Promise.resolve({
     stores,
-    reopen: async () => (current = createSqliteStores({ path: file })),
+    reopen: () => Promise.resolve((current = createSqliteStores({ path: file }))),
     dispose: async () => {
       await current.close();
       await stores.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
-  };
+  });
 });
 
 describe('sqlite: the request thread never blocks on a held write lock', () => {

@@ -7,9 +7,9 @@ describe('callback log retention', () => {
     const calls: Array<[number, number]> = [];
     const answers = [3, 3, 1];
     const callbackLog = {
-      prune: async (before: number, limit: number) => {
+      prune: (before: number, limit: number) => {
         calls.push([before, limit]);
-        return answers.shift() ?? 0;
+        return Promise.resolve(answers.shift() ?? 0);
       },
     } as unknown as CallbackLog;
     const r = createRetention({ callbackLog, log: silentLog, days: 2, batch: 3, now: () => 10 * 86_400_000 });
@@ -24,9 +24,9 @@ describe('callback log retention', () => {
   it('days: 0 keeps everything', async () => {
     let called = false;
     const callbackLog = {
-      prune: async () => {
+      prune: () => {
         called = true;
-        return 0;
+        return Promise.resolve(0);
       },
     } as unknown as CallbackLog;
     expect(await createRetention({ callbackLog, log: silentLog, days: 0 }).pruneOnce()).toBe(0);

@@ -1,0 +1,4 @@
+import { runCli } from './cli-env';
+import { migrateCommand } from './migrate-command';
+
+runCli((io) => Promise.resolve(migrateCommand(io)));

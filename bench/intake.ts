@@ -119,6 +119,8 @@ async function main() {
   console.log(
     `bench:intake — ${OFFERS} offers × 2 warehouses per callback, form-encoded ${fmt(body.length / 1024, 1)} KB (16 variants, every figure changes), 2 targets; ${seconds} s per run; ${os.cpus().length} cores`,
   );
+  // BENCH_ONLY=catchup: just the projector catch-up figures.
+  if (process.env.BENCH_ONLY === 'catchup') return printCatchUp();
   const rows: Array<Record<string, string | number>> = [];
   const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const [name, mode, conns, extra] of [
@@ -150,6 +152,10 @@ async function main() {
   console.log(
     `projection lag after a ${seconds} s burst at 8 connections: ${h8.lagAtEnd} callbacks at the end, back to 0 ${fmt(h8.catchUpMs / 1000, 1)} s later (aim ≤ 3 s)`,
   );
+  await printCatchUp();
+}
+
+async function printCatchUp() {
   for (const [targets, aimS] of [
     [2, 1.5],
     [8, 2],

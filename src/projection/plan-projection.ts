@@ -17,7 +17,6 @@ export interface Touched {
   changed: Record<string, number>;
 }
 
-const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 const figureKey = (k: OfferKeyKind, offer: string, warehouse: string) => `${k}\u0000${offer}\u0000${warehouse}`;
 
 /** Which (offer key kind → CRM warehouses) any target reads: only those figures are stored. */
@@ -60,43 +59,48 @@ export function planFigures(
   const changed = new Map<string, StockFigure>();
   const touched = new Map<string, Touched>();
   const unmapped = new Map<string, ProjectionPlan['unmapped'][number]>();
-  const kinds = keyedWarehouses(targets);
+  const kinds = [...keyedWarehouses(targets)].map(([kind, warehouses]) => ({
+    kind,
+    warehouses,
+    targets: targets.filter((t) => t.offerKey === kind).map((t) => ({ t, maps: new Set(Object.keys(t.warehouses)) })),
+  }));
   for (const r of records) {
     for (const o of r.offers ?? []) {
-      for (const [kind, warehouses] of kinds) {
+      for (const { kind, warehouses, targets: mine } of kinds) {
         const raw = o[kind];
         const offer = raw === undefined ? '' : String(raw);
-        const diff: Record<string, number> = {};
-        let any = false;
-        for (const s of o.stores) {
-          if (!warehouses.has(s.code) || offer === '') continue;
-          const k = figureKey(kind, offer, s.code);
-          if (state.get(k)?.quantity === s.available) continue;
-          const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
-          state.set(k, f);
-          changed.set(k, f);
-          diff[s.code] = s.available;
-          any = true;
-        }
-        for (const t of targets) {
-          if (t.offerKey !== kind) continue;
-          const mapped = o.stores.filter((s) => has(t.warehouses, s.code));
-          if (mapped.length === 0) continue;
+        // The figures of this offer that changed, in warehouses some target of this key maps.
+        let diff: Map<string, number> | null = null;
+        if (offer !== '')
+          for (const s of o.stores) {
+            if (!warehouses.has(s.code)) continue;
+            const k = figureKey(kind, offer, s.code);
+            if (state.get(k)?.quantity === s.available) continue;
+            const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
+            state.set(k, f);
+            changed.set(k, f);
+            (diff ??= new Map()).set(s.code, s.available);
+          }
+        for (const { t, maps } of mine) {
           if (offer === '') {
-            const reason = `offer has no ${t.offerKey} (the target's offerKey)`;
-            unmapped.set(`${t.name}\u0000${offerRef(o)}`, {
-              target: t.name,
-              offerRef: offerRef(o),
-              reason,
-              seq: r.seq,
-            });
+            if (o.stores.some((s) => maps.has(s.code)))
+              unmapped.set(`${t.name}\u0000${offerRef(o)}`, {
+                target: t.name,
+                offerRef: offerRef(o),
+                reason: `offer has no ${t.offerKey} (the target's offerKey)`,
+                seq: r.seq,
+              });
             continue;
           }
-          if (!any || !mapped.some((s) => has(diff, s.code))) continue;
-          const key = `${t.name}\u0000${offer}`;
-          const prev = touched.get(key);
-          const mine = Object.fromEntries(mapped.filter((s) => has(diff, s.code)).map((s) => [s.code, s.available]));
-          touched.set(key, { target: t.name, item: offer, version: r.seq, changed: { ...prev?.changed, ...mine } });
+          if (!diff) continue;
+          for (const [code, q] of diff) {
+            if (!maps.has(code)) continue;
+            const key = `${t.name}\u0000${offer}`;
+            let m = touched.get(key);
+            if (!m) touched.set(key, (m = { target: t.name, item: offer, version: r.seq, changed: {} }));
+            m.version = r.seq;
+            m.changed[code] = q;
+          }
         }
       }
     }

@@ -12,7 +12,9 @@ const SQL = {
   upsertFigure: `INSERT INTO stock (offer_key, offer, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (offer_key, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, version = excluded.version
     WHERE stock.version <= excluded.version`,
-  delivered: 'SELECT delivered_figures FROM items WHERE target = ? AND item = ? AND delivered_figures IS NOT NULL',
+  // One statement for a whole batch's items (a JSON array), not one per item.
+  delivered: `SELECT item, delivered_figures FROM items
+    WHERE target = ? AND item IN (SELECT value FROM json_each(?)) AND delivered_figures IS NOT NULL`,
   // A new version makes the item due now, unless it is waiting out a backoff (then the retry carries it); a
   // dead-lettered item comes back to life with a fresh attempt count. The more urgent priority is kept while due.
   markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -66,10 +68,8 @@ export function createStockStateSqlite(s: SqliteDb): StockState {
     },
     async delivered(target, items) {
       const out = new Map<string, Record<string, number>>();
-      for (const item of items) {
-        const r = st.delivered.get(target, item) as Row | undefined;
-        if (r) out.set(item, JSON.parse(String(r.delivered_figures)) as Record<string, number>);
-      }
+      for (const r of st.delivered.all(target, JSON.stringify(items)) as Row[])
+        out.set(r.item as string, JSON.parse(r.delivered_figures as string) as Record<string, number>);
       return out;
     },
     async apply(plan, now) {

@@ -1,4 +1,4 @@
 import { runCli } from './cli-env';
-import { migrateCommand } from './migrate-command';
+import { migrateAnyCommand } from './migrate-postgres';
 
-runCli((io) => Promise.resolve(migrateCommand(io)));
+runCli(migrateAnyCommand);

@@ -10,6 +10,6 @@ module.exports = {
   // Child-process and socket tests share two cores; two workers keep them from starving each other.
   maxWorkers: 2,
   // One real PostgreSQL server per run; each suite makes its own database on it (test/helpers/postgres-database.ts).
-  globalSetup: '<rootDir>/test/global-setup/postgres-setup.mjs',
-  globalTeardown: '<rootDir>/test/global-setup/postgres-teardown.mjs',
+  globalSetup: '<rootDir>/test/global-setup/postgres-setup.ts',
+  globalTeardown: '<rootDir>/test/global-setup/postgres-teardown.ts',
 };

@@ -141,6 +141,7 @@ export function createInstanceCoordination(
       const tick = async () => {
         if (closed) return;
         try {
+          await locks.heartbeat();
           if (!locks.holds(PROJECTOR_LOCK)) {
             const rows = await pg.db.query<{ behind: boolean }>(
               'SELECT (SELECT cursor FROM projector WHERE id = 1) < (SELECT coalesce(max(seq), 0) FROM callbacks) AS behind',

@@ -15,6 +15,11 @@ export interface SessionLocks {
   holds(name: string): boolean;
   /** Names held now. */
   names(): string[];
+  /**
+   * Prove the connection still works (a silent network loss would otherwise leave this instance believing it owns
+   * locks the server has already freed); on failure the connection is dropped and every lock counts as lost.
+   */
+  heartbeat(): Promise<void>;
   release(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -31,7 +36,15 @@ export function createSessionLocks(opts: { url: string; logger: Logger; clientCo
   let closed = false;
 
   const connect = async (): Promise<Client> => {
-    const c = new Client({ ...opts.clientConfig, connectionString: opts.url, application_name: 'stockbridge-locks' });
+    const c = new Client({
+      // Keepalive and a query timeout: a dead peer is noticed within seconds, not after the kernel's two hours.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 5_000,
+      query_timeout: 5_000,
+      ...opts.clientConfig,
+      connectionString: opts.url,
+      application_name: 'stockbridge-locks',
+    });
     c.on('error', () => undefined);
     c.once('end', () => {
       if (client === c) client = null;
@@ -81,6 +94,17 @@ export function createSessionLocks(opts: { url: string; logger: Logger; clientCo
     },
     holds: (name) => held.has(name),
     names: () => [...held],
+    async heartbeat() {
+      if (held.size === 0 || !client) return;
+      const c = client;
+      try {
+        await serial(() => c.query('SELECT 1'));
+      } catch {
+        await c.end().catch(() => undefined); // 'end' clears `held`
+        if (client === c) client = null;
+        held.clear();
+      }
+    },
     async release(name) {
       if (!held.delete(name) || !client) return;
       const c = client;

@@ -23,6 +23,7 @@ async function main() {
     };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const target = (name: string) => ({
       name,
       type: 'merchantpro',

@@ -13,6 +13,7 @@ async function main() {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 50).unref();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-rss-'));
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const config = parseConfig(
     {
       server: { publicUrl: 'http://x' },

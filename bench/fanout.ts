@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import fetch from 'node-fetch';
 import { parseConfig } from '../src/config/load-config';
@@ -7,13 +9,18 @@ import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
 import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
 import { fmt, spawnServer, table } from './bench-util';
+import { fanoutPostgres } from './fanout-postgres';
 
 const log = createLogger({ level: 'silent' });
+// Every hub's files go in one folder, removed at exit.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-fanout-'));
+process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+let hubs = 0;
 const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<string, unknown> = {}) =>
   parseConfig(
     {
       server: { publicUrl: 'http://x' },
-      storage: { path: path.join(require('node:os').tmpdir(), `sb-fanout-${process.pid}-${Math.random()}.db`) },
+      storage: { path: path.join(dir, `hub-${++hubs}.db`) },
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
       auth: { shipmentsToken: 't', adminToken: 'a' },
       worker,
@@ -148,6 +155,45 @@ async function amplification(items: number, callbacks: number) {
   return { writes, items, ratio: writes / items };
 }
 
+/** A backlog of `n` due items at a 4 rps shop; then one item drops to 0: how long until the shop has it. */
+async function oversellFirst(n: number) {
+  const shop = await startFakeMerchantPro({
+    apiKey: 'bench-key',
+    apiSecret: 'bench-secret',
+    multiWarehouse: true,
+    warehouses: ['A'],
+    requestsPerSecond: 4,
+  });
+  for (let i = 0; i < n; i++) shop.addItem(`SKU-${i}`);
+  shop.addItem('HOT');
+  const hub = createHub({ config: hubConfig(shop.url, { requestsPerSecond: 4, concurrency: 2 }), log });
+  try {
+    await hub.start();
+    await hub.intake.accept([{ xmlId: 'HOT', stores: [{ code: 'main', available: 5 }] }]);
+    hub.projector.kick();
+    while (!shop.writes.some((w) => w.sku === 'HOT')) await new Promise((r) => setTimeout(r, 20));
+    for (let c = 0; c < n; c += 1000) await hub.intake.accept(offersFor(Math.min(1000, n - c), (i) => (i % 40) + 1, c));
+    hub.projector.kick();
+    await hub.projector.idle();
+    await new Promise((r) => setTimeout(r, 2000)); // the backlog is draining at 4 writes/s
+    const backlog = (await hub.admin.listTargets())[0].backlog;
+    const before = shop.writes.length;
+    await hub.intake.accept([{ xmlId: 'HOT', stores: [{ code: 'main', available: 0 }] }]);
+    const answered = Date.now();
+    hub.projector.kick();
+    const deadline = answered + 30_000;
+    let at: number | undefined;
+    while (at === undefined && Date.now() < deadline) {
+      at = shop.writes.slice(before).find((w) => w.sku === 'HOT')?.at;
+      if (at === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    return { backlog, ms: at === undefined ? Infinity : at - answered, rejected429: shop.rejected429 };
+  } finally {
+    await hub.stop();
+    await shop.close();
+  }
+}
+
 async function rss(n: number, seconds: number) {
   const srv = await spawnServer('fake-shop-server.js', [String(n)]);
   try {
@@ -173,9 +219,19 @@ async function rss(n: number, seconds: number) {
   }
 }
 
+async function printOversell() {
+  const o = await oversellFirst(Number(process.env.BENCH_OVERSELL_ITEMS ?? 10_000));
+  console.log(
+    `oversell first: ${o.backlog} items due at a 4 rps target; a callback dropping one delivered item to 0 reached the shop in ${fmt(o.ms)} ms (aim ≤ 2000 ms); shop 429s: ${o.rejected429}`,
+  );
+}
+
 async function main() {
   const n = Number(process.env.BENCH_ITEMS ?? 5000);
-  console.log(`bench:fanout — ${require('node:os').cpus().length} cores`);
+  if (process.argv.includes('--postgres')) return fanoutPostgres(n);
+  console.log(`bench:fanout — ${os.cpus().length} cores`);
+  // BENCH_ONLY=oversell: just that figure.
+  if (process.env.BENCH_ONLY === 'oversell') return printOversell();
   // Three rounds, each a bare loop and the hub side by side; single rounds vary by ±0.15 on this machine,
   // so the median ratio is the figure, and every round is shown.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -206,6 +262,7 @@ async function main() {
   console.log(
     `write amplification: 20 callbacks × 500 items while the shop is down → ${a.writes} writes after recovery = ${fmt(a.ratio, 3)} per item (aim 1.0)`,
   );
+  await printOversell();
   const r = await rss(Number(process.env.BENCH_BACKLOG ?? 200_000), Number(process.env.BENCH_RSS_SECONDS ?? 15));
   console.log(
     `backlog of ${r.backlog} items for one target: stored and projected in ${fmt(r.projectMs / 1000, 1)} s, ${r.delivered} delivered in ${fmt(r.deliverMs / 1000, 1)} s; peak RSS ${r.peakRssMb} MB (aim ≤ 300 MB)`,

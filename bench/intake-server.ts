@@ -23,6 +23,7 @@ async function main() {
     };
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
     const target = (name: string) => ({
       name,
       type: 'merchantpro',
@@ -47,7 +48,7 @@ async function main() {
     const hub = createHub({
       config,
       log: createLogger({ level: 'silent' }),
-      projectorThread: process.env.BENCH_THREAD !== '0',
+      projector: process.env.BENCH_THREAD === '0' ? 'in-process' : 'thread',
     }); // BENCH_THREAD=0: in-process projector, for comparison
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();

@@ -7,7 +7,7 @@ import { createHttpClient } from '../src/http/http-client';
 import { createLogger } from '../src/log/create-logger';
 import { createSource } from '../src/sources/create-source';
 import { runSync } from '../src/sources/run-sync';
-import { createSqliteStorage } from '../src/storage/sqlite-storage';
+import { createSqliteStores } from '../src/storage/sqlite/create-sqlite-stores';
 
 /** Child process: one sync of a SyncInventory snapshot into the (fake) CRM; prints timings and peak RSS as JSON. */
 async function main() {
@@ -37,13 +37,13 @@ async function main() {
   );
   const log = createLogger({ level: 'silent' });
   const http = createHttpClient();
-  const storage = createSqliteStorage({ path: path.join(dir, 's.db') });
+  const storage = createSqliteStores({ path: path.join(dir, 's.db') });
   const crm = crmClientFor(config, http, log);
   const t0 = Date.now();
   let firstBatchAt = 0;
   const s = await runSync(
     {
-      storage,
+      stores: storage,
       crm,
       log,
       site: 'main-shop',

@@ -3,7 +3,7 @@ import { body, param, query } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
 import type { CallbackCapture } from '../src/answers/callback-capture';
 import type { ShipmentService } from '../src/shipments/shipment-service';
-import type { Storage } from '../src/storage/storage';
+import type { Stores } from '../src/storage/stores';
 import { rejectInvalid } from './middleware/reject-invalid';
 import { requireAdmin } from './middleware/dashboard-session';
 import type { SessionStore } from '../src/dashboard/session-store';
@@ -14,7 +14,7 @@ const target = param('target').isString().isLength({ min: 1, max: 64 }).withMess
 export function adminRouter(deps: {
   admin: AdminService;
   shipments: ShipmentService;
-  storage: Storage;
+  storage: Pick<Stores, 'sources'>;
   /** Recent inventoriesUpload callbacks of this instance (in memory). */
   capture?: CallbackCapture;
   token: string;

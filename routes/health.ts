@@ -1,11 +1,11 @@
 import { Router } from 'express';
-import type { Storage } from '../src/storage/storage';
+import type { Stores } from '../src/storage/stores';
 import type { Metrics } from '../src/metrics/create-metrics';
 import type { Intake } from '../src/intake/create-intake';
 
 /** `/readyz` says whether the hub can accept work: not draining, storage reachable, and its last commit not failing. */
 export function healthRouter(deps: {
-  storage: Storage;
+  storage: Pick<Stores, 'ping' | 'driver'>;
   metrics: Metrics;
   isDraining: () => boolean;
   intake?: Pick<Intake, 'unready'>;

@@ -7,7 +7,7 @@ import type { Config } from './config/config-types';
 import type { ActivityService } from './intake/activity-service';
 import type { Intake } from './intake/create-intake';
 import type { Metrics } from './metrics/create-metrics';
-import type { Storage } from './storage/storage';
+import type { Stores } from './storage/stores';
 import type { AdminService } from './admin/admin-service';
 import type { CallbackCapture } from './answers/callback-capture';
 import type { InventoriesCallbackService } from './answers/inventories-callback-service';
@@ -22,7 +22,7 @@ import { shipmentsRouter } from '../routes/shipments';
 
 export interface AppDeps {
   config: Config;
-  storage: Storage;
+  storage: Stores;
   intake: Intake;
   activity: ActivityService;
   metrics: Metrics;

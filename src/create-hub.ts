@@ -6,10 +6,10 @@ import { createActivityService, type ActivityService } from './intake/activity-s
 import { createIntake, type Intake } from './intake/create-intake';
 import { createProjector, type Projector } from './projection/create-projector';
 import { createRetention } from './intake/create-retention';
-import { createThreadedProjector, threadedProjectorAvailable } from './projection/create-threaded-projector';
+import { createThreadedProjector } from './projection/create-threaded-projector';
 import { createMetrics } from './metrics/create-metrics';
-import { createSqliteStorage } from './storage/sqlite-storage';
-import type { Storage } from './storage/storage';
+import { createSqliteStores } from './storage/sqlite/create-sqlite-stores';
+import type { Stores } from './storage/stores';
 import { createAdminService, type AdminService } from './admin/admin-service';
 import { createHttpClient, type HttpClient } from './http/http-client';
 import { createMerchantProTarget } from './targets/merchantpro/merchantpro-target';
@@ -24,7 +24,8 @@ import { createAnswering } from './answers/create-answering';
 
 export interface Hub {
   app: Express;
-  storage: Storage;
+  config: Config;
+  storage: Stores;
   intake: Intake;
   projector: Projector;
   activity: ActivityService;
@@ -35,24 +36,45 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-export function openStorage(config: Config, lockRole?: { role: 'priority' | 'yield'; gate: Int32Array }): Storage {
-  return createSqliteStorage({ path: config.storage.path, synchronous: config.storage.synchronous, lockRole });
+/** Open the configured driver's stores; pending migrations are applied first (each in one transaction). */
+export function openStorage(config: Config, lockRole?: { role: 'priority' | 'yield'; gate: Int32Array }): Stores {
+  return createSqliteStores({
+    path: config.storage.path,
+    synchronous: config.storage.synchronous,
+    lockRole,
+    migration: { offerKeys: Object.fromEntries(config.targets.map((t) => [t.name, t.offerKey])) },
+  });
 }
+
+/**
+ * Where projection runs, decided here and nowhere else: `thread` (its own SQLite connection on a worker thread,
+ * so projection uses the second core; main.ts asks for it) or `in-process` (the default: same connection, as the
+ * CLIs and most tests use it). A hub with injected stores always projects in process.
+ */
+export type ProjectorMode = 'thread' | 'in-process';
 
 export interface HubOptions {
   config: Config;
   log: Logger;
-  storage?: Storage;
+  storage?: Stores;
   http?: HttpClient;
-  /** Project on a worker thread with its own SQLite connection (default when running compiled code on SQLite). */
-  projectorThread?: boolean;
+  projector?: ProjectorMode;
+  /**
+   * Several instances on one database (PostgreSQL): called at start with what the other instances' writes may
+   * need to wake here (see storage/postgres/open-postgres-hub.ts).
+   */
+  attachWakers?: (w: {
+    kickProjector(): void;
+    wakeTargets(targets?: readonly string[]): void;
+    wakeShipments(): void;
+  }) => Promise<void>;
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
 export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
-  const threaded =
-    (deps.projectorThread ?? (!deps.storage && threadedProjectorAvailable())) && config.storage.driver === 'sqlite';
+  const mode: ProjectorMode = deps.storage ? 'in-process' : (deps.projector ?? 'in-process');
+  const threaded = mode === 'thread' && config.storage.driver === 'sqlite';
   // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
   const gate = new Int32Array(new SharedArrayBuffer(4));
   const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
@@ -61,22 +83,26 @@ export function createHub(deps: HubOptions): Hub {
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
   const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
   const shipmentWorker = createShipmentWorker({
-    storage,
+    store: storage.shipments,
     crm,
     log: log.child({ part: 'shipments' }),
     metrics,
     settings: config.worker,
     shipments: config.shipments,
   });
-  const shipments = createShipmentService({ storage, config, onCreated: () => shipmentWorker.wake() });
+  const shipments = createShipmentService({
+    shipments: storage.shipments,
+    config,
+    onCreated: () => shipmentWorker.wake(),
+  });
   const activity = createActivityService({
-    storage,
+    hubState: storage.hubState,
     log: log.child({ part: 'activity' }),
     onChange: (s) => worker.setActive(s.active && !s.freeze),
   });
   const pushTargets = config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) }));
   const worker = createWorker({
-    storage,
+    stores: storage,
     log: log.child({ part: 'worker' }),
     metrics,
     settings: config.worker,
@@ -94,15 +120,19 @@ export function createHub(deps: HubOptions): Hub {
         gate,
         onDue,
       })
-    : createProjector({ storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+    : createProjector({ stores: storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
   const retention = createRetention({
-    storage,
+    callbackLog: storage.callbackLog,
     log: log.child({ part: 'retention' }),
     days: config.storage.retainCallbacksDays,
   });
-  const intake = createIntake({ storage, log: log.child({ part: 'intake' }), onCommitted: () => projector.kick() });
+  const intake = createIntake({
+    callbackLog: storage.callbackLog,
+    log: log.child({ part: 'intake' }),
+    onCommitted: () => projector.kick(),
+  });
   const syncDeps: SyncDeps = {
-    storage,
+    stores: storage,
     crm,
     log: log.child({ part: 'sync' }),
     site: config.crm.site,
@@ -117,7 +147,7 @@ export function createHub(deps: HubOptions): Hub {
     sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
   });
   const admin = createAdminService({
-    storage,
+    stores: storage,
     targets: config.targets,
     worker,
     isActive: () => activity.isActive(),
@@ -139,7 +169,7 @@ export function createHub(deps: HubOptions): Hub {
   metrics.setLagSampler(() => admin.unprojectedCallbacks());
   const answering = createAnswering({
     config,
-    storage,
+    stores: storage,
     intake,
     crm,
     http,
@@ -162,12 +192,18 @@ export function createHub(deps: HubOptions): Hub {
 
   return {
     app,
+    config,
     storage,
     intake,
     projector,
     activity,
     admin,
     async start() {
+      await deps.attachWakers?.({
+        kickProjector: () => projector.kick(),
+        wakeTargets: (targets) => worker.wake(targets),
+        wakeShipments: () => shipmentWorker.wake(),
+      });
       projector.kick();
       await projector.idle();
       await worker.start();

@@ -6,6 +6,7 @@ import { createServer } from './create-server';
 import { createLogger } from './log/create-logger';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
+import { openPostgresHub } from './storage/postgres/open-postgres-hub';
 
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
@@ -33,7 +34,11 @@ async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger({ level: config.log.level });
-  const hub = createHub({ config, log });
+  // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
+  const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
+  const hub = pg
+    ? createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers })
+    : createHub({ config, log, projector: 'thread' });
   await hub.start();
   const server: Server = createServer(hub.app, config.server).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {

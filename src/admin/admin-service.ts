@@ -1,8 +1,19 @@
 import type { Logger } from 'pino';
 import { AppError } from '../app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
+import { desiredRows } from '../projection/desired-rows';
 import { shipmentView } from '../shipments/shipment-service';
-import type { ItemState, ShipmentStatus, Storage, SyncRun } from '../storage/storage';
+import type {
+  CallbackLog,
+  Deliveries,
+  HubState,
+  ItemState,
+  ShipmentStatus,
+  ShipmentStore,
+  SourceStore,
+  StockState,
+  SyncRun,
+} from '../storage/stores';
 import type { Worker } from '../worker/create-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../targets/push-target';
@@ -47,7 +58,14 @@ export function itemView(i: ItemState) {
 
 /** What operators can see and do. Never returns a credential: targets are described by name, type and url. */
 export function createAdminService(deps: {
-  storage: Storage;
+  stores: {
+    callbackLog: CallbackLog;
+    stock: StockState;
+    deliveries: Deliveries;
+    hubState: HubState;
+    shipments: ShipmentStore;
+    sources: SourceStore;
+  };
   targets: readonly TargetConfig[];
   worker: Worker;
   isActive: () => Promise<boolean>;
@@ -63,7 +81,7 @@ export function createAdminService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const sources = deps.sources ?? [];
-  const lookup = createItemLookup({ storage: deps.storage, targets: deps.targets, sources });
+  const lookup = createItemLookup({ stores: deps.stores, targets: deps.targets, sources });
   // Operator actions are expected events, logged at info (never at error, which pages someone).
   const operator = (fields: Record<string, unknown>, msg: string) => deps.log?.info({ ...fields, by: 'operator' }, msg);
   const knownSource = (name: string) => {
@@ -80,15 +98,15 @@ export function createAdminService(deps: {
   return {
     /** Accepted callbacks not yet turned into desired state: a backlog no target's count includes yet. */
     async unprojectedCallbacks(): Promise<number> {
-      return Math.max(0, (await deps.storage.latestSeq()) - (await deps.storage.projectorCursor()));
+      return Math.max(0, (await deps.stores.callbackLog.latestSeq()) - (await deps.stores.stock.cursor()));
     },
     async listTargets(): Promise<TargetView[]> {
       const active = await deps.isActive();
       return Promise.all(
         deps.targets.map(async (t) => {
           const [state, stats, deliveredTotal] = await Promise.all([
-            deps.storage.getTargetState(t.name),
-            deps.storage.targetStats(t.name),
+            deps.stores.hubState.getTarget(t.name),
+            deps.stores.deliveries.stats(t.name),
             deps.deliveredTotal?.(t.name) ?? 0,
           ]);
           return {
@@ -111,28 +129,28 @@ export function createAdminService(deps: {
     },
     async deadLetters(target: string, limit = 100) {
       known(target);
-      return (await deps.storage.listDead(target, limit)).map(itemView);
+      return (await deps.stores.deliveries.listDead(target, limit)).map(itemView);
     },
     async failures(target: string, limit = 100) {
       known(target);
-      return (await deps.storage.listFailures(target, limit)).map(itemView);
+      return (await deps.stores.deliveries.listFailures(target, limit)).map(itemView);
     },
     async unmapped(target: string, limit = 100) {
       known(target);
-      return (await deps.storage.listUnmapped(target, limit)).map((u) => ({ ...u, seenAt: iso(u.seenAt) }));
+      return (await deps.stores.stock.listUnmapped(target, limit)).map((u) => ({ ...u, seenAt: iso(u.seenAt) }));
     },
     /** One offer identifier across the CRM's figures, every target and every source. */
     findItem: (identifier: string) => lookup.lookup(identifier),
     async shipments(status: ShipmentStatus, limit = 100) {
-      return (await deps.storage.listShipments(status, limit)).map(shipmentView);
+      return (await deps.stores.shipments.list(status, limit)).map(shipmentView);
     },
     async syncRuns(source: string | null, limit = 100) {
-      return (await deps.storage.listSyncRuns(source, limit)).map(syncRunView);
+      return (await deps.stores.sources.listRuns(source, limit)).map(syncRunView);
     },
     async sources() {
       return Promise.all(
         sources.map(async (s) => {
-          const runs = await deps.storage.listSyncRuns(s.name, 5);
+          const runs = await deps.stores.sources.listRuns(s.name, 5);
           const last = runs.find((r) => r.finishedAt !== null)?.finishedAt ?? null;
           return {
             name: s.name,
@@ -161,17 +179,17 @@ export function createAdminService(deps: {
     },
     /** "Why is this SKU wrong on that shop?": what we want it to be, what we last delivered, and what went wrong. */
     async explainItem(target: string, item: string) {
-      known(target);
+      const t = known(target);
       const [state, desired] = await Promise.all([
-        deps.storage.getItem(target, item),
-        deps.storage.getDesired(target, item),
+        deps.stores.deliveries.get(target, item),
+        desiredRows(deps.stores.stock, t, item),
       ]);
       if (!state) throw new AppError(404, await lookup.whyNothing(known(target), item), { code: 'not-found' });
       return { ...itemView(state), desired };
     },
     async retryDead(target: string, item: string | null) {
       known(target);
-      const retried = await deps.storage.retryDead(target, item, now());
+      const retried = await deps.stores.deliveries.retryDead(target, item, now());
       if (item !== null && retried === 0)
         throw new AppError(404, `item "${item}" is not a dead letter of "${target}"`, { code: 'not-found' });
       deps.worker.wake([target]);

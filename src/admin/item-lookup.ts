@@ -1,7 +1,20 @@
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import type { DesiredRow, ItemState, Storage, UnmappedOffer } from '../storage/storage';
+import { desiredRows } from '../projection/desired-rows';
+import type {
+  CallbackLog,
+  DesiredRow,
+  Deliveries,
+  ItemState,
+  OfferKeyKind,
+  SourceStore,
+  StockFigure,
+  StockState,
+  UnmappedOffer,
+} from '../storage/stores';
 
 const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const KINDS: OfferKeyKind[] = ['id', 'externalId', 'xmlId'];
+const mapsWarehouse = (t: TargetConfig, w: string) => Object.prototype.hasOwnProperty.call(t.warehouses, w);
 
 /** Does an unmapped-offer record (`id=1 externalId=A xmlId=B`) name this identifier? */
 const names = (u: UnmappedOffer, identifier: string) => u.offerRef.split(' ').some((p) => p.endsWith(`=${identifier}`));
@@ -14,45 +27,42 @@ interface TargetFacts {
 }
 
 /**
- * "Why is this SKU wrong?" across everything, over the storage methods and the config alone, so that this one file
- * is what changes when storage keeps the CRM's figures once per offer and warehouse.
- *
- * Today the CRM's figures are known only through the targets that map their warehouse (desired rows keep the CRM
- * warehouse code and the callback's sequence number as version): the CRM view is the newest row per warehouse
- * across targets, and a warehouse seen there that a target does not map is reported as unmapped for that target.
+ * "Why is this SKU wrong?" across everything: the CRM's figures (stored once per offer and warehouse, under each
+ * identifier kind a target uses), each target's view of them after its mapping, and each source's last figures.
  */
 export function createItemLookup(deps: {
-  storage: Storage;
+  stores: { callbackLog: CallbackLog; stock: StockState; deliveries: Deliveries; sources: SourceStore };
   targets: readonly TargetConfig[];
   sources: readonly SourceConfig[];
 }) {
-  const { storage } = deps;
+  const { stock, deliveries, callbackLog } = deps.stores;
 
   async function factsFor(identifier: string): Promise<TargetFacts[]> {
     return Promise.all(
       deps.targets.map(async (target) => {
         const [desired, state, unmapped] = await Promise.all([
-          storage.getDesired(target.name, identifier),
-          storage.getItem(target.name, identifier),
-          storage.listUnmapped(target.name, 1000),
+          desiredRows(stock, target, identifier),
+          deliveries.get(target.name, identifier),
+          stock.listUnmapped(target.name, 1000),
         ]);
         return { target, desired, state, unmappedOffer: unmapped.find((u) => names(u, identifier)) };
       }),
     );
   }
 
-  function crmFigures(facts: TargetFacts[]): Map<string, { quantity: number; version: number }> {
-    const newest = new Map<string, { quantity: number; version: number }>();
-    for (const row of facts.flatMap((f) => f.desired)) {
-      const seen = newest.get(row.warehouse);
-      if (!seen || row.version > seen.version)
-        newest.set(row.warehouse, { quantity: row.quantity, version: row.version });
+  /** When each figure's callback arrived (absent once the log has pruned it). */
+  async function receivedAt(figures: StockFigure[]): Promise<Map<number, number>> {
+    const out = new Map<number, number>();
+    for (const version of new Set(figures.map((f) => f.version))) {
+      const [record] = await callbackLog.readAfter(version - 1, 1);
+      if (record?.seq === version) out.set(version, record.receivedAt);
     }
-    return newest;
+    return out;
   }
 
-  function targetView(f: TargetFacts, crmWarehouses: string[]) {
+  function targetView(f: TargetFacts, crm: StockFigure[]) {
     const { target, state } = f;
+    const seen = [...new Set(crm.filter((c) => c.offerKey === target.offerKey).map((c) => c.warehouse))];
     return {
       name: target.name,
       offerKey: target.offerKey,
@@ -66,7 +76,7 @@ export function createItemLookup(deps: {
       lastError: state?.lastError ?? null,
       dead: state?.dead ?? false,
       deadReason: state?.deadReason ?? null,
-      unmappedWarehouses: crmWarehouses.filter((w) => !Object.prototype.hasOwnProperty.call(target.warehouses, w)),
+      unmappedWarehouses: seen.filter((w) => !mapsWarehouse(target, w)),
       unmappedOffer: f.unmappedOffer ? { reason: f.unmappedOffer.reason, seenAt: iso(f.unmappedOffer.seenAt) } : null,
     };
   }
@@ -74,8 +84,8 @@ export function createItemLookup(deps: {
   async function sourceViews(identifier: string) {
     return Promise.all(
       deps.sources.map(async (s) => {
-        const figures = (await storage.getSourceState(s.name)).get(identifier);
-        const [run] = await storage.listSyncRuns(s.name, 1);
+        const figures = (await deps.stores.sources.getFigures(s.name, [identifier])).get(identifier);
+        const [run] = await deps.stores.sources.listRuns(s.name, 1);
         return {
           name: s.name,
           type: s.type,
@@ -86,27 +96,35 @@ export function createItemLookup(deps: {
     );
   }
 
+  const crmFigures = (identifier: string) => stock.figures(KINDS.map((offerKey) => ({ offerKey, offer: identifier })));
+
   return {
     async lookup(identifier: string) {
-      const facts = await factsFor(identifier);
-      const crm = crmFigures(facts);
-      const crmWarehouses = [...crm.keys()];
+      const [facts, crm] = await Promise.all([factsFor(identifier), crmFigures(identifier)]);
+      const arrived = await receivedAt(crm);
       return {
         identifier,
-        crm: crmWarehouses.map((warehouse) => ({ warehouse, ...crm.get(warehouse)! })),
-        targets: facts.map((f) => targetView(f, crmWarehouses)),
+        crm: crm.map((c) => ({
+          offerKey: c.offerKey,
+          warehouse: c.warehouse,
+          quantity: c.quantity,
+          version: c.version,
+          receivedAt: iso(arrived.get(c.version) ?? null),
+        })),
+        targets: facts.map((f) => targetView(f, crm)),
         sources: await sourceViews(identifier),
       };
     },
     /** Why a target holds nothing for an item: the CRM's stock went to warehouses it does not map, or none came. */
     async whyNothing(target: TargetConfig, identifier: string): Promise<string> {
-      const facts = await factsFor(identifier);
-      const mine = facts.find((f) => f.target.name === target.name);
-      if (mine?.unmappedOffer)
-        return `the CRM offer for "${identifier}" reached target "${target.name}" without a usable identifier: ${mine.unmappedOffer.reason}`;
-      const elsewhere = [...crmFigures(facts).keys()].filter(
-        (w) => !Object.prototype.hasOwnProperty.call(target.warehouses, w),
-      );
+      const [unmapped, crm] = await Promise.all([
+        stock.listUnmapped(target.name, 1000),
+        stock.offerFigures(target.offerKey, identifier),
+      ]);
+      const offer = unmapped.find((u) => names(u, identifier));
+      if (offer)
+        return `the CRM offer for "${identifier}" reached target "${target.name}" without a usable identifier: ${offer.reason}`;
+      const elsewhere = [...new Set(crm.map((c) => c.warehouse))].filter((w) => !mapsWarehouse(target, w));
       if (elsewhere.length)
         return `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, which target "${target.name}" does not map: add them to its warehouses to send them`;
       return `no stock has been received for item "${identifier}" on target "${target.name}" (none for a warehouse it maps)`;

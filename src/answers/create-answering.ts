@@ -5,7 +5,7 @@ import { createHttpClient, type HttpClient } from '../http/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import { createLookup } from '../sources/lookup-source';
-import type { Storage } from '../storage/storage';
+import type { SourceStore, StockState } from '../storage/stores';
 import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from './callback-capture';
 import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
@@ -18,7 +18,7 @@ const SOCKETS = 128;
 /** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
 export function createAnswering(deps: {
   config: Config;
-  storage: Storage;
+  stores: { stock: Pick<StockState, 'offerFigures'>; sources: SourceStore };
   intake: Intake;
   crm: CrmClient;
   /** Tests inject theirs; otherwise lookups get their own keep-alive pool (closed by `close`). */
@@ -31,7 +31,7 @@ export function createAnswering(deps: {
   // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
   const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
   const deadlineMs = config.callbacks.answerDeadlineMs;
-  const stock = createLastKnownStock(deps.storage, config.targets);
+  const stock = createLastKnownStock(deps.stores, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
   const sources = config.sources.map((c) => ({
     name: c.name,

@@ -1,6 +1,7 @@
 import type { TargetConfig } from '../config/config-types';
 import type { OfferRef } from '../intake/read-inventories-callback';
-import type { Storage } from '../storage/storage';
+import { desiredRows } from '../projection/desired-rows';
+import type { SourceStore, StockState } from '../storage/stores';
 
 export type Figures = Record<string, number>;
 
@@ -17,39 +18,22 @@ export interface LastKnownStock {
   received(ref: OfferRef): Promise<Figures | undefined>;
 }
 
-/** How long one read of a source's state serves other fallbacks (questions that miss a deadline miss it together). */
-const SHARE_MS = 1000;
-
-export function createLastKnownStock(storage: Storage, targets: readonly TargetConfig[]): LastKnownStock {
-  const shared = new Map<string, { at: number; state: ReturnType<Storage['getSourceState']> }>();
-  const stateOf = (source: string) => {
-    const hit = shared.get(source);
-    if (hit && Date.now() - hit.at < SHARE_MS) return hit.state;
-    const state = storage.getSourceState(source);
-    shared.set(source, { at: Date.now(), state });
-    state.catch(() => shared.delete(source));
-    return state;
-  };
+export function createLastKnownStock(
+  stores: { stock: Pick<StockState, 'offerFigures'>; sources: SourceStore },
+  targets: readonly TargetConfig[],
+): LastKnownStock {
   return {
     async fromSource(source, keys) {
-      const all = await stateOf(source);
-      const out = new Map<string, Figures>();
-      for (const key of keys) {
-        const m = all.get(key);
-        if (m) out.set(key, Object.fromEntries(m));
-      }
-      return out;
+      const found = await stores.sources.getFigures(source, keys);
+      return new Map([...found].map(([offer, m]) => [offer, Object.fromEntries(m)]));
     },
-    recordFromSource: (source, rows) => {
-      shared.delete(source);
-      return storage.recordUploaded(source, rows, Date.now());
-    },
+    recordFromSource: (source, rows) => stores.sources.recordUploaded(source, rows, Date.now()),
     async received(ref) {
       const newest = new Map<string, { quantity: number; version: number }>();
       for (const t of targets) {
         const item = ref[t.offerKey];
         if (item === undefined) continue;
-        for (const row of await storage.getDesired(t.name, String(item))) {
+        for (const row of await desiredRows(stores.stock, t, String(item))) {
           const prev = newest.get(row.warehouse);
           if (!prev || prev.version < row.version) newest.set(row.warehouse, row);
         }

@@ -12,6 +12,8 @@ import { startFakeSyncInventory } from '../../test/fakes/fake-syncinventory';
 import { crmFor, flag, readJsonFile, type CliIo } from './cli-env';
 import { buildModule } from '../crm/register-module';
 import { projectFile } from '../project-file';
+import { redactUrl } from '../storage/postgres/redact-url';
+import { startDemoInstance, startDemoPostgres, type DemoInstance } from './demo-postgres';
 
 const DEMO = {
   crmKey: 'demo-crm-key',
@@ -38,6 +40,8 @@ async function until(fn: () => boolean | Promise<boolean>, ms = 10_000): Promise
  */
 export async function demoCommand(io: CliIo): Promise<number> {
   const once = flag(io.argv, 'once');
+  // --postgres: an embedded PostgreSQL and two hub instances on it; callbacks alternate between them.
+  const pg = flag(io.argv, 'postgres') ? await startDemoPostgres() : null;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbridge-demo-'));
   const crm = await startFakeCrm({ apiKey: DEMO.crmKey });
   const ro = await startFakeMerchantPro({
@@ -65,7 +69,7 @@ export async function demoCommand(io: CliIo): Promise<number> {
   const config = parseConfig(
     {
       server: { port, host: '127.0.0.1', publicUrl: 'http://127.0.0.1' },
-      storage: { path: path.join(dir, 'stockbridge.db') },
+      storage: pg ? { driver: 'postgres', url: pg.url } : { path: path.join(dir, 'stockbridge.db') },
       crm: { url: crm.url, apiKey: DEMO.crmKey, clientId: DEMO.clientId, site: 'main-shop' },
       auth: { shipmentsToken: DEMO.ship, adminToken: DEMO.admin },
       worker: { backoffBaseMs: 200, backoffMaxMs: 1000, pollMs: 200 },
@@ -111,15 +115,17 @@ export async function demoCommand(io: CliIo): Promise<number> {
     {},
   );
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'silent' });
-  const hub: Hub = createHub({ config, log });
-  await hub.start();
-  const server: Server = hub.app.listen(config.server.port, '127.0.0.1');
+  const instances: DemoInstance[] = [];
+  if (pg) for (let i = 0; i < 2; i++) instances.push(await startDemoInstance(config, log));
+  const hub: Hub = instances[0]?.hub ?? createHub({ config, log });
+  if (!pg) await hub.start();
+  const server: Server = pg ? hub.app.listen(0, '127.0.0.1') : hub.app.listen(config.server.port, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));
   const addr = server.address();
   const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : port}`;
 
   io.out(
-    `Stockbridge demo\n  hub:            ${base}\n  storage:        ${config.storage.path}\n  fake RetailCRM: ${crm.url}\n  fake shops:     ro-shop ${ro.url} (multi-warehouse), bg-shop ${bg.url} (single warehouse)\n`,
+    `Stockbridge demo\n  hub:            ${base}\n  storage:        ${pg ? `${redactUrl(pg.url)} (embedded PostgreSQL), instances ${instances.map((i) => i.base).join(' and ')}` : config.storage.path}\n  fake RetailCRM: ${crm.url}\n  fake shops:     ro-shop ${ro.url} (multi-warehouse), bg-shop ${bg.url} (single warehouse)\n`,
   );
   let failed = 0;
   let n = 0;
@@ -133,8 +139,10 @@ export async function demoCommand(io: CliIo): Promise<number> {
       io.out(`   ✘ ${(e as Error).message}`);
     }
   }
+  let sent = 0;
   const callback = async (offers: unknown[]) => {
-    const res = await fetch(`${base}/callbacks/inventories-upload`, {
+    const to = instances.length > 0 ? instances[sent++ % instances.length].base : base;
+    const res = await fetch(`${to}/callbacks/inventories-upload`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ clientId: DEMO.clientId, offers: JSON.stringify(offers) }).toString(),
@@ -230,8 +238,8 @@ export async function demoCommand(io: CliIo): Promise<number> {
   await step('ro-shop goes down; three updates arrive for the same item; it comes back', async () => {
     ro.setFault('down');
     for (const q of [11, 10, 9]) await callback([{ xmlId: 'TSHIRT-BLK-XL', stores: [{ code: 'main', available: q }] }]);
-    await until(async () => ((await hub.storage.getItem('ro-shop', 'TSHIRT-BLK-XL'))?.attempts ?? 0) > 0);
-    const failing = await hub.storage.getItem('ro-shop', 'TSHIRT-BLK-XL');
+    await until(async () => ((await hub.storage.deliveries.get('ro-shop', 'TSHIRT-BLK-XL'))?.attempts ?? 0) > 0);
+    const failing = await hub.storage.deliveries.get('ro-shop', 'TSHIRT-BLK-XL');
     const writesBefore = ro.writes.length;
     ro.heal();
     await delivered();
@@ -316,7 +324,9 @@ export async function demoCommand(io: CliIo): Promise<number> {
       server.close(() => r());
       server.closeAllConnections();
     });
-    await hub.stop();
+    if (pg) for (const i of instances) await i.stop();
+    else await hub.stop();
+    await pg?.stop();
     await Promise.all([crm.close(), ro.close(), bg.close(), erp.close()]);
     fs.rmSync(dir, { recursive: true, force: true });
   };

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { openStorage } from '../create-hub';
+import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
 import { createHttpClient } from '../http/http-client';
 import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
@@ -34,18 +35,23 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   const target = pickNamed(io, config.targets, 'target', args.values.target as string | undefined);
   if (!target) return 2;
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage = openStorage(config);
+  const storage =
+    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
   const http = createHttpClient();
-  const projector = createProjector({ storage, targets: config.targets, log });
-  const intake = createIntake({ storage, log });
+  const projector = createProjector({ stores: storage, targets: config.targets, log });
+  const intake = createIntake({ callbackLog: storage.callbackLog, log });
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
     const fix = args.values.fix === true;
     if (fix) io.out(`reconcile ${target.name} --fix: differing items will be marked due and rewritten to the shop`);
-    const r = await reconcile({ crm: crmFor(config, log), http, storage, intake, projector, log }, target, {
-      fix,
-      progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
-    });
+    const r = await reconcile(
+      { crm: crmFor(config, log), http, deliveries: storage.deliveries, intake, projector, log },
+      target,
+      {
+        fix,
+        progress: (e) => line.update(`${e.phase}: ${e.read} read`, e.phase),
+      },
+    );
     line.done();
     for (const d of r.differences.slice(0, 200))
       io.out(`  ${d.item}  ${d.field}: CRM ${d.crm}, shop ${d.shop === null ? 'missing' : d.shop}`);

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error';
 import { openStorage } from '../create-hub';
+import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
 import { createHttpClient } from '../http/http-client';
 import { createLogger } from '../log/create-logger';
 import { createSource } from '../sources/create-source';
@@ -32,13 +33,14 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   const dryRun = args.values['dry-run'] === true;
   if (!dryRun) io.out(`sync ${sourceConfig.name}: changed figures will be uploaded to the CRM at ${config.crm.url}`);
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage = openStorage(config);
+  const storage =
+    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
   const http = createHttpClient();
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
     const s = await runSync(
       {
-        storage,
+        stores: storage,
         crm: crmFor(config, log),
         log,
         site: config.crm.site,

@@ -81,8 +81,13 @@ export interface Config {
     readonly trustProxy: boolean;
   };
   readonly storage: {
-    readonly driver: 'sqlite';
+    readonly driver: 'sqlite' | 'postgres';
+    /** SQLite file (driver sqlite). */
     readonly path: string;
+    /** postgres:// URL (driver postgres); holds a password: never log it (see storage/postgres/redact-url.ts). */
+    readonly url: string;
+    /** Connections per instance (driver postgres). */
+    readonly poolSize: number;
     readonly synchronous: 'full' | 'normal';
     readonly retainCallbacksDays: number;
   };

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { locateJsonError } from './json-syntax-error';
 import type { Config, MerchantProTargetConfig, OfferKey, ShopIdentifier, SourceConfig } from './config-types';
 import { didYouMean } from './did-you-mean';
+import { checkPostgresUrl } from '../storage/postgres/check-postgres-url';
 
 export interface ConfigProblem {
   path: string;
@@ -488,6 +489,17 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     });
   }
 
+  const storageDriver = r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite', 'postgres'] }) as
+    'sqlite' | 'postgres';
+  const storageUrl = storageDriver === 'postgres' ? r.str(storage, 'url', 'storage', { secret: true }) : '';
+  const storageUrlProblem = storageUrl ? checkPostgresUrl(storageUrl) : null;
+  if (storageUrlProblem)
+    problems.push({
+      path: 'storage.url',
+      problem: storageUrlProblem,
+      fix: 'Write it like postgres://stockbridge:${PG_PASSWORD}@db.internal:5432/stockbridge.',
+    });
+
   const config: Config = {
     server: Object.freeze({
       port,
@@ -499,7 +511,9 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
       trustProxy: r.bool(server, 'trustProxy', 'server', false),
     }),
     storage: Object.freeze({
-      driver: r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite'] }) as 'sqlite',
+      driver: storageDriver,
+      url: storageUrl,
+      poolSize: r.num(storage, 'poolSize', 'storage', 10, 1, 200),
       path: r.str(storage, 'path', 'storage', { def: 'data/stockbridge.db' }),
       synchronous: r.str(storage, 'synchronous', 'storage', { def: 'full', oneOf: ['full', 'normal'] }) as
         'full' | 'normal',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ModuleState, Storage } from '../storage/storage';
+import type { HubState, ModuleState } from '../storage/stores';
 
 export interface ActivityService {
   set(input: { active: boolean; freeze: boolean; systemUrl?: string }): Promise<ModuleState>;
@@ -9,7 +9,7 @@ export interface ActivityService {
 }
 
 export function createActivityService(deps: {
-  storage: Storage;
+  hubState: HubState;
   log: Logger;
   onChange?: (s: ModuleState) => void;
 }): ActivityService {
@@ -21,7 +21,7 @@ export function createActivityService(deps: {
         systemUrl: input.systemUrl,
         updatedAt: Date.now(),
       };
-      await deps.storage.setModuleState(state);
+      await deps.hubState.setModule(state);
       deps.log.info(
         { active: state.active, freeze: state.freeze },
         state.active && !state.freeze
@@ -31,9 +31,9 @@ export function createActivityService(deps: {
       deps.onChange?.(state);
       return state;
     },
-    get: () => deps.storage.getModuleState(),
+    get: () => deps.hubState.getModule(),
     async isActive() {
-      const s = await deps.storage.getModuleState();
+      const s = await deps.hubState.getModule();
       return s.active && !s.freeze;
     },
   };

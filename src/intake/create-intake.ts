@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../app-error';
 import { batchPerTick } from '../batch-per-tick';
 import type { IntakeOffer } from './offer-types';
-import type { NewCallback, Storage } from '../storage/storage';
+import type { CallbackLog, NewCallback } from '../storage/stores';
 
 export interface Intake {
   /**
@@ -25,7 +25,7 @@ export interface Intake {
  * its answer only after its own record is committed.
  */
 export function createIntake(deps: {
-  storage: Storage;
+  callbackLog: CallbackLog;
   log: Logger;
   onCommitted?: () => void;
   unreadyMs?: number;
@@ -36,7 +36,7 @@ export function createIntake(deps: {
   let failedAt: number | null = null;
   const append = batchPerTick(async (records: NewCallback[]) => {
     try {
-      const seqs = await deps.storage.appendCallbacks(records);
+      const seqs = await deps.callbackLog.append(records);
       failedAt = null;
       deps.onCommitted?.();
       return seqs;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/storage';
+import type { CallbackLog } from '../storage/stores';
 
 /**
  * Keeps the callback log from growing forever: every `everyMs`, deletes projected callbacks older than the
@@ -7,7 +7,7 @@ import type { Storage } from '../storage/storage';
  * `days: 0` keeps everything.
  */
 export function createRetention(deps: {
-  storage: Storage;
+  callbackLog: CallbackLog;
   log: Logger;
   days: number;
   everyMs?: number;
@@ -23,7 +23,7 @@ export function createRetention(deps: {
     const before = now() - deps.days * 86_400_000;
     let total = 0;
     for (;;) {
-      const n = await deps.storage.pruneCallbacks(before, deps.batch ?? 2000);
+      const n = await deps.callbackLog.prune(before, deps.batch ?? 2000);
       total += n;
       if (n < (deps.batch ?? 2000)) break;
       await new Promise((r) => setImmediate(r));

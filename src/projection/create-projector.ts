@@ -1,11 +1,8 @@
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import { backoffDelay } from '../http/backoff';
-import type { CallbackRecord, Projection, Storage } from '../storage/storage';
-import { normalizeOffers } from '../intake/normalize-offers';
-import { projectOffers } from './project-offers';
-
-const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity };
+import type { CallbackLog, StockState } from '../storage/stores';
+import { projectBatch } from './project-batch';
 
 export interface Projector {
   /** Ask for a run now (after a commit); runs never overlap, and a kick during a run causes one more pass. */
@@ -16,11 +13,11 @@ export interface Projector {
 }
 
 /**
- * Turns the callback log, in sequence order, into desired stock per (target, item, warehouse). Each batch and
- * the cursor move in one transaction, so a crash neither skips nor repeats a callback.
+ * Turns the callback log, in sequence order, into the CRM's figures per (offer, warehouse) and due marks per
+ * target. Each batch and the cursor move in one transaction, so a crash neither skips nor repeats a callback.
  */
 export function createProjector(deps: {
-  storage: Storage;
+  stores: { stock: StockState; callbackLog: CallbackLog };
   targets: readonly TargetConfig[];
   log: Logger;
   batchSize?: number;
@@ -32,30 +29,12 @@ export function createProjector(deps: {
   let stopped = false;
   let failures = 0;
 
-  // Records were validated at intake; normalise again without limits (a later, stricter config must not strand
-  // an accepted callback). A record that cannot be read is logged and skipped, never retried forever.
-  function derive(rec: CallbackRecord): Projection {
-    const r = normalizeOffers(rec.offers, UNBOUNDED);
-    if ('errors' in r) {
-      deps.log.error(
-        { seq: rec.seq, errors: r.errors },
-        'stored callback is unreadable; skipped (it stays in the callback log)',
-      );
-      return { rows: [], unmapped: [] };
-    }
-    return projectOffers(r.offers, deps.targets);
-  }
-
   async function runOnce(): Promise<void> {
     for (;;) {
-      const res = await deps.storage.project(batchSize, derive, Date.now());
+      const res = await projectBatch(deps.stores.stock, deps.targets, batchSize, deps.log, Date.now);
       if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
-      if (res.callbacks > 0)
-        deps.log.debug(
-          { callbacks: res.callbacks, changedRows: res.changedRows, dueItems: res.dueItems, cursor: res.cursor },
-          'projected',
-        );
-      if (res.callbacks < batchSize || stopped) return;
+      if (res.callbacks > 0) deps.log.debug(res, 'projected');
+      if ((res.applied && res.callbacks < batchSize) || stopped) return;
       // Let requests in between batches: without this the catch-up would hold the event loop to the end.
       await new Promise((r) => setImmediate(r));
     }
@@ -94,7 +73,7 @@ export function createProjector(deps: {
     async idle() {
       for (;;) {
         if (running) await running;
-        const [cursor, latest] = await Promise.all([deps.storage.projectorCursor(), deps.storage.latestSeq()]);
+        const [cursor, latest] = await Promise.all([deps.stores.stock.cursor(), deps.stores.callbackLog.latestSeq()]);
         if (cursor >= latest || stopped) return;
         kick();
       }

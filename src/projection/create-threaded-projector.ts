@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
@@ -6,12 +5,15 @@ import { backoffDelay } from '../http/backoff';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
 
-const ENTRY = path.join(__dirname, 'projector-thread-entry.js');
+import { projectFile } from '../project-file';
 
-/** Available when running compiled code (the thread needs a .js entry); tests under ts-jest use the in-process one. */
-export function threadedProjectorAvailable(): boolean {
-  return fs.existsSync(ENTRY);
-}
+/**
+ * The thread's entry is compiled JavaScript: beside this file when running compiled code, or in dist/ when this
+ * file runs under ts-jest (npm test compiles first).
+ */
+export const PROJECTOR_ENTRY = __filename.endsWith('.ts')
+  ? projectFile('dist/src/projection/projector-thread-entry.js')
+  : path.join(__dirname, 'projector-thread-entry.js');
 
 /**
  * The projector on a worker thread. If the thread dies, it is started again (with backoff): nothing is lost, since
@@ -23,6 +25,8 @@ export function createThreadedProjector(opts: {
   targets: readonly TargetConfig[];
   log: Logger;
   logLevel: string;
+  /** Projector batch size (callbacks per transaction). */
+  batchSize?: number;
   gate: Int32Array;
   onDue?: (targets: string[]) => void;
   entry?: string;
@@ -37,12 +41,13 @@ export function createThreadedProjector(opts: {
 
   function spawn() {
     alive = true;
-    worker = new Worker(opts.entry ?? ENTRY, {
+    worker = new Worker(opts.entry ?? PROJECTOR_ENTRY, {
       workerData: {
         path: opts.path,
         synchronous: opts.synchronous,
         targets: opts.targets,
         logLevel: opts.logLevel,
+        batchSize: opts.batchSize,
         gate: opts.gate.buffer,
       },
     });

@@ -1,6 +1,11 @@
 import type { TargetConfig } from '../config/config-types';
-import type { Projection } from '../storage/storage';
 import type { IntakeOffer } from '../intake/offer-types';
+
+/** What each target receives from one callback's offers (the mapping rule, as rows per target). */
+export interface Projection {
+  rows: Array<{ target: string; item: string; warehouse: string; quantity: number }>;
+  unmapped: Array<{ target: string; offerRef: string; reason: string }>;
+}
 
 export function offerRef(o: Pick<IntakeOffer, 'id' | 'externalId' | 'xmlId'>): string {
   const parts: string[] = [];

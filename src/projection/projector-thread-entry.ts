@@ -1,7 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TargetConfig } from '../config/config-types';
 import { createLogger } from '../log/create-logger';
-import { createSqliteStorage } from '../storage/sqlite-storage';
+import { createSqliteStores } from '../storage/sqlite/create-sqlite-stores';
 import { createProjector } from './create-projector';
 
 /** The projector on its own thread and SQLite connection, so projection uses the second core, not intake's. */
@@ -10,19 +10,22 @@ const data = workerData as {
   synchronous: 'full' | 'normal';
   targets: TargetConfig[];
   logLevel: string;
+  batchSize?: number;
   gate: SharedArrayBuffer;
 };
-const storage = createSqliteStorage({
+const stores = createSqliteStores({
   path: data.path,
   synchronous: data.synchronous,
   lockRole: { role: 'yield', gate: new Int32Array(data.gate) },
+  migration: { offerKeys: Object.fromEntries(data.targets.map((t) => [t.name, t.offerKey])) },
 });
 const projector = createProjector({
-  storage,
+  stores,
   targets: data.targets,
   log: createLogger({ level: data.logLevel }).child({ part: 'projector' }),
-  // Small transactions: the intake thread's inserts wait for the write lock no longer than one batch.
-  batchSize: 2,
+  // Small transactions keep the intake thread's waits for the state lock short; applying a batch is cheap now
+  // (figures once per offer), so a few callbacks fit in one.
+  batchSize: data.batchSize ?? 8,
   onDue: (targets) => parentPort!.postMessage({ type: 'due', targets }),
 });
 
@@ -32,6 +35,6 @@ parentPort!.on('message', (msg: { type: string; id?: number }) => {
   else if (msg.type === 'stop')
     void projector
       .stop()
-      .then(() => storage.close())
+      .then(() => stores.close())
       .then(() => parentPort!.postMessage({ type: 'stopped' }));
 });

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { AppError } from '../app-error';
 import type { Config } from '../config/config-types';
-import type { Shipment, Storage } from '../storage/storage';
+import type { Shipment, ShipmentStore } from '../storage/stores';
 import type { ShipmentInput } from './normalize-shipments';
 
 export function shipmentView(s: Shipment) {
@@ -41,14 +41,14 @@ export function reportsHash(items: readonly ShipmentInput[], many: boolean): str
 }
 
 /** Accepts shipment reports (durably, idempotently) and shows them; delivery is the shipment worker's. */
-export function createShipmentService(deps: { storage: Storage; config: Config; onCreated?: () => void }) {
+export function createShipmentService(deps: { shipments: ShipmentStore; config: Config; onCreated?: () => void }) {
   return {
     async submit(items: ShipmentInput[], idempotencyKey: string | undefined, many = false) {
       const records = items.map((s) => ({ ...s, id: `shp_${crypto.randomBytes(8).toString('hex')}` }));
       const idem = idempotencyKey ? { key: idempotencyKey, bodyHash: reportsHash(items, many) } : null;
       let res;
       try {
-        res = await deps.storage.createShipments(records, idem, Date.now());
+        res = await deps.shipments.create(records, idem, Date.now());
       } catch {
         throw new AppError(503, 'storage is unavailable; nothing was stored, please retry', { code: 'storage' });
       }
@@ -59,22 +59,22 @@ export function createShipmentService(deps: { storage: Storage; config: Config; 
           { code: 'idempotency' },
         );
       if (res.created) deps.onCreated?.();
-      const shown = await Promise.all(res.ids.map((id) => deps.storage.getShipment(id)));
+      const shown = await Promise.all(res.ids.map((id) => deps.shipments.get(id)));
       return {
         created: res.created,
         shipments: shown.filter((s): s is Shipment => !!s).map((s) => ({ id: s.id, status: s.status })),
       };
     },
     async get(id: string) {
-      const s = await deps.storage.getShipment(id);
+      const s = await deps.shipments.get(id);
       if (!s) throw new AppError(404, `no shipment ${id}`, { code: 'not-found' });
       return shipmentView(s);
     },
     async failures(limit = 100) {
-      return (await deps.storage.listShipments('failed', limit)).map(shipmentView);
+      return (await deps.shipments.list('failed', limit)).map(shipmentView);
     },
     async retry(id: string | null) {
-      const n = await deps.storage.retryShipments(id, Date.now());
+      const n = await deps.shipments.retry(id, Date.now());
       if (id !== null && n === 0)
         throw new AppError(404, `shipment ${id} is not a failed report`, { code: 'not-found' });
       deps.onCreated?.();

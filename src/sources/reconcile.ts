@@ -4,7 +4,7 @@ import type { CrmClient } from '../crm/crm-client';
 import type { HttpClient } from '../http/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Projector } from '../projection/create-projector';
-import type { Storage } from '../storage/storage';
+import type { Deliveries } from '../storage/stores';
 import { merchantProPatch } from '../targets/merchantpro/merchantpro-patch';
 import type { IntakeOffer } from '../intake/offer-types';
 import { readMerchantProStock, type PullProgress } from './create-source';
@@ -31,7 +31,7 @@ export interface ReconcileResult {
  * rewrites them even where the desired state was already right and only the shop drifted.
  */
 export async function reconcile(
-  deps: { crm: CrmClient; http: HttpClient; storage: Storage; intake: Intake; projector: Projector; log: Logger },
+  deps: { crm: CrmClient; http: HttpClient; deliveries: Deliveries; intake: Intake; projector: Projector; log: Logger },
   target: MerchantProTargetConfig,
   opts: { fix?: boolean; progress?: PullProgress } = {},
 ): Promise<ReconcileResult> {
@@ -93,7 +93,7 @@ export async function reconcile(
     await deps.intake.accept(offers);
     deps.projector.kick();
     await deps.projector.idle();
-    fixed = await deps.storage.markDue(target.name, items, Date.now());
+    fixed = await deps.deliveries.markDue(target.name, items, Date.now());
     deps.log.info(
       { target: target.name, items: items.length, markedDue: fixed },
       'reconcile: differing items marked due',

@@ -7,7 +7,7 @@ import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
 import type { CrmOfferUpload } from '../crm/crm-types';
 import { backoffDelay } from '../http/backoff';
-import type { Storage, SyncRunStats } from '../storage/storage';
+import type { Locks, SourceStore, SyncRunStats } from '../storage/stores';
 import { diffSnapshot, uploadKey } from './diff-snapshot';
 import type { PullSource } from './create-source';
 
@@ -27,7 +27,7 @@ export interface SyncSummary extends SyncRunStats {
 }
 
 export interface SyncDeps {
-  storage: Storage;
+  stores: { sources: SourceStore; locks: Locks };
   crm: CrmClient;
   log: Logger;
   site: string;
@@ -52,14 +52,14 @@ export async function runSync(
   source: PullSource,
   opts: { dryRun?: boolean; progress?: SyncProgress } = {},
 ): Promise<SyncSummary> {
-  const { storage } = deps;
+  const { sources, locks } = deps.stores;
   const dryRun = opts.dryRun === true;
   const lock = `sync:${config.name}`;
-  if (!(await storage.acquireLock(lock, deps.owner, LOCK_MS, Date.now()))) {
+  if (!(await locks.acquire(lock, deps.owner, LOCK_MS, Date.now()))) {
     throw new AppError(409, `a sync of "${config.name}" is already running; wait for it to finish`, { code: 'busy' });
   }
   const started = Date.now();
-  const runId = await storage.startSyncRun(config.name, dryRun, started);
+  const runId = await sources.startRun(config.name, dryRun, started);
   const stats: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 };
   const summary: SyncSummary = {
     ...stats,
@@ -78,7 +78,7 @@ export async function runSync(
     stats.unmapped = snap.unmapped.length;
     stats.errors = snap.warnings.length;
     summary.warnings = snap.warnings.slice(0, 50);
-    const { uploads, unchanged } = diffSnapshot(snap.items, await storage.getSourceState(config.name), config.offerKey);
+    const { uploads, unchanged } = diffSnapshot(snap.items, await sources.getState(config.name), config.offerKey);
     stats.unchanged = unchanged;
     const batchesTotal = Math.ceil(uploads.length / deps.batchSize);
     opts.progress?.({
@@ -100,7 +100,7 @@ export async function runSync(
         }
         // Offers the CRM does not know are not recorded as uploaded: they are tried (and reported) again next run.
         const landed = batch.filter((o) => !notFound.has(uploadKey(o, config.offerKey)));
-        await storage.recordUploaded(
+        await sources.recordUploaded(
           config.name,
           landed.flatMap((o) =>
             o.stores.map((s) => ({ offer: uploadKey(o, config.offerKey), warehouse: s.code, quantity: s.available })),
@@ -115,13 +115,13 @@ export async function runSync(
       if (summary.notFoundOffers.length)
         summary.reportFile = writeNotFoundReport(deps.reportDir, config.name, started, summary.notFoundOffers);
     }
-    await storage.finishSyncRun(runId, stats, 'ok', null, Date.now());
+    await sources.finishRun(runId, stats, 'ok', null, Date.now());
     log.info({ ...stats, dryRun }, 'sync finished');
     return { ...summary, ...stats, durationMs: Date.now() - started };
   } catch (err) {
     const message = (err as Error).message;
     stats.errors++;
-    await storage.finishSyncRun(runId, stats, 'failed', message, Date.now());
+    await sources.finishRun(runId, stats, 'failed', message, Date.now());
     log.error(
       { ...stats, reason: message },
       'sync failed; what was uploaded is recorded, the next run uploads the rest',
@@ -130,7 +130,7 @@ export async function runSync(
       ? err
       : new AppError(502, `sync of "${config.name}" failed: ${message}`, { code: 'sync', cause: err });
   } finally {
-    await storage.releaseLock(lock, deps.owner);
+    await locks.release(lock, deps.owner);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Outcome } from '../http/classify-status';
-import type { DesiredRow } from '../storage/storage';
+import type { DesiredRow } from '../storage/stores';
 
 export interface WriteResult {
   outcome: Outcome;

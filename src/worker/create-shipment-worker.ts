@@ -3,12 +3,12 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/config-types';
 import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
-import { createInFlight } from './in-flight';
-import { retryOrGiveUp } from './retry-policy';
-import { createWakeSignal } from './wake-signal';
 import type { Metrics } from '../metrics/create-metrics';
-import type { Shipment, Storage } from '../storage/storage';
 import { OUTCOME } from '../metrics/outcomes';
+import type { ClaimedShipment, ShipmentStore } from '../storage/stores';
+import { createClaimLoop, type ClaimLoop } from './claim-loop';
+import { keepLease } from './keep-lease';
+import { retryOrGiveUp } from './retry-policy';
 
 export interface ShipmentWorker {
   start(): void;
@@ -18,10 +18,12 @@ export interface ShipmentWorker {
 
 /**
  * Sends shipment reports as order edits through the shared CRM client (one API key, one 10 rps budget).
- * Different orders go in parallel; one order's reports go one at a time in arrival order (the claim query).
+ * Different orders go in parallel; one order's reports go one at a time in arrival order (the claim query). The
+ * lease is renewed while a report's send (with the client's own retries) is in progress, and every outcome write
+ * is fenced by the claim's token, so a report is never sent again while its first send chain is still running.
  */
 export function createShipmentWorker(deps: {
-  storage: Storage;
+  store: ShipmentStore;
   crm: CrmClient;
   log: Logger;
   metrics: Metrics;
@@ -33,103 +35,88 @@ export function createShipmentWorker(deps: {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const concurrency = deps.concurrency ?? 4;
   const policy = { baseMs: deps.settings.backoffBaseMs, maxMs: deps.settings.backoffMaxMs };
+  const store = deps.store;
   let stopping = false;
-  let running: Promise<void> | null = null;
-  const inflight = createInFlight();
-  const signal = createWakeSignal();
 
-  async function send(s: Shipment) {
+  async function outcome(s: ClaimedShipment, err: CrmError, log: Logger): Promise<boolean> {
+    const now = Date.now();
+    const answer = { errorMsg: err.errorMsg ?? err.message, ...(err.errors ? { errors: err.errors } : {}) };
+    const attempt = s.attempts + 1;
+    const next = err.retryable
+      ? retryOrGiveUp(s, deps.shipments, policy, now, err.retryAfterMs)
+      : { giveUp: 'not retryable' };
+    if ('retryAt' in next) {
+      deps.metrics.shipments.inc({ outcome: OUTCOME.retry });
+      log.warn(
+        {
+          outcome: OUTCOME.retry,
+          kind: err.kind,
+          status: err.httpStatus,
+          attempt,
+          retryInMs: next.retryAt - now,
+          reason: err.message,
+        },
+        'shipment report will be retried',
+      );
+      return store.markRetry(s.id, s.token, next.retryAt, answer, err.httpStatus || null, now);
+    }
+    deps.metrics.shipments.inc({ outcome: OUTCOME.failed });
+    log.error(
+      {
+        outcome: OUTCOME.failed,
+        kind: err.kind,
+        status: err.httpStatus,
+        attempt,
+        reason: `${err.message} (${next.giveUp})`,
+      },
+      'shipment report failed; fix the cause, then retry it from the admin API',
+    );
+    return store.markFailed(s.id, s.token, answer, err.httpStatus || null, now);
+  }
+
+  async function send(s: ClaimedShipment) {
     const log = deps.log.child({ shipment: s.id, order: s.ref, by: s.by });
     const started = Date.now();
+    const lost = () => log.warn('claim lost (lease expired); outcome not recorded');
+    let recorded: boolean;
     try {
-      const answer = await deps.crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report });
-      await deps.storage.markShipmentDelivered(s.id, { id: answer.id ?? null }, 200, Date.now());
+      const answer = await keepLease(
+        deps.settings.leaseMs,
+        (until) => store.renew(s.id, s.token, until),
+        () => deps.crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report }),
+        lost,
+      );
+      recorded = await store.markDelivered(s.id, s.token, { id: answer.id ?? null }, 200, Date.now());
       deps.metrics.shipments.inc({ outcome: OUTCOME.delivered });
       log.info({ outcome: OUTCOME.delivered, ms: Date.now() - started, attempt: s.attempts + 1 }, 'shipment reported');
     } catch (err) {
       if (!(err instanceof CrmError)) throw err;
-      const now = Date.now();
-      const answer = { errorMsg: err.errorMsg ?? err.message, ...(err.errors ? { errors: err.errors } : {}) };
-      const attempt = s.attempts + 1;
-      const next = err.retryable
-        ? retryOrGiveUp(s, deps.shipments, policy, now, err.retryAfterMs)
-        : { giveUp: 'not retryable' };
-      if ('retryAt' in next) {
-        await deps.storage.markShipmentRetry(s.id, next.retryAt, answer, err.httpStatus || null, now);
-        deps.metrics.shipments.inc({ outcome: OUTCOME.retry });
-        log.warn(
-          {
-            outcome: OUTCOME.retry,
-            kind: err.kind,
-            status: err.httpStatus,
-            attempt,
-            retryInMs: next.retryAt - now,
-            reason: err.message,
-          },
-          'shipment report will be retried',
-        );
-      } else {
-        await deps.storage.markShipmentFailed(s.id, answer, err.httpStatus || null, now);
-        deps.metrics.shipments.inc({ outcome: OUTCOME.failed });
-        log.error(
-          {
-            outcome: OUTCOME.failed,
-            kind: err.kind,
-            status: err.httpStatus,
-            attempt,
-            reason: `${err.message} (${next.giveUp})`,
-          },
-          'shipment report failed; fix the cause, then retry it from the admin API',
-        );
-      }
+      recorded = await outcome(s, err, log);
     }
+    if (!recorded) lost();
   }
 
-  async function loop() {
-    while (!stopping) {
-      signal.reset();
-      let waitMs = deps.settings.pollMs;
-      try {
-        if (inflight.count < concurrency) {
-          const claimed = await deps.storage.claimShipments(
-            concurrency - inflight.count,
-            Date.now(),
-            deps.settings.leaseMs,
-            owner,
-          );
-          for (const s of claimed) {
-            inflight.track(
-              send(s).catch((e: Error) =>
-                deps.log.error(
-                  { shipment: s.id, err: e.message },
-                  'shipment bookkeeping failed; the lease expires and it is retried',
-                ),
-              ),
-              signal.notify,
-            );
-          }
-          if (claimed.length === 0) {
-            const next = await deps.storage.nextShipmentAt();
-            if (next !== null) waitMs = Math.max(5, Math.min(waitMs, next - Date.now()));
-          }
-        }
-      } catch (e) {
-        deps.log.error({ err: (e as Error).message }, 'could not claim shipments; retrying');
-      }
-      await signal.wait(waitMs);
-    }
-  }
+  const loop: ClaimLoop = createClaimLoop<ClaimedShipment>({
+    log: deps.log,
+    pollMs: deps.settings.pollMs,
+    concurrency,
+    claimLimit: () => concurrency - loop.inFlight,
+    ready: () => !stopping,
+    claim: (limit, now) => store.claim(limit, now, deps.settings.leaseMs, owner),
+    run: (s) => send(s),
+    // Queued reports were never sent: their leases simply lapse (an order's next report waits behind them).
+    release: () => Promise.resolve(),
+    nextDueAt: () => store.nextAt(),
+    describe: (s) => ({ shipment: s.id }),
+  });
 
   return {
-    start() {
-      running = loop();
-    },
-    wake: signal.notify,
+    start: () => loop.start(),
+    wake: () => loop.notify(),
     async stop() {
       stopping = true;
-      signal.notify();
-      await running;
-      await inflight.drained(deps.settings.drainMs);
+      await loop.stop();
+      await loop.drained(deps.settings.drainMs);
     },
   };
 }

@@ -1,14 +1,17 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config, TargetConfig } from '../config/config-types';
-import { retryOrGiveUp } from './retry-policy';
-import { createInFlight } from './in-flight';
-import { createWakeSignal } from './wake-signal';
 import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
-import type { ClaimedItem, Storage } from '../storage/storage';
+import { desiredRows } from '../projection/desired-rows';
+import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
 import type { PushTarget, WriteResult } from '../targets/push-target';
 import { OUTCOME } from '../metrics/outcomes';
+import { createClaimLoop } from './claim-loop';
+import { decide } from './decide';
+import { keepLease } from './keep-lease';
+
+export { decide } from './decide';
 
 export interface WorkerTarget {
   config: TargetConfig;
@@ -27,7 +30,7 @@ export interface Worker {
 }
 
 export interface WorkerDeps {
-  storage: Storage;
+  stores: { deliveries: Deliveries; stock: Pick<StockState, 'offerFigures'>; hubState: HubState };
   targets: readonly WorkerTarget[];
   log: Logger;
   metrics: Metrics;
@@ -37,46 +40,18 @@ export interface WorkerDeps {
   random?: () => number;
 }
 
-/** What the worker does with one classified outcome. Pure: tested on its own. */
-export function decide(
-  res: WriteResult,
-  c: Pick<ClaimedItem, 'attempts' | 'firstFailedAt'>,
-  t: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'>,
-  policy: { baseMs: number; maxMs: number },
-  now: number,
-  random: () => number = Math.random,
-):
-  | { action: 'delivered' }
-  | { action: 'retry'; dueAt: number }
-  | { action: 'dead'; reason: string }
-  | { action: 'pause'; reason: string } {
-  const what = `${res.status === null ? 'no answer' : `HTTP ${res.status}`}: ${res.message}`;
-  switch (res.outcome) {
-    case 'ok':
-      return { action: 'delivered' };
-    case 'auth':
-      return {
-        action: 'pause',
-        reason: `${what}. Check the target's apiKey and apiSecret (repeated bad logins lock the shop), then resume the target.`,
-      };
-    case 'redirect':
-      return { action: 'pause', reason: `${res.message}. Fix the target url, then resume the target.` };
-    case 'not-found':
-      return { action: 'dead', reason: `${what} (the shop has no item with this identifier)` };
-    case 'permanent':
-      return { action: 'dead', reason: what };
-    case 'retry': {
-      const next = retryOrGiveUp(c, t, policy, now, res.retryAfterMs, random);
-      return 'giveUp' in next
-        ? { action: 'dead', reason: `${next.giveUp}; last: ${what}` }
-        : { action: 'retry', dueAt: next.retryAt };
-    }
-  }
+/** Why an item cannot be sent at all (it goes to the dead letters instead of cycling), or null. */
+export function unresolvable(item: string, rows: readonly unknown[]): string | null {
+  if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(item))
+    return 'the identifier is not well-formed text (it cannot be sent as it was received)';
+  if (rows.length === 0) return 'no CRM figures for this item in the warehouses the target maps';
+  return null;
 }
 
 export function createWorker(deps: WorkerDeps): Worker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
-  const { storage, settings } = deps;
+  const { settings } = deps;
+  const { deliveries, stock, hubState } = deps.stores;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
   let active = true;
   let stopping = false;
@@ -86,144 +61,112 @@ export function createWorker(deps: WorkerDeps): Worker {
     const name = config.name;
     const log = deps.log.child({ target: name });
     const limiter = createRateLimiter(config.requestsPerSecond);
-    // Hold no more leased work than the rate can send within half a lease.
-    const claimLimit = Math.max(1, Math.min(64, Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000)));
-    let queue: Array<{ c: ClaimedItem; claimedAt: number }> = [];
-    const inflight = createInFlight();
-    const signal = createWakeSignal();
     let paused = false;
+    // Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
+    // arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
+    const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
+    const perHalfLease = Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000);
+    const claimLimit = Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
 
-    async function release(items: Array<{ c: ClaimedItem }>) {
-      for (const { c } of items) await storage.releaseItem(name, c.item, Date.now());
-    }
+    const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
 
-    async function settle(c: ClaimedItem, version: number, res: WriteResult) {
+    async function settle(c: ClaimedItem, version: number, rows: WriteRows, res: WriteResult) {
       const now = Date.now();
       const d = decide(res, c, config, policy, now, deps.random);
       const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
       deps.metrics.deliveries.inc({ target: name, outcome });
-      log[res.outcome === 'ok' ? 'info' : 'warn'](
-        {
-          item: c.item,
-          version,
-          outcome,
-          class: res.outcome,
-          status: res.status,
-          ms: res.durationMs,
-          attempt: c.attempts + 1,
-          ...(res.outcome === 'ok' ? {} : { reason: res.message }),
-        },
-        'delivery',
-      );
+      const reason = res.outcome === 'ok' ? {} : { reason: res.message };
+      const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
+      log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');
+      const error = `${res.status ?? 'no answer'}: ${res.message}`;
+      let recorded = true;
       switch (d.action) {
         case 'delivered':
-          await storage.markDelivered(name, c.item, version, res.status ?? 200, now);
-          if (c.dueSince !== null) deps.metrics.deliveryLatency.observe({ target: name }, (now - c.dueSince) / 1000);
-          return;
+          recorded = await deliveries.markDelivered(name, c.item, c.token, version, rows, res.status ?? 200, now);
+          if (recorded && c.dueSince !== null)
+            deps.metrics.deliveryLatency.observe({ target: name }, (now - c.dueSince) / 1000);
+          break;
         case 'retry':
           if (res.retryAfterMs) limiter.pauseUntil(now + res.retryAfterMs);
-          return storage.markRetry(
-            name,
-            c.item,
-            d.dueAt,
-            `${res.status ?? 'no answer'}: ${res.message}`,
-            res.status,
-            now,
-          );
+          recorded = await deliveries.markRetry(name, c.item, c.token, d.dueAt, error, res.status, now);
+          break;
         case 'dead':
           log.warn({ item: c.item, reason: d.reason }, 'dead letter');
-          return storage.markDead(name, c.item, d.reason, res.status, now);
+          recorded = await deliveries.markDead(name, c.item, c.token, d.reason, res.status, now);
+          break;
         case 'pause':
           // The item stays due; it goes out once an operator resumes the target.
-          await storage.markRetry(name, c.item, now, d.reason, res.status, now);
-          return pump.pause(d.reason);
+          recorded = await deliveries.markRetry(name, c.item, c.token, now, d.reason, res.status, now);
+          await pump.pause(d.reason);
       }
+      if (!recorded) stale(c);
     }
 
     async function deliver(c: ClaimedItem, claimedAt: number) {
       await limiter.acquire();
       if (stopping || paused || !active || Date.now() - claimedAt > settings.leaseMs * 0.8) {
-        await storage.releaseItem(name, c.item, Date.now());
+        await deliveries.release(name, c.item, c.token, Date.now());
         return;
       }
-      // The newest desired state at send time, not at claim time.
-      const rows = await storage.getDesired(name, c.item);
+      // The newest figures at send time, not at claim time, with this target's mapping.
+      const rows = await desiredRows(stock, config, c.item);
+      const why = unresolvable(c.item, rows);
+      if (why) {
+        log.warn({ item: c.item, reason: why }, 'dead letter');
+        if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
+        return;
+      }
       const version = rows.reduce((m, r) => Math.max(m, r.version), 0);
-      if (rows.length === 0) return storage.markDelivered(name, c.item, c.version, 0, Date.now());
-      await settle(c, version, await target.write(c.item, rows, version));
+      const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
+      let res: WriteResult;
+      try {
+        res = await keepLease(
+          settings.leaseMs,
+          (until) => deliveries.renew(name, c.item, c.token, until),
+          () => target.write(c.item, rows, version),
+          () => stale(c),
+        );
+      } catch (err) {
+        // The write could not even be built (e.g. an identifier that cannot be sent safely): never cycle on it.
+        const reason = `cannot send this item: ${(err as Error).message}`;
+        log.warn({ item: c.item, reason }, 'dead letter');
+        if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
+        return;
+      }
+      await settle(c, version, sent, res);
     }
 
-    async function loop() {
-      while (!stopping) {
-        signal.reset();
-        if (paused || !active) {
-          if (queue.length) {
-            const q = queue;
-            queue = [];
-            await release(q);
-          }
-          await signal.wait(settings.pollMs);
-          continue;
-        }
-        let waitMs = settings.pollMs;
-        try {
-          while (inflight.count < config.concurrency && !stopping && !paused && active) {
-            if (queue.length === 0) {
-              const now = Date.now();
-              queue = (await storage.claimDue(name, claimLimit, now, settings.leaseMs, owner)).map((c) => ({
-                c,
-                claimedAt: now,
-              }));
-              if (queue.length === 0) break;
-            }
-            const { c, claimedAt } = queue.shift()!;
-            inflight.track(
-              deliver(c, claimedAt).catch((err: Error) =>
-                log.error(
-                  { item: c.item, err: err.message },
-                  'delivery bookkeeping failed; the lease will expire and the item is retried',
-                ),
-              ),
-              signal.notify,
-            );
-          }
-          if (inflight.count < config.concurrency && queue.length === 0) {
-            const next = await storage.nextDueAt(name);
-            if (next !== null) waitMs = Math.max(5, Math.min(settings.pollMs, next - Date.now()));
-          }
-        } catch (err) {
-          log.error({ err: (err as Error).message }, 'could not claim work; retrying');
-        }
-        await signal.wait(waitMs);
-      }
-      if (queue.length) {
-        const q = queue;
-        queue = [];
-        await release(q);
-      }
-    }
+    const loop = createClaimLoop<ClaimedItem>({
+      log,
+      pollMs: settings.pollMs,
+      concurrency: config.concurrency,
+      claimLimit: () => claimLimit,
+      ready: () => !paused && active,
+      claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
+      run: deliver,
+      release: async (items) => {
+        for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
+      },
+      nextDueAt: () => deliveries.nextDueAt(name),
+      describe: (c) => ({ item: c.item }),
+    });
 
     const pump = {
-      running: null as Promise<void> | null,
-      start() {
-        pump.running = loop();
-      },
-      notify: signal.notify,
-      drained: inflight.drained,
+      loop,
       async load() {
-        paused = (await storage.getTargetState(name)).paused;
+        paused = (await hubState.getTarget(name)).paused;
       },
       async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
         if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
         paused = true;
-        await storage.setTargetPaused(name, reason, Date.now());
-        signal.notify();
+        await hubState.setTargetPaused(name, reason, Date.now());
+        loop.notify();
       },
       async resume() {
         paused = false;
-        await storage.setTargetPaused(name, null, Date.now());
+        await hubState.setTargetPaused(name, null, Date.now());
         log.info('target resumed');
-        signal.notify();
+        loop.notify();
       },
     };
     return pump;
@@ -240,24 +183,25 @@ export function createWorker(deps: WorkerDeps): Worker {
     async start() {
       active = await deps.isActive();
       for (const p of pumps.values()) await p.load();
-      for (const p of pumps.values()) p.start();
+      for (const p of pumps.values()) p.loop.start();
     },
     async stop() {
       stopping = true;
-      for (const p of pumps.values()) p.notify();
-      await Promise.all([...pumps.values()].map((p) => p.running));
-      const drained = await Promise.all([...pumps.values()].map((p) => p.drained(settings.drainMs)));
+      await Promise.all([...pumps.values()].map((p) => p.loop.stop()));
+      const drained = await Promise.all([...pumps.values()].map((p) => p.loop.drained(settings.drainMs)));
       if (drained.includes(false))
         deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
     },
     wake(targets) {
-      for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.notify();
+      for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.loop.notify();
     },
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     setActive(value) {
       active = value;
-      for (const p of pumps.values()) p.notify();
+      for (const p of pumps.values()) p.loop.notify();
     },
   };
 }
+
+type WriteRows = Record<string, number>;

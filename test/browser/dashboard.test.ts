@@ -46,7 +46,9 @@ describe('dashboard in a real browser', () => {
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await rig.post([offer('TSHIRT-1', { main: 5, north: 2 }), offer('GHOST-9', { main: 1 })]);
     await waitDelivered(rig.hub, 'shop', ['TSHIRT-1']);
-    await waitFor(async () => (await rig.hub.storage.getItem('shop', 'GHOST-9'))?.dead, { what: 'a dead letter' });
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'GHOST-9'))?.dead, {
+      what: 'a dead letter',
+    });
     const launch = await chromiumLaunchInfo();
     browser = await chromium.launch({ executablePath: launch.path, args: launch.args, headless: true });
     page = await browser.newPage();
@@ -119,10 +121,10 @@ describe('dashboard in a real browser', () => {
   step('pauses and resumes the target, the page following each change', async () => {
     await target().locator('[data-action="pause"]').click();
     await target().locator('[data-field="state"]', { hasText: 'paused' }).waitFor();
-    expect((await rig.hub.storage.getTargetState('shop')).paused).toBe(true);
+    expect((await rig.hub.storage.hubState.getTarget('shop')).paused).toBe(true);
     await target().locator('[data-action="resume"]').click();
     await target().locator('[data-field="state"]', { hasText: 'active' }).waitFor();
-    expect((await rig.hub.storage.getTargetState('shop')).paused).toBe(false);
+    expect((await rig.hub.storage.hubState.getTarget('shop')).paused).toBe(false);
   });
 
   step('retries a dead letter once the shop has the item, and the page shows it gone', async () => {

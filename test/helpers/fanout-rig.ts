@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createHub, type Hub } from '../../src/create-hub';
+import { createHub, type Hub, type ProjectorMode } from '../../src/create-hub';
 import { startFakeMerchantPro, type FakeMerchantPro, type FakeMerchantProOptions } from '../fakes/fake-merchantpro';
 import { formBody } from './callback-bodies';
 import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from './test-config';
@@ -22,6 +22,7 @@ export async function startFanoutRig(
     skus?: string[];
     log?: Logger;
     start?: boolean;
+    projector?: ProjectorMode;
   } = {},
 ): Promise<Rig> {
   const shop = await startFakeMerchantPro({
@@ -37,7 +38,7 @@ export async function startFanoutRig(
   });
   let hub: Hub;
   try {
-    hub = createHub({ config: parseConfig(config, {}), log: opts.log ?? silentLog });
+    hub = createHub({ config: parseConfig(config, {}), log: opts.log ?? silentLog, projector: opts.projector });
     if (opts.start !== false) await hub.start();
   } catch (e) {
     await shop.close();
@@ -62,7 +63,7 @@ export async function waitDelivered(hub: Hub, target: string, items: string[], t
   await waitFor(
     async () => {
       for (const item of items) {
-        const s = await hub.storage.getItem(target, item);
+        const s = await hub.storage.deliveries.get(target, item);
         if (!s || s.deliveredVersion < s.version) return false;
       }
       return true;

@@ -16,8 +16,18 @@ export const SECRETS = {
 
 export const silentLog = pino({ level: 'silent' });
 
+const made: string[] = [];
+
+/** A fresh folder in the OS temp folder; removed after the test file (see test/helpers/clean-tmp.ts). */
 export function tmpDir(prefix = 'stockbridge-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Remove every folder tmpDir made in this test file. */
+export function removeTmpDirs(): void {
+  for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
 }
 
 export function targetRaw(name: string, url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {

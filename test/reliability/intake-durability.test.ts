@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSqliteStorage } from '../../src/storage/sqlite-storage';
+import { parseConfig } from '../../src/config/load-config';
+import { openStorage } from '../../src/create-hub';
+import { desiredOf } from '../helpers/desired';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, tmpDir, waitFor } from '../helpers/test-config';
@@ -35,14 +37,15 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
 
     const second = await spawnHub(configFile);
     children.push(second);
-    const store = createSqliteStorage({ path: dbPath });
+    const config = parseConfig(rawConfig({ storage: { path: dbPath } }), {});
+    const store = openStorage(config);
     try {
-      expect(await store.callbackCount()).toBe(20);
-      await waitFor(async () => (await store.projectorCursor()) === (await store.latestSeq()), {
+      expect(await store.callbackLog.count()).toBe(20);
+      await waitFor(async () => (await store.stock.cursor()) === (await store.callbackLog.latestSeq()), {
         what: 'projector catch-up after restart',
       });
       for (let i = 0; i < 20; i++) {
-        expect(await store.getDesired('ro-shop', `SKU-${i * 5}`)).toEqual([
+        expect(await desiredOf({ storage: store, config }, 'ro-shop', `SKU-${i * 5}`)).toEqual([
           expect.objectContaining({ warehouse: 'main', quantity: i + 1 }),
         ]);
       }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
-import { createSqliteStorage } from '../../src/storage/sqlite-storage';
+import { openStorage } from '../../src/create-hub';
+import { desiredOf } from '../helpers/desired';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
 
 const ENTRY = path.join(__dirname, '../../dist/src/projection/projector-thread-entry.js');
@@ -29,7 +30,7 @@ describe('the projector thread', () => {
     expect(fs.existsSync(ENTRY)).toBe(true); // npm test compiles first
     const file = path.join(tmpDir(), 't.db');
     const config = parseConfig(rawConfig({ storage: { path: file } }), {});
-    const storage = createSqliteStorage({ path: file });
+    const storage = openStorage(config);
     const logs = capturingLog('info');
     const gate = new Int32Array(new SharedArrayBuffer(4));
     const projector = createThreadedProjector({
@@ -43,15 +44,19 @@ describe('the projector thread', () => {
     });
     const offers = (q: number) => JSON.stringify([{ xmlId: 'A', stores: [{ code: 'main', available: q }] }]);
     try {
-      await storage.appendCallbacks([{ receivedAt: 1, contentHash: 'h', offersJson: offers(3) }]);
+      await storage.callbackLog.append([{ receivedAt: 1, contentHash: 'h', offersJson: offers(3) }]);
       projector.kick();
       await projector.idle();
-      expect(await storage.getDesired('ro-shop', 'A')).toEqual([{ warehouse: 'main', quantity: 3, version: 1 }]);
+      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+        { warehouse: 'main', quantity: 3, version: 1 },
+      ]);
 
       await projector.restartThread();
-      await storage.appendCallbacks([{ receivedAt: 2, contentHash: 'h', offersJson: offers(8) }]);
+      await storage.callbackLog.append([{ receivedAt: 2, contentHash: 'h', offersJson: offers(8) }]);
       await projector.idle(); // answered by the new thread
-      expect(await storage.getDesired('ro-shop', 'A')).toEqual([{ warehouse: 'main', quantity: 8, version: 2 }]);
+      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+        { warehouse: 'main', quantity: 8, version: 2 },
+      ]);
       expect(logs.text()).toContain('projector thread exited; starting it again');
     } finally {
       await projector.stop();

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { createSqliteStorage } from '../../src/storage/sqlite-storage';
+import { createSqliteStores } from '../../src/storage/sqlite/create-sqlite-stores';
 import { startFakeCrm, type FakeCrm } from '../fakes/fake-crm';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, SECRETS, tmpDir, waitFor } from '../helpers/test-config';
@@ -48,10 +48,10 @@ describe('shipment reports survive SIGKILL', () => {
     first.proc.kill('SIGKILL');
     await first.exited;
 
-    const store = createSqliteStorage({ path: dbPath });
+    const store = createSqliteStores({ path: dbPath });
     const deliveredBefore = new Set<string>();
     for (const id of ids) {
-      const s = (await store.getShipment(id))!;
+      const s = (await store.shipments.get(id))!;
       if (s.status === 'delivered') deliveredBefore.add(s.ref);
     }
     expect(deliveredBefore.size).toBeGreaterThan(0);
@@ -61,7 +61,7 @@ describe('shipment reports survive SIGKILL', () => {
     children.push(second);
     await waitFor(
       async () => {
-        for (const id of ids) if ((await store.getShipment(id))!.status !== 'delivered') return false;
+        for (const id of ids) if ((await store.shipments.get(id))!.status !== 'delivered') return false;
         return true;
       },
       { timeoutMs: 30_000, what: 'every shipment delivered after restart' },

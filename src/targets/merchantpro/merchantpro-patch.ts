@@ -1,6 +1,6 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
 import { buildPath } from '../../http/path-segment';
-import type { DesiredRow } from '../../storage/storage';
+import type { DesiredRow } from '../../storage/stores';
 
 /**
  * The absolute PATCH body for one item (never `adjust_by`: a retried relative write would double-count).

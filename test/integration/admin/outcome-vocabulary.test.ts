@@ -11,7 +11,9 @@ describe('one outcome vocabulary in logs and metrics', () => {
     try {
       await rig.post([offer('HERE', { main: 1 }), offer('GONE', { main: 1 })]);
       await waitDelivered(rig.hub, 'shop', ['HERE']);
-      await waitFor(async () => (await rig.hub.storage.getItem('shop', 'GONE'))?.dead, { what: 'a dead letter' });
+      await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'GONE'))?.dead, {
+        what: 'a dead letter',
+      });
       const metrics = (await request(rig.hub.app).get('/metrics')).text;
       const words = new Set<string>(Object.values(OUTCOME));
       const inMetrics = [...metrics.matchAll(/outcome="([^"]+)"/g)].map((m) => m[1]);

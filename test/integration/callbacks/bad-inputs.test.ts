@@ -221,7 +221,7 @@ describe('inventoriesUpload refuses bad input with a 4xx naming the problem, and
     expect(res.status).toBe(status);
     expect(res.body.success).toBe(false);
     expect(JSON.stringify(res.body)).toContain(mention);
-    expect(await hub.storage.callbackCount()).toBe(0);
+    expect(await hub.storage.callbackLog.count()).toBe(0);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { createHub, type Hub } from '../../../src/create-hub';
 import { offer, formBody } from '../../helpers/callback-bodies';
+import { deliverNow, desiredOf } from '../../helpers/desired';
 import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
 
 describe('POST /callbacks/inventories-upload', () => {
@@ -20,7 +21,7 @@ describe('POST /callbacks/inventories-upload', () => {
     const res = await post(formBody([offer('A1', { main: 5, north: 2 })]));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ success: true });
-    expect(await hub.storage.callbackCount()).toBe(1);
+    expect(await hub.storage.callbackLog.count()).toBe(1);
   });
 
   it('accepts plain JSON bodies', async () => {
@@ -28,19 +29,19 @@ describe('POST /callbacks/inventories-upload', () => {
       .post('/callbacks/inventories-upload')
       .send({ clientId: SECRETS.clientId, offers: [offer('A1', { main: 5 })] });
     expect(res.status).toBe(200);
-    expect(await hub.storage.callbackCount()).toBe(1);
+    expect(await hub.storage.callbackLog.count()).toBe(1);
   });
 
   it('projects desired stock per target, item and mapped warehouse, versioned by the callback sequence', async () => {
     await post(formBody([offer('A1', { main: 5, north: 2, unmapped: 9 })]));
     await hub.projector.idle();
-    expect(await hub.storage.getDesired('ro-shop', 'A1')).toEqual([
+    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([
       { warehouse: 'main', quantity: 5, version: 1 },
       { warehouse: 'north', quantity: 2, version: 1 },
     ]);
     // bg-shop is keyed by externalId and maps only "main"
-    expect(await hub.storage.getDesired('bg-shop', 'ext-A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
-    const item = await hub.storage.getItem('ro-shop', 'A1');
+    expect(await desiredOf(hub, 'bg-shop', 'ext-A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
+    const item = await hub.storage.deliveries.get('ro-shop', 'A1');
     expect(item).toMatchObject({ version: 1, deliveredVersion: 0 });
     expect(item!.dueAt).not.toBeNull();
   });
@@ -58,40 +59,40 @@ describe('POST /callbacks/inventories-upload', () => {
       ]),
     );
     await hub.projector.idle();
-    expect((await hub.storage.getDesired('ro-shop', 'F1')).map((r) => r.quantity)).toEqual([4, 7]);
+    expect((await desiredOf(hub, 'ro-shop', 'F1')).map((r) => r.quantity)).toEqual([4, 7]);
   });
 
   it('a repeat whose figures are already desired changes nothing and makes nothing due', async () => {
     await post(formBody([offer('A1', { main: 5 })]));
     await hub.projector.idle();
-    await hub.storage.markDelivered('ro-shop', 'A1', 1, 200, Date.now());
+    await deliverNow(hub.storage, 'ro-shop', 'A1', { main: 5 });
     await post(formBody([offer('A1', { main: 5 })]));
     await hub.projector.idle();
-    const item = await hub.storage.getItem('ro-shop', 'A1');
+    const item = await hub.storage.deliveries.get('ro-shop', 'A1');
     expect(item).toMatchObject({ version: 1, deliveredVersion: 1, dueAt: null });
-    expect(await hub.storage.getDesired('ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
+    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
   });
 
   it('the same content after a different update (5 → 3 → 5) is applied, not deduplicated by hash', async () => {
     for (const q of [5, 3, 5]) await post(formBody([offer('A1', { main: q })]));
     await hub.projector.idle();
-    expect(await hub.storage.getDesired('ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 3 }]);
+    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 3 }]);
   });
 
   it('records offers lacking the target offerKey as unmapped, with the reason', async () => {
     await post(formBody([{ externalId: 'only-ext', stores: [{ code: 'main', available: 1 }] }]));
     await hub.projector.idle();
-    expect(await hub.storage.listUnmapped('ro-shop', 10)).toEqual([
+    expect(await hub.storage.stock.listUnmapped('ro-shop', 10)).toEqual([
       expect.objectContaining({
         offerRef: 'externalId=only-ext',
         reason: "offer has no xmlId (the target's offerKey)",
       }),
     ]);
-    expect(await hub.storage.getDesired('bg-shop', 'only-ext')).toHaveLength(1);
+    expect(await desiredOf(hub, 'bg-shop', 'only-ext')).toHaveLength(1);
   });
 
   it('operators see callbacks stored but not yet projected (GET /admin/targets), until the projector catches up', async () => {
-    await hub.storage.appendCallbacks([
+    await hub.storage.callbackLog.append([
       { receivedAt: Date.now(), contentHash: 'h', offersJson: JSON.stringify([offer('Q1', { main: 1 })]) },
     ]);
     const before = await request(hub.app)
@@ -116,14 +117,17 @@ describe('POST /callbacks/inventories-upload', () => {
     expect(wrong.status).toBe(403);
     expect(wrong.body.success).toBe(false);
     expect(JSON.stringify(wrong.body)).not.toContain(SECRETS.clientId);
-    expect(await hub.storage.callbackCount()).toBe(0);
+    expect(await hub.storage.callbackLog.count()).toBe(0);
   });
 
   it('answers 503 and stores nothing when storage fails', async () => {
     const broken = {
       ...hub.storage,
-      appendCallbacks: async () => {
-        throw new Error('disk I/O error');
+      callbackLog: {
+        ...hub.storage.callbackLog,
+        append: async () => {
+          throw new Error('disk I/O error');
+        },
       },
     };
     const h2 = createHub({ config: testConfig(), log: silentLog, storage: broken });
@@ -133,6 +137,6 @@ describe('POST /callbacks/inventories-upload', () => {
       .send(formBody([offer('A1', { main: 1 })]));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ success: false, errorMsg: 'storage is unavailable; nothing was stored, please retry' });
-    expect(await hub.storage.callbackCount()).toBe(0);
+    expect(await hub.storage.callbackLog.count()).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { startFakeFlamix, type FakeFlamix } from '../../fakes/fake-flamix';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-merchantpro';
 import { startFakeSyncInventory, type FakeSyncInventory } from '../../fakes/fake-syncinventory';
+import { desiredRows } from '../../../src/projection/desired-rows';
 import { capturingLog, SECRETS, targetRaw, testConfig, waitFor } from '../../helpers/test-config';
 
 const C = SECRETS.clientId;
@@ -140,7 +141,7 @@ describe('inventoriesUpload as a stock question', () => {
     shop.addItem('B1');
     const res = await postJson({ clientId: C, offers: [{ xmlId: 'B1', stores: [] }] });
     expect(res.body.offers).toEqual([{ xmlId: 'B1', stores: [{ code: 'main', available: 12 }] }]);
-    await waitFor(async () => (await hub.storage.getSourceState('si')).get('B1')?.get('main') === 12, {
+    await waitFor(async () => (await hub.storage.sources.getState('si')).get('B1')?.get('main') === 12, {
       what: 'source state',
     });
     const item = await waitFor(
@@ -173,15 +174,19 @@ describe('inventoriesUpload as a stock question', () => {
 
   it('handles a mixed callback per offer: figures stored, questions answered', async () => {
     si.add('D2', { '97637': 9 });
-    const before = await hub.storage.callbackCount();
+    const before = await hub.storage.callbackLog.count();
     const res = await postForm({
       clientId: C,
       offers: [{ xmlId: 'D1', stores: [{ code: 'main', available: 4 }] }, { xmlId: 'D2' }],
     });
     expect(res.body).toEqual({ success: true, offers: [{ xmlId: 'D2', stores: [{ code: 'main', available: 9 }] }] });
-    expect(await hub.storage.callbackCount()).toBeGreaterThan(before);
+    expect(await hub.storage.callbackLog.count()).toBeGreaterThan(before);
     await hub.projector.idle();
-    const desired = await hub.storage.getDesired('ro-shop', 'D1');
+    const desired = await desiredRows(
+      hub.storage.stock,
+      hub.config.targets.find((t) => t.name === 'ro-shop')!,
+      'D1',
+    );
     expect(desired.map((r) => [r.warehouse, r.quantity])).toEqual([['main', 4]]);
   });
 
@@ -195,9 +200,9 @@ describe('inventoriesUpload as a stock question', () => {
   });
 
   it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {
-    const storage = hub.storage as { appendCallbacks: typeof hub.storage.appendCallbacks };
-    const original = storage.appendCallbacks;
-    storage.appendCallbacks = () => Promise.reject(new Error('disk full'));
+    const log = hub.storage.callbackLog;
+    const original = log.append;
+    log.append = () => Promise.reject(new Error('disk full'));
     try {
       const res = await postForm({
         clientId: C,
@@ -206,7 +211,7 @@ describe('inventoriesUpload as a stock question', () => {
       expect(res.status).toBe(503);
       expect(res.body.success).toBe(false);
     } finally {
-      storage.appendCallbacks = original;
+      log.append = original;
     }
     expect((await postForm({ clientId: C, offers: [{ xmlId: 'A1' }] })).status).toBe(200);
   });
@@ -214,7 +219,7 @@ describe('inventoriesUpload as a stock question', () => {
   it('answers from the last known figures when a source does not answer within the deadline', async () => {
     si.add('E1', { '97637': 8 });
     await postForm({ clientId: C, offers: [{ xmlId: 'E1' }] });
-    await waitFor(async () => (await hub.storage.getSourceState('si')).get('E1')?.get('main') === 8, {
+    await waitFor(async () => (await hub.storage.sources.getState('si')).get('E1')?.get('main') === 8, {
       what: 'recorded',
     });
     si.set('E1', '97637', 1);

@@ -75,7 +75,7 @@ describe('dashboard: sign-in, session cookie, CSRF', () => {
     expect(foreign.status).toBe(403);
     const ok = await pause().set('X-CSRF-Token', csrf).set('Origin', `http://127.0.0.1`).set('Host', '127.0.0.1');
     expect(ok.status).toBe(200);
-    expect((await hub.storage.getTargetState('ro-shop')).paused).toBe(true);
+    expect((await hub.storage.hubState.getTarget('ro-shop')).paused).toBe(true);
     const resumed = await request(hub.app)
       .post('/admin/targets/ro-shop/resume')
       .set('Cookie', cookie)

@@ -52,8 +52,8 @@ describe('delivery to a MerchantPro shop over real sockets', () => {
     rig = await startFanoutRig();
     rig.shop.addItem('OFF-1', { inventory_enabled: 'off' });
     await rig.post([offer('OFF-1', { main: 3 })]);
-    await waitFor(async () => (await rig.hub.storage.getItem('shop', 'OFF-1'))?.dead, { what: 'dead letter' });
-    expect((await rig.hub.storage.getItem('shop', 'OFF-1'))!.deadReason).toContain('Inventory is disabled');
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'OFF-1'))?.dead, { what: 'dead letter' });
+    expect((await rig.hub.storage.deliveries.get('shop', 'OFF-1'))!.deadReason).toContain('Inventory is disabled');
   });
 
   it('percent-encodes identifiers as one path segment, and can address items by ean or id', async () => {
@@ -89,7 +89,7 @@ describe('delivery to a MerchantPro shop over real sockets', () => {
       .expect(200);
     await rig.post([offer('A1', { main: 6 })]);
     await rig.hub.projector.idle();
-    expect(await rig.hub.storage.nextDueAt('shop')).not.toBeNull();
+    expect(await rig.hub.storage.deliveries.nextDueAt('shop')).not.toBeNull();
     expect(rig.shop.requests).toHaveLength(0);
     await request(rig.hub.app)
       .post('/callbacks/activity')

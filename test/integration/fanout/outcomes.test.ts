@@ -34,7 +34,7 @@ describe('every outcome is classified once, against the fake shop over real sock
   it('404 (unknown item) goes to the dead letters with the shop message; retry from the admin API works', async () => {
     rig = await startFanoutRig();
     await rig.post([offer('GHOST', { main: 1 })]);
-    await waitFor(async () => (await rig.hub.storage.getItem('shop', 'GHOST'))?.dead, { what: 'dead letter' });
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'GHOST'))?.dead, { what: 'dead letter' });
     expect(rig.shop.requests).toHaveLength(1);
     const dead = await admin(rig).get('/targets/shop/dead-letters').expect(200);
     expect(dead.body.deadLetters).toEqual([
@@ -50,25 +50,25 @@ describe('every outcome is classified once, against the fake shop over real sock
     rig = await startFanoutRig({ skus: ['A1'] });
     rig.shop.fail(1, { status: 422 });
     await rig.post([offer('A1', { main: 1 })]);
-    await waitFor(async () => (await rig.hub.storage.getItem('shop', 'A1'))?.dead, { what: 'dead letter' });
-    expect((await rig.hub.storage.getItem('shop', 'A1'))!.deadReason).toBe('HTTP 422: injected 422');
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'A1'))?.dead, { what: 'dead letter' });
+    expect((await rig.hub.storage.deliveries.get('shop', 'A1'))!.deadReason).toBe('HTTP 422: injected 422');
   });
 
   it('a 3xx pauses the target as a wrong base URL', async () => {
     rig = await startFanoutRig({ skus: ['A1'] });
     rig.shop.fail(1, 'redirect');
     await rig.post([offer('A1', { main: 1 })]);
-    await waitFor(async () => (await rig.hub.storage.getTargetState('shop')).paused, { what: 'pause' });
-    expect((await rig.hub.storage.getTargetState('shop')).pausedReason).toContain('the target url is wrong');
+    await waitFor(async () => (await rig.hub.storage.hubState.getTarget('shop')).paused, { what: 'pause' });
+    expect((await rig.hub.storage.hubState.getTarget('shop')).pausedReason).toContain('the target url is wrong');
   });
 
   it('retried work goes to the dead letters after maxAttempts', async () => {
     rig = await startFanoutRig({ skus: ['A1'], target: { maxAttempts: 3 } });
     rig.shop.setFault({ status: 503 });
     await rig.post([offer('A1', { main: 1 })]);
-    await waitFor(async () => (await rig.hub.storage.getItem('shop', 'A1'))?.dead, { what: 'dead letter' });
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'A1'))?.dead, { what: 'dead letter' });
     expect(rig.shop.requests).toHaveLength(3);
-    expect((await rig.hub.storage.getItem('shop', 'A1'))!.deadReason).toMatch(
+    expect((await rig.hub.storage.deliveries.get('shop', 'A1'))!.deadReason).toMatch(
       /^gave up after 3 attempts; last: HTTP 503/,
     );
   });
@@ -78,7 +78,7 @@ describe('every outcome is classified once, against the fake shop over real sock
     rig = await startFanoutRig({ skus: ['A1', 'A2', 'A3'], target: { concurrency: 1 }, log: logs.log });
     rig.shop.fail(1, { status: 401 });
     await rig.post([offer('A1', { main: 1 }), offer('A2', { main: 2 }), offer('A3', { main: 3 })]);
-    await waitFor(async () => (await rig.hub.storage.getTargetState('shop')).paused, { what: 'pause' });
+    await waitFor(async () => (await rig.hub.storage.hubState.getTarget('shop')).paused, { what: 'pause' });
     const targets = await admin(rig).get('/targets').expect(200);
     expect(targets.body.targets[0]).toMatchObject({
       name: 'shop',

@@ -7,7 +7,7 @@ import { parseConfig } from '../../../src/config/load-config';
 import { createHub, openStorage, type Hub } from '../../../src/create-hub';
 import { createServer } from '../../../src/create-server';
 import { createIntake } from '../../../src/intake/create-intake';
-import type { Storage } from '../../../src/storage/storage';
+import type { CallbackLog, Stores } from '../../../src/storage/stores';
 import { rawConfig, SECRETS, silentLog, testConfig, waitFor } from '../../helpers/test-config';
 
 const goodCallback = JSON.stringify({
@@ -144,8 +144,8 @@ describe('Content-Encoding: a body that does not decode is the client’s 400, a
     );
     expect(res.status).toBe(status);
     expect(res.body).toContain(mention);
-    expect(await hub.storage.callbackCount()).toBe(0);
-    expect(await hub.storage.listShipments('pending', 10)).toEqual([]);
+    expect(await hub.storage.callbackLog.count()).toBe(0);
+    expect(await hub.storage.shipments.list('pending', 10)).toEqual([]);
   });
 
   it('a real gzip body is accepted', async () => {
@@ -182,7 +182,7 @@ describe('server timeouts: a body that never comes does not hold its socket', ()
       // Node's default would keep it 300 s; 15 s is a generous bound for a 1 s limit on a loaded machine.
       await waitFor(() => closed, { timeoutMs: 15_000, what: 'the stalled request to be cut off' });
       expect(answer).toMatch(/^HTTP\/1\.1 408/);
-      expect(await hub.storage.callbackCount()).toBe(0);
+      expect(await hub.storage.callbackLog.count()).toBe(0);
     } finally {
       await new Promise((r) => server.close(r));
       await hub.stop();
@@ -201,15 +201,16 @@ describe('/readyz says whether the hub can accept work', () => {
     const real = openStorage(config);
     let full = false;
     // Reads still work on a full disk (SELECT 1 succeeds); only writes fail, as SQLite reports them.
-    const storage: Storage = new Proxy(real, {
+    const callbackLog: CallbackLog = new Proxy(real.callbackLog, {
       get(target, key, receiver) {
-        if (key === 'appendCallbacks' && full)
+        if (key === 'append' && full)
           return () => Promise.reject(Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' }));
         const v: unknown = Reflect.get(target, key, receiver);
         return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
       },
     });
-    const hub = createHub({ config, log: silentLog, storage, projectorThread: false });
+    const storage: Stores = { ...real, callbackLog, ping: () => real.ping(), close: () => real.close() };
+    const hub = createHub({ config, log: silentLog, storage, projector: 'in-process' });
     await hub.start();
     try {
       await request(hub.app).get('/readyz').expect(200);
@@ -232,10 +233,8 @@ describe('/readyz says whether the hub can accept work', () => {
   });
 
   it('unready() clears by itself after its window, so traffic can find out whether storage recovered', async () => {
-    const storage = {
-      appendCallbacks: () => Promise.reject(new Error('disk full')),
-    } as unknown as Storage;
-    const intake = createIntake({ storage, log: silentLog, unreadyMs: 1000 });
+    const callbackLog = { append: () => Promise.reject(new Error('disk full')) } as unknown as CallbackLog;
+    const intake = createIntake({ callbackLog, log: silentLog, unreadyMs: 1000 });
     await expect(intake.accept([{ xmlId: 'A', stores: [] }])).rejects.toMatchObject({ status: 503 });
     expect(intake.unready()).toContain('could not be stored');
     expect(intake.unready(Date.now() + 1001)).toBeNull();
@@ -271,6 +270,6 @@ describe('Idempotency-Key compares the normalised report, not the JSON key order
     expect(c.status).toBe(200);
     const d = await post('{"orderExternalId":"O-7","shipmentStore":"other","shipmentDate":"2026-11-20"}', 'k-order');
     expect(d.status).toBe(422);
-    expect(await hub.storage.listShipments('pending', 10)).toHaveLength(1);
+    expect(await hub.storage.shipments.list('pending', 10)).toHaveLength(1);
   });
 });

@@ -175,7 +175,7 @@ describe('shipment reports', () => {
       .send(JSON.stringify(body));
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain(mention);
-    expect(await hub.storage.listShipments('pending', 10)).toEqual([]);
+    expect(await hub.storage.shipments.list('pending', 10)).toEqual([]);
   });
 
   it('refuses invalid JSON and a non-JSON content type', async () => {

@@ -8,8 +8,8 @@ import { createHttpClient, type HttpClient } from '../../../src/http/http-client
 import { createRateLimiter } from '../../../src/http/rate-limiter';
 import { createSource } from '../../../src/sources/create-source';
 import { runSync, type SyncDeps } from '../../../src/sources/run-sync';
-import { createSqliteStorage } from '../../../src/storage/sqlite-storage';
-import type { Storage } from '../../../src/storage/storage';
+import { createSqliteStores } from '../../../src/storage/sqlite/create-sqlite-stores';
+import type { Stores } from '../../../src/storage/stores';
 import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { startFakeFlamix } from '../../fakes/fake-flamix';
 import { startFakeMerchantPro } from '../../fakes/fake-merchantpro';
@@ -19,7 +19,7 @@ import { capturingLog, rawConfig, SECRETS, silentLog, tmpDir } from '../../helpe
 describe('pulling sources into the CRM', () => {
   let crm: FakeCrm;
   let si: FakeSyncInventory;
-  let storage: Storage;
+  let storage: Stores;
   let http: HttpClient;
   let dir: string;
   const SI_KEY = 'si-key-SECRET-7777';
@@ -28,7 +28,7 @@ describe('pulling sources into the CRM', () => {
     crm = await startFakeCrm({ apiKey: SECRETS.crmApiKey });
     si = await startFakeSyncInventory({ apiKey: SI_KEY });
     dir = tmpDir();
-    storage = createSqliteStorage({ path: path.join(dir, 's.db') });
+    storage = createSqliteStores({ path: path.join(dir, 's.db') });
     http = createHttpClient();
   });
   afterEach(async () => {
@@ -71,7 +71,7 @@ describe('pulling sources into the CRM', () => {
       maxRetries: 0,
     });
     return {
-      storage,
+      stores: storage,
       crm: crmClient,
       log: silentLog,
       site: 'main-shop',
@@ -111,7 +111,7 @@ describe('pulling sources into the CRM', () => {
     si.set('PFLY12', '555', 7);
     await runSync(deps(), src, createSource(src, http));
     expect(crm.uploads[1].offers).toEqual([{ xmlId: 'PFLY12', stores: [{ code: 'north', available: 7 }] }]);
-    expect((await storage.listSyncRuns('erp', 10)).map((r) => [r.outcome, r.uploaded])).toEqual([
+    expect((await storage.sources.listRuns('erp', 10)).map((r) => [r.outcome, r.uploaded])).toEqual([
       ['ok', 1],
       ['ok', 0],
       ['ok', 2],
@@ -141,7 +141,7 @@ describe('pulling sources into the CRM', () => {
       const src = siSource();
       await expect(runSync(deps({ log: logs.log }), src, createSource(src, http))).rejects.toThrow(reason);
       expect(crm.uploads).toHaveLength(0);
-      expect((await storage.listSyncRuns('erp', 1))[0]).toMatchObject({
+      expect((await storage.sources.listRuns('erp', 1))[0]).toMatchObject({
         outcome: 'failed',
         message: expect.stringContaining(reason),
       });
@@ -177,19 +177,19 @@ describe('pulling sources into the CRM', () => {
     const res = await runSync(deps(), src, createSource(src, http), { dryRun: true });
     expect(res.wouldUpload).toEqual([{ xmlId: 'A', stores: [{ code: 'main', available: 1 }] }]);
     expect(crm.requests).toHaveLength(0);
-    expect((await storage.getSourceState('erp')).size).toBe(0);
+    expect((await storage.sources.getState('erp')).size).toBe(0);
   });
 
   it('never runs two syncs of one source at once', async () => {
     si.add('A', { '97637': 1 });
     const src = siSource();
-    expect(await storage.acquireLock('sync:erp', 'someone-else', 60_000, Date.now())).toBe(true);
+    expect(await storage.locks.acquire('sync:erp', 'someone-else', 60_000, Date.now())).toBe(true);
     await expect(runSync(deps(), src, createSource(src, http))).rejects.toMatchObject({
       status: 409,
       message: expect.stringContaining('already running'),
     });
     expect(si.requests).toHaveLength(0);
-    await storage.releaseLock('sync:erp', 'someone-else');
+    await storage.locks.release('sync:erp', 'someone-else');
     await expect(runSync(deps(), src, createSource(src, http))).resolves.toMatchObject({ uploaded: 1 });
   });
 
@@ -199,7 +199,7 @@ describe('pulling sources into the CRM', () => {
     crm.fail(1, { type: 'refuse', errorMsg: 'Validation error' }, /inventories\/upload$/);
     // first batch refused at once: the run fails having uploaded nothing
     await expect(runSync(deps(), src, createSource(src, http))).rejects.toThrow('Validation error');
-    expect((await storage.getSourceState('erp')).size).toBe(0);
+    expect((await storage.sources.getState('erp')).size).toBe(0);
     // now the second batch fails after retries are used up
     let calls = 0;
     const real = deps().crm;
@@ -213,8 +213,12 @@ describe('pulling sources into the CRM', () => {
       },
     });
     await expect(runSync(flaky, src, createSource(src, http))).rejects.toThrow('HTTP 500');
-    expect((await storage.getSourceState('erp')).size).toBe(250);
-    expect((await storage.listSyncRuns('erp', 1))[0]).toMatchObject({ outcome: 'failed', uploaded: 250, batches: 1 });
+    expect((await storage.sources.getState('erp')).size).toBe(250);
+    expect((await storage.sources.listRuns('erp', 1))[0]).toMatchObject({
+      outcome: 'failed',
+      uploaded: 250,
+      batches: 1,
+    });
     const res = await runSync(deps(), src, createSource(src, http));
     expect(res).toMatchObject({ unchanged: 250, uploaded: 350, batches: 2 });
   });

@@ -1,18 +1,18 @@
 import { createRetention } from '../../../src/intake/create-retention';
-import type { Storage } from '../../../src/storage/storage';
+import type { CallbackLog } from '../../../src/storage/stores';
 import { silentLog } from '../../helpers/test-config';
 
 describe('callback log retention', () => {
   it('prunes batch after batch until a short one, with the cutoff "days" before now', async () => {
     const calls: Array<[number, number]> = [];
     const answers = [3, 3, 1];
-    const storage = {
-      pruneCallbacks: async (before: number, limit: number) => {
+    const callbackLog = {
+      prune: (before: number, limit: number) => {
         calls.push([before, limit]);
-        return answers.shift() ?? 0;
+        return Promise.resolve(answers.shift() ?? 0);
       },
-    } as unknown as Storage;
-    const r = createRetention({ storage, log: silentLog, days: 2, batch: 3, now: () => 10 * 86_400_000 });
+    } as unknown as CallbackLog;
+    const r = createRetention({ callbackLog, log: silentLog, days: 2, batch: 3, now: () => 10 * 86_400_000 });
     expect(await r.pruneOnce()).toBe(7);
     expect(calls).toEqual([
       [8 * 86_400_000, 3],
@@ -23,13 +23,13 @@ describe('callback log retention', () => {
 
   it('days: 0 keeps everything', async () => {
     let called = false;
-    const storage = {
-      pruneCallbacks: async () => {
+    const callbackLog = {
+      prune: () => {
         called = true;
-        return 0;
+        return Promise.resolve(0);
       },
-    } as unknown as Storage;
-    expect(await createRetention({ storage, log: silentLog, days: 0 }).pruneOnce()).toBe(0);
+    } as unknown as CallbackLog;
+    expect(await createRetention({ callbackLog, log: silentLog, days: 0 }).pruneOnce()).toBe(0);
     expect(called).toBe(false);
   });
 });

@@ -1,30 +1,42 @@
-import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import path from 'node:path';
-import { callbackLogPath, createSqliteStorage } from '../../../src/storage/sqlite-storage';
+import Database from 'better-sqlite3';
+import { callbackLogPath, createSqliteStores } from '../../../src/storage/sqlite/create-sqlite-stores';
 import { tmpDir } from '../../helpers/test-config';
-import { storageConformance } from './storage-conformance';
+import { storesConformance } from './conformance';
 
-storageConformance('sqlite', async () => {
-  const file = path.join(tmpDir(), 'conformance.db');
-  return { storage: createSqliteStorage({ path: file }), reopen: async () => createSqliteStorage({ path: file }) };
+storesConformance('sqlite', () => {
+  const dir = tmpDir();
+  const file = path.join(dir, 'conformance.db');
+  const stores = createSqliteStores({ path: file });
+  let current = stores;
+  return Promise.resolve({
+    stores,
+    reopen: () => Promise.resolve((current = createSqliteStores({ path: file }))),
+    dispose: async () => {
+      await current.close();
+      await stores.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  });
 });
 
 describe('sqlite: the request thread never blocks on a held write lock', () => {
   it('a priority connection waits with timers (the event loop keeps running) and writes once the lock is free', async () => {
     const file = path.join(tmpDir(), 'locks.db');
     const gate = new Int32Array(new SharedArrayBuffer(4));
-    const storage = createSqliteStorage({ path: file, lockRole: { role: 'priority', gate } });
+    const stores = createSqliteStores({ path: file, lockRole: { role: 'priority', gate } });
     const other = new Database(callbackLogPath(file));
     const otherState = new Database(file);
     try {
       other.exec('BEGIN IMMEDIATE');
       otherState.exec('BEGIN IMMEDIATE');
       let done = 0;
-      const append = storage.appendCallbacks([{ receivedAt: 1, contentHash: 'h', offersJson: '[]' }]).then((s) => {
+      const append = stores.callbackLog.append([{ receivedAt: 1, contentHash: 'h', offersJson: '[]' }]).then((s) => {
         done++;
         return s;
       });
-      const pause = storage.setTargetPaused('t', 'why', 1).then(() => {
+      const pause = stores.hubState.setTargetPaused('t', 'why', 1).then(() => {
         done++;
       });
       let ticks = 0;
@@ -43,11 +55,11 @@ describe('sqlite: the request thread never blocks on a held write lock', () => {
       expect(await append).toEqual([1]);
       await pause;
       expect(gate[0]).toBe(0);
-      expect((await storage.getTargetState('t')).paused).toBe(true);
+      expect((await stores.hubState.getTarget('t')).paused).toBe(true);
     } finally {
       other.close();
       otherState.close();
-      await storage.close();
+      await stores.close();
     }
   });
 });

@@ -1,0 +1,4 @@
+import { runCli } from './cli-env';
+import { migrateAnyCommand } from './migrate-postgres';
+
+runCli(migrateAnyCommand);

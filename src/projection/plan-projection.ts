@@ -1,0 +1,128 @@
+import type { TargetConfig } from '../config/config-types';
+import type { IntakeOffer } from '../intake/offer-types';
+import { DuePriority, type OfferKeyKind, type ProjectionPlan, type StockFigure } from '../storage/stores';
+import { offerRef } from './project-offers';
+
+export interface PlanRecord {
+  seq: number;
+  /** null when the stored record cannot be read (it is skipped, never retried forever). */
+  offers: readonly IntakeOffer[] | null;
+}
+
+/** A (target, item) whose figures changed, with the new figures of its changed warehouses. */
+export interface Touched {
+  target: string;
+  item: string;
+  version: number;
+  changed: Record<string, number>;
+}
+
+const figureKey = (k: OfferKeyKind, offer: string, warehouse: string) => `${k}\u0000${offer}\u0000${warehouse}`;
+
+/** Which (offer key kind → CRM warehouses) any target reads: only those figures are stored. */
+function keyedWarehouses(targets: readonly TargetConfig[]): Map<OfferKeyKind, Set<string>> {
+  const out = new Map<OfferKeyKind, Set<string>>();
+  for (const t of targets) {
+    const set = out.get(t.offerKey) ?? new Set<string>();
+    for (const w of Object.keys(t.warehouses)) set.add(w);
+    out.set(t.offerKey, set);
+  }
+  return out;
+}
+
+/** The offers a batch names, per offer key kind any target uses: what to read before planning. */
+export function offerKeysOf(
+  records: readonly PlanRecord[],
+  targets: readonly TargetConfig[],
+): Array<{ offerKey: OfferKeyKind; offer: string }> {
+  const seen = new Map<string, { offerKey: OfferKeyKind; offer: string }>();
+  for (const kind of keyedWarehouses(targets).keys())
+    for (const r of records)
+      for (const o of r.offers ?? []) {
+        const v = o[kind];
+        if (v !== undefined && v !== '') seen.set(`${kind}\u0000${String(v)}`, { offerKey: kind, offer: String(v) });
+      }
+  return [...seen.values()];
+}
+
+/**
+ * Step 1 of the projection (pure): newest figure per (offer key, offer, warehouse), once whatever the number of
+ * targets; the (target, item) pairs whose mapped figures changed; unmapped offers. An unchanged figure keeps its
+ * version and makes nothing due.
+ */
+export function planFigures(
+  records: readonly PlanRecord[],
+  targets: readonly TargetConfig[],
+  current: readonly StockFigure[],
+): { figures: StockFigure[]; touched: Touched[]; unmapped: ProjectionPlan['unmapped'] } {
+  const state = new Map(current.map((f) => [figureKey(f.offerKey, f.offer, f.warehouse), f]));
+  const changed = new Map<string, StockFigure>();
+  const touched = new Map<string, Touched>();
+  const unmapped = new Map<string, ProjectionPlan['unmapped'][number]>();
+  const kinds = [...keyedWarehouses(targets)].map(([kind, warehouses]) => ({
+    kind,
+    warehouses,
+    targets: targets.filter((t) => t.offerKey === kind).map((t) => ({ t, maps: new Set(Object.keys(t.warehouses)) })),
+  }));
+  for (const r of records) {
+    for (const o of r.offers ?? []) {
+      for (const { kind, warehouses, targets: mine } of kinds) {
+        const raw = o[kind];
+        const offer = raw === undefined ? '' : String(raw);
+        // The figures of this offer that changed, in warehouses some target of this key maps.
+        let diff: Map<string, number> | null = null;
+        if (offer !== '')
+          for (const s of o.stores) {
+            if (!warehouses.has(s.code)) continue;
+            const k = figureKey(kind, offer, s.code);
+            if (state.get(k)?.quantity === s.available) continue;
+            const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
+            state.set(k, f);
+            changed.set(k, f);
+            (diff ??= new Map()).set(s.code, s.available);
+          }
+        for (const { t, maps } of mine) {
+          if (offer === '') {
+            if (o.stores.some((s) => maps.has(s.code)))
+              unmapped.set(`${t.name}\u0000${offerRef(o)}`, {
+                target: t.name,
+                offerRef: offerRef(o),
+                reason: `offer has no ${t.offerKey} (the target's offerKey)`,
+                seq: r.seq,
+              });
+            continue;
+          }
+          if (!diff) continue;
+          for (const [code, q] of diff) {
+            if (!maps.has(code)) continue;
+            const key = `${t.name}\u0000${offer}`;
+            let m = touched.get(key);
+            if (!m) touched.set(key, (m = { target: t.name, item: offer, version: r.seq, changed: {} }));
+            m.version = r.seq;
+            m.changed[code] = q;
+          }
+        }
+      }
+    }
+  }
+  return { figures: [...changed.values()], touched: [...touched.values()], unmapped: [...unmapped.values()] };
+}
+
+/**
+ * Step 2 (pure): how urgent each due mark is, against what the shop was last sent. A lower figure can oversell
+ * until it arrives (worst: going to 0); never delivered is unknown; anything else can wait its turn.
+ */
+export function duePriority(
+  changed: Record<string, number>,
+  delivered: Record<string, number> | undefined,
+): DuePriority {
+  if (!delivered) return DuePriority.unknown;
+  let p: DuePriority = DuePriority.other;
+  for (const [w, q] of Object.entries(changed)) {
+    const before = delivered[w];
+    if (before === undefined || q >= before) continue;
+    if (q <= 0) return DuePriority.toZero;
+    p = DuePriority.decrease;
+  }
+  return p;
+}

@@ -1,0 +1,46 @@
+import type { CallbackLog } from './callback-log';
+import type { Deliveries } from './deliveries';
+import type { HubState } from './hub-state';
+import type { Locks } from './locks';
+import type { ShipmentStore } from './shipment-store';
+import type { SourceStore } from './source-store';
+import type { StockState } from './stock-state';
+
+export type * from './callback-log';
+export type * from './deliveries';
+export type * from './hub-state';
+export type * from './locks';
+export type * from './shipment-store';
+export type * from './source-store';
+export type { StockState, StockFigure, OfferKeyKind, UnmappedOffer, ProjectionPlan, ApplyResult } from './stock-state';
+export { DuePriority } from './stock-state';
+
+/** One CRM warehouse's figure as a target's write is built from it (after the target's mapping). */
+export interface DesiredRow {
+  warehouse: string;
+  quantity: number;
+  version: number;
+}
+
+/**
+ * Every store of one driver over one database. Services take only the stores they use; this bundle is what a
+ * driver opens and closes. Free of driver types; a conformance suite per store (test/integration/storage/
+ * conformance/) runs against each driver.
+ */
+export interface Stores {
+  readonly driver: string;
+  readonly callbackLog: CallbackLog;
+  readonly stock: StockState;
+  readonly deliveries: Deliveries;
+  readonly shipments: ShipmentStore;
+  readonly sources: SourceStore;
+  readonly locks: Locks;
+  readonly hubState: HubState;
+  /** Cheap round trip (readiness). */
+  ping(): Promise<void>;
+  /** Waits for pending group commits, then closes. */
+  close(): Promise<void>;
+}
+
+/** How a conformance suite gets a fresh, empty set of stores; `dispose` closes them and removes what they made. */
+export type OpenStores = () => Promise<{ stores: Stores; reopen: () => Promise<Stores>; dispose: () => Promise<void> }>;

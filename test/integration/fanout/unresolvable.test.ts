@@ -1,0 +1,40 @@
+import { startFanoutRig, type Rig } from '../../helpers/fanout-rig';
+import { waitFor } from '../../helpers/test-config';
+
+describe('an item the worker cannot resolve goes to the dead letters with its reason instead of cycling', () => {
+  let rig: Rig;
+  afterEach(() => rig?.close());
+
+  it('no CRM figures for the item (marked due by hand): dead, the shop never called', async () => {
+    rig = await startFanoutRig({ skus: ['NOSTATE'] });
+    await rig.hub.storage.deliveries.markDue('shop', ['NOSTATE'], Date.now());
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', 'NOSTATE'))?.dead, { what: 'dead letter' });
+    expect((await rig.hub.storage.deliveries.get('shop', 'NOSTATE'))!.deadReason).toBe(
+      'no CRM figures for this item in the warehouses the target maps',
+    );
+    expect((await rig.hub.storage.deliveries.stats('shop')).backlog).toBe(0);
+    expect(rig.shop.requests).toHaveLength(0);
+  });
+
+  it('an identifier that is not well-formed text (stored before intake refused such): dead, not re-claimed', async () => {
+    rig = await startFanoutRig();
+    const bad = 'SKU \ufffd z';
+    const stock = rig.hub.storage.stock;
+    const cursor = await stock.cursor();
+    await stock.apply(
+      {
+        fromCursor: cursor,
+        toCursor: cursor,
+        figures: [{ offerKey: 'xmlId', offer: bad, warehouse: 'main', quantity: 1, version: 1 }],
+        due: [{ target: 'shop', item: bad, version: 1, priority: 2 }],
+        unmapped: [],
+      },
+      Date.now(),
+    );
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', bad))?.dead, { what: 'dead letter' });
+    const item = (await rig.hub.storage.deliveries.get('shop', bad))!;
+    expect(item.deadReason).toContain('not well-formed');
+    expect(item.attempts).toBe(1);
+    expect(rig.shop.requests).toHaveLength(0);
+  });
+});

@@ -23,7 +23,9 @@ describe('convergence', () => {
 
   it('coalesces: 50 callbacks for the same 100 items while the shop is down reach it as at most 100 writes', async () => {
     const skus = Array.from({ length: 100 }, (_, i) => `SKU-${i}`);
-    rig = await startFanoutRig({ skus, target: { concurrency: 8 } });
+    // maxAttempts high: with 20 (the default) and 200 ms backoff, a slow (loaded) run dead-letters items while the
+    // shop is down, and this test is about coalescing, not giving up.
+    rig = await startFanoutRig({ skus, target: { concurrency: 8, maxAttempts: 1000 } });
     rig.shop.setFault('down');
     for (let c = 0; c < 50; c++) await rig.post(manyOffers(100, ['main'], 0, () => c));
     await rig.hub.projector.idle();

@@ -1,13 +1,27 @@
+import type { Config } from '../config/config-types';
 import { migrateSqliteFile } from '../storage/sqlite/create-sqlite-stores';
 import { loadCliConfig, type CliIo } from './cli-env';
+import { migratePostgresCommand } from './migrate-postgres';
+import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 
-/**
- * `npm run migrate`: apply pending schema migrations (each in one transaction) and exit; the service also applies
- * them at start-up. Exit 0 done or nothing to do, 1 failed (e.g. a file from a newer release), 2 bad config.
- */
-export function migrateCommand(io: CliIo): number {
-  const config = loadCliConfig(io);
+export const MIGRATE_USAGE: CommandSpec = {
+  usage: 'npm run migrate -- [options]',
+  summary:
+    "Applies the storage's pending schema migrations, each in one transaction, and exits (the service also applies\n" +
+    'them at start-up). Exit 0 done or nothing to do, 1 failed (e.g. a database from a newer release), 2 usage.',
+  options: { config: CONFIG_OPTION },
+};
+
+/** `npm run migrate [--config FILE]`, for either driver. */
+export async function migrateCommand(io: CliIo): Promise<number> {
+  const args = parseCliArgs(io, MIGRATE_USAGE);
+  if (!args.ok) return args.code;
+  const config = loadCliConfig(io, args.values.config as string | undefined);
   if (!config) return 2;
+  return config.storage.driver === 'postgres' ? migratePostgresCommand(io, config) : migrateSqlite(io, config);
+}
+
+function migrateSqlite(io: CliIo, config: Config): number {
   try {
     const { from, to } = migrateSqliteFile({
       path: config.storage.path,

@@ -3,17 +3,14 @@ import { createPgDb } from '../storage/postgres/create-pg-db';
 import { migratePostgres, postgresSchemaVersion } from '../storage/postgres/migrate-postgres';
 import { POSTGRES_MIGRATIONS } from '../storage/postgres/postgres-migrations';
 import { redactUrl } from '../storage/postgres/redact-url';
-import { loadCliConfig, type CliIo } from './cli-env';
-import { migrateCommand } from './migrate-command';
+import type { Config } from '../config/config-types';
+import type { CliIo } from './cli-env';
 
 /**
- * `npm run migrate` for either driver: on PostgreSQL, apply pending migrations under the migration lock (safe while
- * instances run or start), each in one transaction; SQLite goes to migrateCommand. Exit codes as migrateCommand's.
+ * `npm run migrate` on PostgreSQL: apply pending migrations under the migration lock (safe while instances run or
+ * start), each in one transaction. Exit codes as migrateCommand's.
  */
-export async function migrateAnyCommand(io: CliIo): Promise<number> {
-  const config = loadCliConfig(io);
-  if (!config) return 2;
-  if (config.storage.driver !== 'postgres') return migrateCommand(io);
+export async function migratePostgresCommand(io: CliIo, config: Config): Promise<number> {
   const where = redactUrl(config.storage.url);
   const db = createPgDb({ url: config.storage.url, poolSize: 2, logger: createLogger({ level: 'silent' }) });
   try {

@@ -1,4 +1,4 @@
 import { runCli } from './cli-env';
-import { migrateAnyCommand } from './migrate-postgres';
+import { migrateCommand } from './migrate-command';
 
-runCli(migrateAnyCommand);
+runCli(migrateCommand);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { registerCommand } from '../../../src/cli/register-command';
 import { syncCommand } from '../../../src/cli/sync-command';
 import { reconcileCommand } from '../../../src/cli/reconcile-command';
+import { migrateCommand } from '../../../src/cli/migrate-command';
 import type { CliIo } from '../../../src/cli/cli-env';
 import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { rawConfig, SECRETS, tmpDir } from '../../helpers/test-config';
@@ -60,11 +61,17 @@ describe('every command parses its arguments strictly, before anything is sent',
   });
 
   it('--version prints the version', async () => {
-    for (const command of [registerCommand, syncCommand, reconcileCommand]) {
+    for (const command of [registerCommand, syncCommand, reconcileCommand, migrateCommand]) {
       const r = await run(command, ['--version']);
       expect(r).toMatchObject({ code: 0, out: version });
     }
     expect(fake.requests).toHaveLength(0);
+  });
+
+  it('migrate refuses an unknown flag with its usage before opening any storage', async () => {
+    const r = await run(migrateCommand, ['--dryrun']);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('usage: npm run migrate -- [options]');
   });
 
   it('`npm run register --dry-run` (npm keeps the flag) is refused with the right command, sending nothing', async () => {

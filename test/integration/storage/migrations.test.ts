@@ -123,7 +123,7 @@ describe('migrations: a database written by release 0.1.0', () => {
     }
   });
 
-  it('npm run migrate upgrades the file apart from start-up, and then has nothing to do', () => {
+  it('npm run migrate upgrades the file apart from start-up, and then has nothing to do', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
     const file = path.join(dir, 'stockbridge.json');
@@ -135,8 +135,8 @@ describe('migrations: a database written by release 0.1.0', () => {
     );
     const out: string[] = [];
     const io = { argv: ['--config', file], env: {}, out: (l: string) => out.push(l), err: (l: string) => out.push(l) };
-    expect(migrateCommand(io)).toBe(0);
-    expect(migrateCommand(io)).toBe(0);
+    expect(await migrateCommand(io)).toBe(0);
+    expect(await migrateCommand(io)).toBe(0);
     expect(out).toEqual([
       `${config.storage.path}: migrated from schema version 1 to ${SCHEMA_VERSION}`,
       `${config.storage.path}: schema version ${SCHEMA_VERSION}, nothing to do`,

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrateAnyCommand } from '../../../src/cli/migrate-postgres';
+import { migrateCommand } from '../../../src/cli/migrate-command';
 import { urlPassword } from '../../../src/storage/postgres/redact-url';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
 import { rawConfig, tmpDir } from '../../helpers/test-config';
@@ -22,8 +22,8 @@ describe('npm run migrate on PostgreSQL', () => {
       out: (l: string) => lines.push(l),
       err: (l: string) => lines.push(l),
     };
-    expect(await migrateAnyCommand(io)).toBe(0);
-    expect(await migrateAnyCommand(io)).toBe(0);
+    expect(await migrateCommand(io)).toBe(0);
+    expect(await migrateCommand(io)).toBe(0);
     expect(lines[0]).toMatch(/postgres:\/\/postgres:\*\*\*@.*: migrated from schema version 0 to 2/);
     expect(lines[1]).toMatch(/schema version 2, nothing to do/);
     expect(lines.join('\n')).not.toContain(urlPassword(tdb.url));

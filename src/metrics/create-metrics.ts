@@ -12,7 +12,7 @@ export interface TargetGaugeSample {
 /** One registry per app (never prom-client's global), so tests and several apps in one process do not collide. */
 export function createMetrics() {
   const registry = new Registry();
-  let sampleTargets: () => Promise<TargetGaugeSample[]> = async () => [];
+  let sampleTargets: () => Promise<TargetGaugeSample[]> = () => Promise.resolve([]);
   const callbacks = new Counter({
     name: 'stockbridge_callbacks_total',
     help: 'CRM callbacks by kind and outcome',
@@ -67,7 +67,7 @@ export function createMetrics() {
     labelNames: ['source', 'outcome'],
     registers: [registry],
   });
-  let sampleLag: () => Promise<number> = async () => 0;
+  let sampleLag: () => Promise<number> = () => Promise.resolve(0);
   const paused = new Gauge({
     name: 'stockbridge_target_paused',
     help: '1 when the target is paused',

@@ -3,6 +3,13 @@
  * numbers or numeric strings; negative stock is clamped to 0 (ERPs report oversold stock below zero, and the
  * CRM's availability cannot be negative); fractions are floored; anything unreadable is skipped with a warning.
  */
+
+/** A peer's scalar as text; an object or list (where a scalar was expected) as its JSON, never "[object Object]". */
+export function peerText(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return v === null || v === undefined ? '' : (JSON.stringify(v) ?? '');
+}
 export interface SnapshotItem {
   key: string;
   stores: Record<string, number>;
@@ -50,7 +57,7 @@ export function parseSyncInventory(body: unknown, warehouses: Readonly<Record<st
   if (!Array.isArray(body)) {
     const o = body as { status?: unknown; message?: unknown } | null;
     if (o && typeof o === 'object' && o.status === 'error')
-      throw new SourceAnswerError(`SyncInventory refused: ${String(o.message ?? 'no message')}`);
+      throw new SourceAnswerError(`SyncInventory refused: ${peerText(o.message ?? 'no message')}`);
     throw new SourceAnswerError('SyncInventory answered JSON that is not a list of products');
   }
   const snap: Snapshot = { items: [], unmapped: [], warnings: [] };
@@ -63,12 +70,12 @@ export function parseSyncInventory(body: unknown, warehouses: Readonly<Record<st
           ? String(raw.SkuCode)
           : '';
     if (!sku) {
-      snap.unmapped.push({ ref: `products_id=${String(raw?.products_id ?? '?')}`, reason: 'no SkuCode' });
+      snap.unmapped.push({ ref: `products_id=${peerText(raw?.products_id ?? '?')}`, reason: 'no SkuCode' });
       continue;
     }
     const stores: Record<string, number> = {};
     for (const g of Array.isArray(raw.Godowns) ? (raw.Godowns as Array<Record<string, unknown>>) : []) {
-      const code = warehouses[String(g?.Godownid ?? '').trim()];
+      const code = warehouses[peerText(g?.Godownid ?? '').trim()];
       if (!code) continue;
       const q = sourceQuantity(g.Stock);
       if (q === undefined) {
@@ -107,14 +114,14 @@ export function parseFlamixProduct(
   if (!body || typeof body !== 'object' || Array.isArray(body))
     return { warning: `${offer}: Flamix answered no product object` };
   const o = body as { quantity?: unknown; warehouse?: unknown; status?: unknown; message?: unknown };
-  if (o.status === 'error') return { warning: `${offer}: Flamix error: ${String(o.message ?? 'no message')}` };
+  if (o.status === 'error') return { warning: `${offer}: Flamix error: ${peerText(o.message ?? 'no message')}` };
   const figures = new Map<string, unknown>();
   const w = o.warehouse;
   if (Array.isArray(w)) {
     w.forEach((x, i) => {
       if (x && typeof x === 'object')
         figures.set(
-          String((x as Record<string, unknown>).id ?? (x as Record<string, unknown>).warehouse_id ?? i + 1),
+          peerText((x as Record<string, unknown>).id ?? (x as Record<string, unknown>).warehouse_id ?? i + 1),
           (x as Record<string, unknown>).quantity ?? (x as Record<string, unknown>).amount,
         );
       else figures.set(String(i + 1), x);
@@ -148,15 +155,15 @@ export function parseMerchantProPage(
   if (!Array.isArray(list)) throw new SourceAnswerError('MerchantPro answered a page without a data list');
   const snap: Snapshot = { items: [], unmapped: [], warnings: [] };
   for (const raw of list as Array<Record<string, unknown>>) {
-    const key = raw?.[identifier] == null ? '' : String(raw[identifier]);
+    const key = peerText(raw?.[identifier]);
     if (!key) {
-      snap.unmapped.push({ ref: `id=${String(raw?.id ?? '?')}`, reason: `no ${identifier}` });
+      snap.unmapped.push({ ref: `id=${peerText(raw?.id ?? '?')}`, reason: `no ${identifier}` });
       continue;
     }
     if (raw.inventory_enabled === 'off') continue;
     const stores: Record<string, number> = {};
     for (const wh of Array.isArray(raw.warehouses) ? (raw.warehouses as Array<Record<string, unknown>>) : []) {
-      const code = warehouses[String(wh?.name ?? '')];
+      const code = warehouses[peerText(wh?.name ?? '')];
       const q = sourceQuantity(wh?.stock);
       if (code && q !== undefined) stores[code] = q;
     }

@@ -9,6 +9,7 @@ import type { CrmOfferUpload } from '../crm/crm-types';
 import { backoffDelay } from '../http/backoff';
 import type { Locks, SourceStore, SyncRunStats } from '../storage/stores';
 import { diffSnapshot, uploadKey } from './diff-snapshot';
+import { peerText } from './parse-sources';
 import type { PullSource } from './create-source';
 
 export interface SyncProgress {
@@ -156,7 +157,7 @@ function writeNotFoundReport(
 ): string {
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `${source}-${new Date(started).toISOString().replace(/[:.]/g, '-')}-not-found.csv`);
-  const cell = (v: unknown) => (v === undefined || v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
+  const cell = (v: unknown) => (v === undefined || v === null ? '' : `"${peerText(v).replace(/"/g, '""')}"`);
   fs.writeFileSync(
     file,
     ['externalId,xmlId,id', ...rows.map((r) => [r.externalId, r.xmlId, r.id].map(cell).join(','))].join('\n') + '\n',

@@ -259,6 +259,6 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
       }
       return best;
     },
-    close: server.close,
-  }) as FakeCrm;
+    close: () => server.close(),
+  });
 }

@@ -50,7 +50,7 @@ export async function startFakeFlamix(opts: { domain: string; apiToken: string }
     add(id: string, warehouses: Record<string, number>, shape: FlamixShape = 'object') {
       products.set(id, { quantity: Object.values(warehouses).reduce((a, b) => a + b, 0), warehouses, shape });
     },
-    close: server.close,
+    close: () => server.close(),
   };
 }
 

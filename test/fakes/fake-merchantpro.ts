@@ -203,7 +203,7 @@ export async function startFakeMerchantPro(opts: FakeMerchantProOptions) {
     get rejected429() {
       return too429;
     },
-    close: server.close,
+    close: () => server.close(),
   };
 }
 

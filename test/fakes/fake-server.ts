@@ -33,7 +33,8 @@ export async function startFakeServer(handle: (req: FakeRequest) => Reply | Prom
     const arrivedAt = Date.now();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', async () => {
+    req.on('end', () => void answer());
+    const answer = async () => {
       const u = new URL(req.url ?? '/', 'http://x');
       const fr: FakeRequest = {
         method: req.method ?? 'GET',
@@ -64,7 +65,7 @@ export async function startFakeServer(handle: (req: FakeRequest) => Reply | Prom
       };
       if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
       else send();
-    });
+    };
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -64,7 +64,7 @@ export async function startFakeSyncInventory(opts: { apiKey: string }) {
     lookupsOf(sku: string) {
       return requests.filter((r) => r.query.get('Skucode') === sku).length;
     },
-    close: server.close,
+    close: () => server.close(),
   };
 }
 

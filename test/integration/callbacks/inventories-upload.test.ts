@@ -125,9 +125,7 @@ describe('POST /callbacks/inventories-upload', () => {
       ...hub.storage,
       callbackLog: {
         ...hub.storage.callbackLog,
-        append: async () => {
-          throw new Error('disk I/O error');
-        },
+        append: () => Promise.reject(new Error('disk I/O error')),
       },
     };
     const h2 = createHub({ config: testConfig(), log: silentLog, storage: broken });

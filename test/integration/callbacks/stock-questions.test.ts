@@ -201,7 +201,7 @@ describe('inventoriesUpload as a stock question', () => {
 
   it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {
     const log = hub.storage.callbackLog;
-    const original = log.append;
+    const original = log.append.bind(log);
     log.append = () => Promise.reject(new Error('disk full'));
     try {
       const res = await postForm({

@@ -252,8 +252,9 @@ describe('pulling sources into the CRM', () => {
         deps(),
         src,
         createSource(src, http, {
-          sleep: async (ms) => {
+          sleep: (ms) => {
             waits.push(ms);
+            return Promise.resolve();
           },
         }),
       );

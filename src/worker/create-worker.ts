@@ -104,10 +104,14 @@ export function createWorker(deps: WorkerDeps): Worker {
 
     async function deliver(c: ClaimedItem, claimedAt: number) {
       await limiter.acquire();
-      if (stopping || paused || !active || Date.now() - claimedAt > settings.leaseMs * 0.8) {
+      if (stopping || paused || !active) {
         await deliveries.release(name, c.item, c.token, Date.now());
         return;
       }
+      // Queued for most of its lease (a peer or a machine slower than the configured rate): extend the claim rather
+      // than give it back, or the back of every claimed batch would be released again and again and never sent.
+      const waited = Date.now() - claimedAt > settings.leaseMs * 0.8;
+      if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
       // The newest figures at send time, not at claim time, with this target's mapping.
       const rows = await desiredRows(stock, config, c.item);
       const why = unresolvable(c.item, rows);

@@ -87,8 +87,12 @@ async function main() {
     ] as Array<[string, () => void]>) {
       before();
       const cpu0 = cpuSeconds(hub.proc.pid!);
+      const fakes0 = cpuSeconds(sources.pid!);
+      const t0 = Date.now();
       const r = await run(url, CONNECTIONS, seconds);
       const cpu = cpuSeconds(hub.proc.pid!) - cpu0;
+      // The fakes' own load, for context: a saturated fake process caps req/s whatever the hub does.
+      const fakesBusy = (cpuSeconds(sources.pid!) - fakes0) / ((Date.now() - t0) / 1000);
       rows.push({
         run: name,
         'req/s': fmt(r.rps, 1),
@@ -97,6 +101,8 @@ async function main() {
         questions: r.total,
         'errors/non2xx': r.bad,
         'hub CPU ms/question': fmt((cpu * 1000) / Math.max(1, r.total), 2),
+        'hub CPU %': fmt((100 * cpu) / seconds),
+        'fakes CPU %': fmt(100 * fakesBusy),
       });
     }
   } finally {

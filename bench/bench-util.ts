@@ -15,7 +15,9 @@ export async function spawnServer(
   script: string,
   args: string[] = [],
 ): Promise<{ port: number; proc: ChildProcess; stop(): Promise<void> }> {
-  const proc = spawn(process.execPath, [path.join(__dirname, script), ...args], {
+  // BENCH_HUB_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"): node flags for the server process alone.
+  const nodeArgs = process.env.BENCH_HUB_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const proc = spawn(process.execPath, [...nodeArgs, path.join(__dirname, script), ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve, reject) => {

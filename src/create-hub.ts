@@ -172,7 +172,8 @@ export function createHub(deps: HubOptions): Hub {
     stores: storage,
     intake,
     crm,
-    http,
+    // Only an injected client (tests): otherwise lookups get their own 128-socket pool, not the shared 64 sockets.
+    http: deps.http,
     metrics,
     log: log.child({ part: 'answers' }),
   });

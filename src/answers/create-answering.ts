@@ -10,7 +10,6 @@ import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from './callback-capture';
 import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
-import { limitInFlight } from './limit-in-flight';
 import { createSharedLookups } from './shared-lookups';
 
 const SOCKETS = 128;
@@ -28,7 +27,8 @@ export function createAnswering(deps: {
 }): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
-  // client's 64 sockets per host would queue them behind each other, so lookups have a larger pool of their own.
+  // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
+  // their own. Beyond its sockets, lookups wait in the client's queue (src/http), within their deadline.
   const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.stores, config.targets);
@@ -36,7 +36,7 @@ export function createAnswering(deps: {
   const sources = config.sources.map((c) => ({
     name: c.name,
     offerKey: c.offerKey,
-    lookup: limitInFlight(createLookup(c, http, deadlineMs), SOCKETS - 8),
+    lookup: createLookup(c, http, deadlineMs),
   }));
   const answers = createAnswerService({
     sources,

@@ -1,0 +1,62 @@
+import { spawn } from 'node:child_process';
+import http from 'node:http';
+import fetch from 'node-fetch';
+import { createHttpClient } from '../src/http/http-client';
+
+/**
+ * CPU per outbound GET, in the same run: a bare node-fetch 2 keep-alive GET (what src/http used before issue 8b)
+ * against src/http's client (node:http). The answering server runs in a child process, so only the client's CPU
+ * is counted. Usage: node dist/bench/http-cost.js [requests] [concurrency]
+ */
+const N = Number(process.argv[2] ?? 8000);
+const CONC = Number(process.argv[3] ?? 32);
+const BODY = '[{"SkuCode":"SKU-1","Godowns":[{"Godown":"G","Godownid":"1","Stock":"3"}]}]';
+
+if (process.argv[2] === 'server') {
+  const s = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(BODY);
+  });
+  s.listen(0, '127.0.0.1', () => process.stdout.write(`PORT ${(s.address() as { port: number }).port}\n`));
+} else void main();
+
+async function measure(fn: () => Promise<unknown>) {
+  let i = 0;
+  const worker = async () => {
+    while (i++ < N) await fn();
+  };
+  await Promise.all(Array.from({ length: CONC }, worker)); // warm-up, not counted
+  i = 0;
+  const c0 = process.cpuUsage();
+  const t0 = Date.now();
+  await Promise.all(Array.from({ length: CONC }, worker));
+  const c = process.cpuUsage(c0);
+  return `${((c.user + c.system) / N).toFixed(0)} µs CPU/GET, ${Math.round(N / ((Date.now() - t0) / 1000))} GET/s`;
+}
+
+async function main() {
+  const child = spawn(process.execPath, [__filename, 'server'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve) =>
+    child.stdout.once('data', (d: Buffer) => resolve(/PORT (\d+)/.exec(String(d))![1])),
+  );
+  const url = `http://127.0.0.1:${port}/admin/indexyii.php?r=api/SyncInventory&Skucode=SKU-1`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+  const client = createHttpClient({ maxSockets: 64 });
+  const viaFetch = async () => {
+    const c = new AbortController();
+    const t = setTimeout(() => c.abort(), 3000);
+    const r = await fetch(url, { agent, signal: c.signal, headers: { Accept: 'application/json' } });
+    await r.text();
+    clearTimeout(t);
+  };
+  const viaClient = () =>
+    client.request({ method: 'GET', url, headers: { Accept: 'application/json' }, timeoutMs: 3000 });
+  console.log(`bench:http-cost — ${N} GETs at concurrency ${CONC}, server in a child process`);
+  for (let round = 1; round <= 2; round++)
+    console.log(
+      `round ${round}: node-fetch 2: ${await measure(viaFetch)} | src/http client: ${await measure(viaClient)}`,
+    );
+  agent.destroy();
+  client.close();
+  child.kill();
+}

@@ -17,8 +17,6 @@ export interface Touched {
   changed: Record<string, number>;
 }
 
-const figureKey = (k: OfferKeyKind, offer: string, warehouse: string) => `${k}\u0000${offer}\u0000${warehouse}`;
-
 /** Which (offer key kind → CRM warehouses) any target reads: only those figures are stored. */
 function keyedWarehouses(targets: readonly TargetConfig[]): Map<OfferKeyKind, Set<string>> {
   const out = new Map<OfferKeyKind, Set<string>>();
@@ -48,41 +46,31 @@ export function offerKeysOf(
 /**
  * Step 1 of the projection (pure): newest figure per (offer key, offer, warehouse), once whatever the number of
  * targets; the (target, item) pairs whose mapped figures changed; unmapped offers. An unchanged figure keeps its
- * version and makes nothing due.
+ * version and makes nothing due. The walk over the callbacks costs the same whatever the number of targets: the
+ * targets' mappings are applied once per changed offer at the end of the batch.
  */
 export function planFigures(
   records: readonly PlanRecord[],
   targets: readonly TargetConfig[],
   current: readonly StockFigure[],
 ): { figures: StockFigure[]; touched: Touched[]; unmapped: ProjectionPlan['unmapped'] } {
-  const state = new Map(current.map((f) => [figureKey(f.offerKey, f.offer, f.warehouse), f]));
-  const changed = new Map<string, StockFigure>();
-  const touched = new Map<string, Touched>();
+  const state = new Map<string, Map<string, StockFigure>>();
+  for (const f of current) mapOf(state, offerKey(f.offerKey, f.offer)).set(f.warehouse, f);
+  // Per (offer key, offer): the warehouses whose figure this batch changed, newest figure each.
+  const changed = new Map<string, { kind: OfferKeyKind; offer: string; figures: Map<string, StockFigure> }>();
   const unmapped = new Map<string, ProjectionPlan['unmapped'][number]>();
   const kinds = [...keyedWarehouses(targets)].map(([kind, warehouses]) => ({
     kind,
     warehouses,
     targets: targets.filter((t) => t.offerKey === kind).map((t) => ({ t, maps: new Set(Object.keys(t.warehouses)) })),
   }));
-  for (const r of records) {
-    for (const o of r.offers ?? []) {
+  for (const r of records)
+    for (const o of r.offers ?? [])
       for (const { kind, warehouses, targets: mine } of kinds) {
         const raw = o[kind];
         const offer = raw === undefined ? '' : String(raw);
-        // The figures of this offer that changed, in warehouses some target of this key maps.
-        let diff: Map<string, number> | null = null;
-        if (offer !== '')
-          for (const s of o.stores) {
-            if (!warehouses.has(s.code)) continue;
-            const k = figureKey(kind, offer, s.code);
-            if (state.get(k)?.quantity === s.available) continue;
-            const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
-            state.set(k, f);
-            changed.set(k, f);
-            (diff ??= new Map()).set(s.code, s.available);
-          }
-        for (const { t, maps } of mine) {
-          if (offer === '') {
+        if (offer === '') {
+          for (const { t, maps } of mine)
             if (o.stores.some((s) => maps.has(s.code)))
               unmapped.set(`${t.name}\u0000${offerRef(o)}`, {
                 target: t.name,
@@ -90,22 +78,41 @@ export function planFigures(
                 reason: `offer has no ${t.offerKey} (the target's offerKey)`,
                 seq: r.seq,
               });
-            continue;
-          }
-          if (!diff) continue;
-          for (const [code, q] of diff) {
-            if (!maps.has(code)) continue;
-            const key = `${t.name}\u0000${offer}`;
-            let m = touched.get(key);
-            if (!m) touched.set(key, (m = { target: t.name, item: offer, version: r.seq, changed: {} }));
-            m.version = r.seq;
-            m.changed[code] = q;
-          }
+          continue;
+        }
+        const key = offerKey(kind, offer);
+        let now = state.get(key);
+        for (const s of o.stores) {
+          if (!warehouses.has(s.code) || now?.get(s.code)?.quantity === s.available) continue;
+          const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
+          (now ??= mapOf(state, key)).set(s.code, f);
+          let c = changed.get(key);
+          if (!c) changed.set(key, (c = { kind, offer, figures: new Map() }));
+          c.figures.set(s.code, f);
         }
       }
+  const touched: Touched[] = [];
+  for (const { kind, offer, figures } of changed.values())
+    for (const { t, maps } of kinds.find((k) => k.kind === kind)!.targets) {
+      let m: Touched | null = null;
+      for (const [code, f] of figures) {
+        if (!maps.has(code)) continue;
+        m ??= { target: t.name, item: offer, version: 0, changed: {} };
+        m.version = Math.max(m.version, f.version);
+        m.changed[code] = f.quantity;
+      }
+      if (m) touched.push(m);
     }
-  }
-  return { figures: [...changed.values()], touched: [...touched.values()], unmapped: [...unmapped.values()] };
+  const all = [...changed.values()].flatMap((c) => [...c.figures.values()]);
+  return { figures: all, touched, unmapped: [...unmapped.values()] };
+}
+
+const offerKey = (k: OfferKeyKind, offer: string) => `${k}\u0000${offer}`;
+
+function mapOf<V>(m: Map<string, Map<string, V>>, key: string): Map<string, V> {
+  let v = m.get(key);
+  if (!v) m.set(key, (v = new Map<string, V>()));
+  return v;
 }
 
 /**

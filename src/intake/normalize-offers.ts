@@ -28,12 +28,18 @@ export function hasForbiddenKey(o: object): string | undefined {
   return undefined;
 }
 
-export function readId(v: unknown, maxLen: number, inPath = false): string | undefined | { error: string } {
+export function readId(
+  v: unknown,
+  maxLen: number,
+  inPath = false,
+  checkText = true,
+): string | undefined | { error: string } {
   if (v === undefined || v === null) return undefined;
   if (typeof v === 'number' && Number.isFinite(v)) v = String(v);
   if (typeof v !== 'string') return { error: 'must be a string' };
   if (v.trim() === '') return { error: 'must not be empty' };
   if (v.length > maxLen) return { error: `must be at most ${maxLen} characters` };
+  if (!checkText) return v;
   const problem = inPath ? identifierProblem(v) : textProblem(v);
   return problem ? { error: problem } : v;
 }
@@ -49,6 +55,7 @@ export function normalizeOffers(
   limits: IntakeLimits,
 ): { offers: IntakeOffer[] } | { errors: FieldErrors } {
   const errors: FieldErrors = {};
+  const check = limits.checkText !== false;
   let count = 0;
   const err = (path: string, msg: string) => {
     if (count++ < MAX_REPORTED) errors[path] = msg;
@@ -75,7 +82,7 @@ export function normalizeOffers(
     }
     for (const key of ['externalId', 'xmlId', 'site'] as const) {
       // externalId and xmlId become a shop's URL path segment (a target's offerKey).
-      const v = readId(o[key], limits.maxIdLength, key !== 'site');
+      const v = readId(o[key], limits.maxIdLength, key !== 'site', check);
       if (v && typeof v === 'object') err(`${p}.${key}`, v.error);
       else if (v !== undefined) offer[key] = v;
     }
@@ -91,7 +98,7 @@ export function normalizeOffers(
       const badKey = hasForbiddenKey(s);
       if (badKey) return err(`${sp}.${badKey}`, 'is not an allowed key');
       const store = s as Record<string, unknown>;
-      const code = readId(store.code, limits.maxIdLength);
+      const code = readId(store.code, limits.maxIdLength, false, check);
       if (code === undefined) return err(`${sp}.code`, 'is required');
       if (typeof code === 'object') return err(`${sp}.code`, code.error);
       if (codes.has(code)) return err(`${sp}.code`, `repeats warehouse "${code.slice(0, 40)}" in the same offer`);

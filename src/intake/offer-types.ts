@@ -11,4 +11,10 @@ export interface IntakeLimits {
   maxOffers: number;
   maxIdLength: number;
   maxQuantity: number;
+  /**
+   * Check identifiers and codes for control characters, ill-formed Unicode and dot segments [true]. The projector
+   * reads records that intake already accepted, some under older rules: it reads them as they are, and the worker
+   * dead-letters an item it cannot send, instead of the whole callback being skipped.
+   */
+  checkText?: boolean;
 }

@@ -4,7 +4,7 @@ import { normalizeOffers } from '../intake/normalize-offers';
 import type { StockState } from '../storage/stores';
 import { duePriority, offerKeysOf, planFigures, type PlanRecord } from './plan-projection';
 
-const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity };
+const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity, checkText: false };
 
 export interface BatchResult {
   callbacks: number;

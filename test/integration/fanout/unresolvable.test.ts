@@ -37,4 +37,23 @@ describe('an item the worker cannot resolve goes to the dead letters with its re
     expect(item.attempts).toBe(1);
     expect(rig.shop.requests).toHaveLength(0);
   });
+
+  it('a stored callback with one identifier intake now refuses: the rest is delivered, that item dead-lettered', async () => {
+    rig = await startFanoutRig({ skus: ['GOOD-1'] });
+    // Written as release 0.1.0 accepted it (before `..` was refused at intake), straight into the callback log.
+    const offers = [
+      { xmlId: 'GOOD-1', stores: [{ code: 'main', available: 3 }] },
+      { xmlId: '..', stores: [{ code: 'main', available: 9 }] },
+    ];
+    await rig.hub.storage.callbackLog.append([
+      { receivedAt: Date.now(), contentHash: 'old', offersJson: JSON.stringify(offers) },
+    ]);
+    rig.hub.projector.kick();
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', '..'))?.dead, { what: 'dead letter' });
+    await waitFor(() => rig.shop.bySku('GOOD-1')?.warehouses?.[0]?.stock === 3, { what: 'GOOD-1 delivered' });
+    expect((await rig.hub.storage.deliveries.get('shop', '..'))!.deadReason).toContain('cannot be sent as one URL path segment');
+    expect(rig.shop.requests.every((r) => !r.path.endsWith('/inventory/sku/') && r.path !== '/api/v2/inventory/')).toBe(
+      true,
+    );
+  });
 });

@@ -123,11 +123,20 @@ export function createItemLookup(deps: {
       ]);
       const offer = unmapped.find((u) => names(u, identifier));
       if (offer)
-        return `the CRM offer for "${identifier}" reached target "${target.name}" without a usable identifier: ${offer.reason}`;
+        return (
+          `the CRM offer for "${identifier}" reached target "${target.name}" ` +
+          `without a usable identifier: ${offer.reason}`
+        );
       const elsewhere = [...new Set(crm.map((c) => c.warehouse))].filter((w) => !mapsWarehouse(target, w));
       if (elsewhere.length)
-        return `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, which target "${target.name}" does not map: add them to its warehouses to send them`;
-      return `no stock has been received for item "${identifier}" on target "${target.name}" (none for a warehouse it maps)`;
+        return (
+          `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, ` +
+          `which target "${target.name}" does not map: add them to its warehouses to send them`
+        );
+      return (
+        `no stock has been received for item "${identifier}" on target "${target.name}" ` +
+        '(none for a warehouse it maps)'
+      );
     },
   };
 }

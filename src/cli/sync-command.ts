@@ -53,11 +53,11 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
       createSource(sourceConfig, http),
       {
         dryRun,
-        progress: (e) =>
-          line.update(
-            `${sourceConfig.name}: ${e.phase}${e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : ''}${e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : ''}`,
-            e.phase,
-          ),
+        progress: (e) => {
+          const read = e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : '';
+          const batches = e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : '';
+          line.update(`${sourceConfig.name}: ${e.phase}${read}${batches}`, e.phase);
+        },
       },
     );
     line.done();
@@ -67,7 +67,9 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
       if (s.wouldUpload.length > 50) io.out(`  … and ${s.wouldUpload.length - 50} more`);
     }
     io.out(
-      `summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`,
+      `summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, ` +
+        `uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, ` +
+        `unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`,
     );
     for (const nf of s.notFoundOffers.slice(0, 20)) io.out(`  not found: ${JSON.stringify(nf)}`);
     if (s.reportFile) io.out(`  every offer the CRM did not find is listed in ${s.reportFile}`);

@@ -400,8 +400,12 @@ function findCycles(
       if (shared.length) {
         problems.push({
           path: `sources[${i}]`,
-          problem: `source "${s.name}" reads the shop that target "${t.name}" writes, for CRM warehouse(s) ${shared.join(', ')}: a cycle`,
-          fix: 'A warehouse has one master: either push it to the shop (target) or read it from the shop (source), not both.',
+          problem:
+            `source "${s.name}" reads the shop that target "${t.name}" writes, ` +
+            `for CRM warehouse(s) ${shared.join(', ')}: a cycle`,
+          fix:
+            'A warehouse has one master: either push it to the shop (target) ' +
+            'or read it from the shop (source), not both.',
         });
       }
     }

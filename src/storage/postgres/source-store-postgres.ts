@@ -6,7 +6,8 @@ const SQL = {
   offers: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = $1 AND offer = ANY($2::text[])',
   upsert: `INSERT INTO source_state (source, offer, warehouse, quantity, uploaded_at)
     SELECT $1, o, w, q, $5 FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(o, w, q)
-    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at = excluded.uploaded_at`,
+    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at =
+      excluded.uploaded_at`,
   start: `INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES ($1, $2, $3, 'running') RETURNING id`,
   finish: 'UPDATE sync_runs SET finished_at = $2, outcome = $3, message = $4, stats = $5 WHERE id = $1',
   list: 'SELECT * FROM sync_runs WHERE ($1::text IS NULL OR source = $1) ORDER BY id DESC LIMIT $2',

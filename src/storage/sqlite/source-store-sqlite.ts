@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 
@@ -6,7 +6,8 @@ const SQL = {
   state: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = ?',
   offer: 'SELECT warehouse, quantity FROM source_state WHERE source = ? AND offer = ?',
   upsert: `INSERT INTO source_state (source, offer, warehouse, quantity, uploaded_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at = excluded.uploaded_at`,
+    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at =
+      excluded.uploaded_at`,
   start: "INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES (?, ?, ?, 'running')",
   finish: 'UPDATE sync_runs SET finished_at = ?, outcome = ?, message = ?, stats = ? WHERE id = ?',
   list: 'SELECT * FROM sync_runs WHERE (? IS NULL OR source = ?) ORDER BY id DESC LIMIT ?',

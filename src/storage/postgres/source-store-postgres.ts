@@ -1,5 +1,6 @@
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import type { PgDb } from './create-pg-db';
+import { groupFigures } from '../group-figures';
 
 const SQL = {
   state: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = $1',
@@ -18,25 +19,11 @@ const ZERO: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, un
 export function createSourceStorePostgres(db: PgDb): SourceStore {
   return {
     async getState(source) {
-      const out = new Map<string, Map<string, number>>();
-      for (const r of await db.query(SQL.state, [source])) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      return groupFigures(await db.query(SQL.state, [source]));
     },
     async getFigures(source, offers) {
-      const out = new Map<string, Map<string, number>>();
-      if (offers.length === 0) return out;
-      for (const r of await db.query(SQL.offers, [source, [...new Set(offers)]])) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      if (offers.length === 0) return new Map<string, Map<string, number>>();
+      return groupFigures(await db.query(SQL.offers, [source, [...new Set(offers)]]));
     },
     async recordUploaded(source, rows, now) {
       if (rows.length === 0) return;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
-import type { ClaimedShipment, NewShipment, Shipment, ShipmentStatus, ShipmentStore } from '../shipment-store';
+import type { ClaimedShipment, NewShipment, ShipmentStore } from '../shipment-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
+import { toShipment } from '../shipment-row';
 
 /** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
 export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
@@ -45,25 +46,6 @@ const SQL = {
 };
 
 const num = (v: unknown) => (v == null ? null : Number(v));
-
-function toShipment(r: Row): Shipment {
-  return {
-    seq: Number(r.seq),
-    id: String(r.id),
-    by: r.by_field as Shipment['by'],
-    ref: String(r.ref),
-    site: String(r.site),
-    report: JSON.parse(String(r.report)) as Shipment['report'],
-    status: r.status as ShipmentStatus,
-    attempts: Number(r.attempts),
-    firstFailedAt: num(r.first_failed_at),
-    lastStatus: num(r.last_status),
-    lastAnswer: r.last_answer == null ? null : (JSON.parse(r.last_answer as string) as Record<string, unknown>),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    deliveredAt: num(r.delivered_at),
-  };
-}
 
 export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
   const { db } = s;

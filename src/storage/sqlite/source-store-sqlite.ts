@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
+import { groupFigures } from '../group-figures';
 
 const SQL = {
   state: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = ?',
@@ -22,14 +23,7 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
   });
   return {
     async getState(source) {
-      const out = new Map<string, Map<string, number>>();
-      for (const r of st.state.iterate(source) as Iterable<Row>) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      return groupFigures(st.state.iterate(source) as Iterable<Row>);
     },
     async getFigures(source, offers) {
       const out = new Map<string, Map<string, number>>();

@@ -14,8 +14,10 @@ export function startBenchShop(extra: Partial<FakeMerchantProOptions> = {}) {
   });
 }
 
-/** The one fast target ("shop", CRM warehouse main → A) the backlog benchmarks push to. */
-export const benchShopTarget = (url: string) => ({
+const FAST = { requestsPerSecond: 100000, concurrency: 8 };
+
+/** The one target ("shop", CRM warehouse main → A) the fan-out and backlog benchmarks push to; fast by default. */
+export const benchShopTarget = (url: string, extra: Record<string, unknown> = FAST) => ({
   name: 'shop',
   type: 'merchantpro',
   url,
@@ -24,8 +26,7 @@ export const benchShopTarget = (url: string) => ({
   offerKey: 'xmlId',
   warehouses: { main: 'A' },
   multiWarehouse: true,
-  requestsPerSecond: 100000,
-  concurrency: 8,
+  ...extra,
 });
 
 const intakeTarget = (name: string) => ({

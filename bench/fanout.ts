@@ -7,7 +7,7 @@ import fetch from 'node-fetch';
 import { parseConfig } from '../src/config/load-config';
 import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { startBenchShop } from './bench-fixtures';
+import { benchShopTarget, startBenchShop } from './bench-fixtures';
 import { fmt, spawnServer, table } from './bench-util';
 import { fanoutPostgres } from './fanout-postgres';
 
@@ -24,19 +24,7 @@ const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
       auth: { shipmentsToken: 't', adminToken: 'a' },
       worker,
-      targets: [
-        {
-          name: 'shop',
-          type: 'merchantpro',
-          url,
-          apiKey: 'bench-key',
-          apiSecret: 'bench-secret',
-          offerKey: 'xmlId',
-          warehouses: { main: 'A' },
-          multiWarehouse: true,
-          ...target,
-        },
-      ],
+      targets: [benchShopTarget(url, target)],
     },
     {},
   );

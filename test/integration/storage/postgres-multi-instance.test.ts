@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { APPEND_BARRIER_KEY, PG_CHANNELS } from '../../../src/storage/postgres/pg-channels';
 import { createPostgresStores, type PostgresStores } from '../../../src/storage/postgres/create-postgres-stores';
-import type { NewShipment } from '../../../src/storage/stores';
+import { ship } from './conformance/shipment-store-conformance';
 import { createTestDatabase, until as pollUntil, type TestDatabase } from '../../helpers/postgres-database';
 
 const logger = pino({ level: 'silent' });
@@ -105,13 +105,6 @@ describe('PostgreSQL stores shared by several instances', () => {
   });
 
   test('shipments claimed by three instances go once each, in arrival order per order', async () => {
-    const ship = (id: string, ref: string): NewShipment => ({
-      id,
-      by: 'externalId',
-      ref,
-      site: 's',
-      report: { shipped: true, shipmentStore: 'w', shipmentDate: '2024-05-31' },
-    });
     const orders = ['o1', 'o2', 'o3', 'o4'];
     const created: string[] = [];
     for (let i = 0; i < 8; i++)

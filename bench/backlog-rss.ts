@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchShopTarget } from './bench-fixtures';
 import { parseConfig } from '../src/config/load-config';
 import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
@@ -20,20 +21,7 @@ async function main() {
       storage: { path: path.join(dir, 'rss.db') },
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
       auth: { shipmentsToken: 't', adminToken: 'a' },
-      targets: [
-        {
-          name: 'shop',
-          type: 'merchantpro',
-          url: `http://127.0.0.1:${port}`,
-          apiKey: 'bench-key',
-          apiSecret: 'bench-secret',
-          offerKey: 'xmlId',
-          warehouses: { main: 'A' },
-          multiWarehouse: true,
-          requestsPerSecond: 100000,
-          concurrency: 8,
-        },
-      ],
+      targets: [benchShopTarget(`http://127.0.0.1:${port}`)],
     },
     {},
   );

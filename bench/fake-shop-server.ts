@@ -1,14 +1,9 @@
-import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
+import { startBenchShop } from './bench-fixtures';
 
 /** A fake MerchantPro shop in its own process for benchmarks: `node fake-shop-server.js ITEMS`. */
 async function main() {
   const items = Number(process.argv[2] ?? 1000);
-  const shop = await startFakeMerchantPro({
-    apiKey: 'bench-key',
-    apiSecret: 'bench-secret',
-    multiWarehouse: true,
-    warehouses: ['A'],
-  });
+  const shop = await startBenchShop();
   for (let i = 0; i < items; i++) shop.addItem(`SKU-${i}`);
   // keep memory flat in long runs: the benchmark counts writes itself
   setInterval(() => {

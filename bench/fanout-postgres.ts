@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { benchShopTarget } from './bench-fixtures';
 import { parseConfig } from '../src/config/load-config';
 import type { Config } from '../src/config/config-types';
 import { createHub, type Hub } from '../src/create-hub';
@@ -19,20 +20,7 @@ function config(shopUrl: string, storage: Record<string, unknown>): Config {
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
       auth: { shipmentsToken: 't', adminToken: 'a' },
       worker: { pollMs: 200 },
-      targets: [
-        {
-          name: 'shop',
-          type: 'merchantpro',
-          url: shopUrl,
-          apiKey: 'bench-key',
-          apiSecret: 'bench-secret',
-          offerKey: 'xmlId',
-          warehouses: { main: 'A' },
-          multiWarehouse: true,
-          requestsPerSecond: 100000,
-          concurrency: 8,
-        },
-      ],
+      targets: [benchShopTarget(shopUrl)],
     },
     {},
   );

@@ -7,7 +7,7 @@ import fetch from 'node-fetch';
 import { parseConfig } from '../src/config/load-config';
 import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { startFakeMerchantPro } from '../test/fakes/fake-merchantpro';
+import { benchShopTarget, startBenchShop } from './bench-fixtures';
 import { fmt, spawnServer, table } from './bench-util';
 import { fanoutPostgres } from './fanout-postgres';
 
@@ -24,19 +24,7 @@ const hubConfig = (url: string, target: Record<string, unknown>, worker: Record<
       crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
       auth: { shipmentsToken: 't', adminToken: 'a' },
       worker,
-      targets: [
-        {
-          name: 'shop',
-          type: 'merchantpro',
-          url,
-          apiKey: 'bench-key',
-          apiSecret: 'bench-secret',
-          offerKey: 'xmlId',
-          warehouses: { main: 'A' },
-          multiWarehouse: true,
-          ...target,
-        },
-      ],
+      targets: [benchShopTarget(url, target)],
     },
     {},
   );
@@ -91,13 +79,7 @@ async function throughput(n: number, concurrency: number) {
 }
 
 async function latency(count: number) {
-  const shop = await startFakeMerchantPro({
-    apiKey: 'bench-key',
-    apiSecret: 'bench-secret',
-    multiWarehouse: true,
-    warehouses: ['A'],
-    requestsPerSecond: 4,
-  });
+  const shop = await startBenchShop({ requestsPerSecond: 4 });
   for (let i = 0; i < count; i++) shop.addItem(`SKU-${i}`);
   const hub = createHub({
     config: hubConfig(shop.url, { requestsPerSecond: 4, concurrency: 2 }, { pollMs: 1000 }),
@@ -125,12 +107,7 @@ async function latency(count: number) {
 }
 
 async function amplification(items: number, callbacks: number) {
-  const shop = await startFakeMerchantPro({
-    apiKey: 'bench-key',
-    apiSecret: 'bench-secret',
-    multiWarehouse: true,
-    warehouses: ['A'],
-  });
+  const shop = await startBenchShop();
   for (let i = 0; i < items; i++) shop.addItem(`SKU-${i}`);
   const hub = createHub({
     config: hubConfig(
@@ -157,13 +134,7 @@ async function amplification(items: number, callbacks: number) {
 
 /** A backlog of `n` due items at a 4 rps shop; then one item drops to 0: how long until the shop has it. */
 async function oversellFirst(n: number) {
-  const shop = await startFakeMerchantPro({
-    apiKey: 'bench-key',
-    apiSecret: 'bench-secret',
-    multiWarehouse: true,
-    warehouses: ['A'],
-    requestsPerSecond: 4,
-  });
+  const shop = await startBenchShop({ requestsPerSecond: 4 });
   for (let i = 0; i < n; i++) shop.addItem(`SKU-${i}`);
   shop.addItem('HOT');
   const hub = createHub({ config: hubConfig(shop.url, { requestsPerSecond: 4, concurrency: 2 }), log });

@@ -2,11 +2,9 @@ import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import express from 'express';
-import { parseConfig } from '../src/config/load-config';
 import { createHub } from '../src/create-hub';
 import { createLogger } from '../src/log/create-logger';
-
-import { BENCH_CLIENT_ID } from './bench-util';
+import { intakeBenchConfig } from './bench-fixtures';
 
 /** `hub`: the real app with 2 targets (delivery held, so only intake is measured); `baseline`: parse and answer. */
 async function main() {
@@ -24,26 +22,9 @@ async function main() {
   } else {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-bench-'));
     process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
-    const target = (name: string) => ({
-      name,
-      type: 'merchantpro',
-      url: 'http://127.0.0.1:9',
-      apiKey: 'k',
-      apiSecret: 's',
-      offerKey: 'xmlId',
-      identifier: 'sku',
-      warehouses: { main: 'A', north: 'B' },
-      multiWarehouse: true,
-    });
-    const config = parseConfig(
-      {
-        server: { port: 0, publicUrl: 'http://127.0.0.1' },
-        storage: { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
-        crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: BENCH_CLIENT_ID, site: 's' },
-        auth: { shipmentsToken: 't', adminToken: 'a' },
-        targets: process.env.BENCH_NO_TARGETS ? [] : [target('shop-a'), target('shop-b')],
-      },
-      {},
+    const config = intakeBenchConfig(
+      { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
+      !!process.env.BENCH_NO_TARGETS,
     );
     const hub = createHub({
       config,

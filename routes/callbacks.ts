@@ -17,6 +17,25 @@ import { readInventoriesUpload } from './validators/inventories-upload-validator
 /** How much of a raw body is kept for the capture (it caps again, after masking). */
 const RAW_KEEP = 64 * 1024;
 
+/** Records every inventoriesUpload callback, once answered, with how it was read and its raw body. */
+const captureCallback =
+  (capture: CallbackCapture): RequestHandler =>
+  (_req, res, next) => {
+    res.on('finish', () => {
+      const c = res.locals.callback as (CallbackOutcome & { reading: CapturedReading }) | undefined;
+      const raw = res.locals.rawBody as string | Buffer | undefined;
+      capture.add({
+        reading: c?.reading ?? 'rejected',
+        status: res.statusCode,
+        offers: c?.named ?? 0,
+        answered: c?.answered ?? 0,
+        answer: c?.reply ?? null,
+        rawBody: typeof raw === 'string' ? raw.slice(0, RAW_KEEP) : (raw?.toString('utf8', 0, RAW_KEEP) ?? ''),
+      });
+    });
+    next();
+  };
+
 /** CRM callbacks: form encoding (JSON strings in fields) or plain JSON; answered in the CRM's envelope. */
 export function callbacksRouter(deps: {
   config: Config;
@@ -56,25 +75,10 @@ export function callbacksRouter(deps: {
     rejectForbiddenKeys,
     requireClientId(deps.config.crm.clientId),
   ];
-  const capture: RequestHandler = (_req, res, next) => {
-    res.on('finish', () => {
-      const c = res.locals.callback as (CallbackOutcome & { reading: CapturedReading }) | undefined;
-      const raw = res.locals.rawBody as string | Buffer | undefined;
-      deps.capture.add({
-        reading: c?.reading ?? 'rejected',
-        status: res.statusCode,
-        offers: c?.named ?? 0,
-        answered: c?.answered ?? 0,
-        answer: c?.reply ?? null,
-        rawBody: typeof raw === 'string' ? raw.slice(0, RAW_KEEP) : (raw?.toString('utf8', 0, RAW_KEEP) ?? ''),
-      });
-    });
-    next();
-  };
   router.use(crmEnvelope, countRejected);
   router.post(
     '/inventories-upload',
-    capture,
+    captureCallback(deps.capture),
     ...parse,
     ...validated(
       'inventoriesUpload callback',

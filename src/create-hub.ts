@@ -7,7 +7,7 @@ import { createIntake, type Intake } from './intake/create-intake';
 import { createProjector, type Projector } from './projection/create-projector';
 import { createRetention } from './intake/create-retention';
 import { createThreadedProjector } from './projection/create-threaded-projector';
-import { createMetrics } from './metrics/create-metrics';
+import { createMetrics, type Metrics } from './metrics/create-metrics';
 import { createSqliteStores } from './storage/sqlite/create-sqlite-stores';
 import type { Stores } from './storage/stores';
 import { createAdminService, type AdminService } from './admin/admin-service';
@@ -15,6 +15,7 @@ import { createHttpClient, type HttpClient } from './http/http-client';
 import { createMerchantProTarget } from './targets/merchantpro/merchantpro-target';
 import { createWorker } from './worker/create-worker';
 import { crmClientFor } from './crm/crm-client-for';
+import type { CrmClient } from './crm/crm-client';
 import { createShipmentService } from './shipments/shipment-service';
 import { createShipmentWorker } from './worker/create-shipment-worker';
 import { createSource } from './sources/create-source';
@@ -70,18 +71,90 @@ export interface HubOptions {
   }) => Promise<void>;
 }
 
-/** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
-export function createHub(deps: HubOptions): Hub {
+/** What every part of the hub is built from. */
+interface HubBase {
+  config: Config;
+  log: Logger;
+  storage: Stores;
+  http: HttpClient;
+  metrics: Metrics;
+  crm: CrmClient;
+}
+
+/** Projection in its own thread (SQLite, asked for) or in process; `onDue` wakes the worker for new due items. */
+function createHubProjector(
+  deps: HubOptions,
+  storage: Stores,
+  threaded: boolean,
+  gate: Int32Array,
+  onDue: (names: string[]) => void,
+): Projector {
   const { config, log } = deps;
-  const mode: ProjectorMode = deps.storage ? 'in-process' : (deps.projector ?? 'in-process');
-  const threaded = mode === 'thread' && config.storage.driver === 'sqlite';
-  // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
-  const gate = new Int32Array(new SharedArrayBuffer(4));
-  const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
-  const http = deps.http ?? createHttpClient();
-  const metrics = createMetrics();
-  // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
-  const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
+  return threaded
+    ? createThreadedProjector({
+        path: config.storage.path,
+        synchronous: config.storage.synchronous,
+        targets: config.targets,
+        log,
+        logLevel: log.level,
+        gate,
+        onDue,
+      })
+    : createProjector({ stores: storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+}
+
+/** The pull sources' scheduler, with what each sync run needs. */
+function createHubScheduler({ config, storage, crm, http, log }: HubBase) {
+  const syncDeps: SyncDeps = {
+    stores: storage,
+    crm,
+    log: log.child({ part: 'sync' }),
+    site: config.crm.site,
+    batchSize: config.crm.batchSize,
+    batchRetries: config.sync.batchRetries,
+    reportDir: config.sync.reportDir,
+    owner: `hub-${process.pid}`,
+  };
+  return createScheduler({
+    syncDeps,
+    log,
+    sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
+  });
+}
+
+type AdminDeps = Parameters<typeof createAdminService>[0];
+
+/** The operator service; its per-target figures also feed the metrics scrape. */
+function createHubAdmin(
+  { config, storage, metrics, log }: HubBase,
+  live: Pick<AdminDeps, 'worker' | 'isActive' | 'syncNow' | 'readLive'>,
+): AdminService {
+  const admin = createAdminService({
+    stores: storage,
+    targets: config.targets,
+    worker: live.worker,
+    isActive: live.isActive,
+    sources: config.sources,
+    syncNow: live.syncNow,
+    readLive: live.readLive,
+    deliveredTotal: (name) => metrics.deliveredTotal(name),
+    log: log.child({ part: 'admin' }),
+  });
+  metrics.setTargetSampler(async () =>
+    (await admin.listTargets()).map((t) => ({
+      target: t.name,
+      backlog: t.backlog,
+      oldestDueAgeSeconds: t.oldestDueAgeSeconds,
+      dead: t.dead,
+      paused: t.state === 'paused',
+    })),
+  );
+  metrics.setLagSampler(() => admin.unprojectedCallbacks());
+  return admin;
+}
+
+/** Both delivery loops (stock to the targets, shipment reports to the CRM) and the module activity that gates them. */
+function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
   const shipmentWorker = createShipmentWorker({
     store: storage.shipments,
     crm,
@@ -109,18 +182,65 @@ export function createHub(deps: HubOptions): Hub {
     isActive: () => activity.isActive(),
     targets: pushTargets,
   });
-  const onDue = (names: string[]) => worker.wake(names);
-  const projector = threaded
-    ? createThreadedProjector({
-        path: config.storage.path,
-        synchronous: config.storage.synchronous,
-        targets: config.targets,
-        log,
-        logLevel: log.level,
-        gate,
-        onDue,
-      })
-    : createProjector({ stores: storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+  return { shipmentWorker, shipments, activity, worker, pushTargets };
+}
+
+/** Start: catch up the projector, then the background loops; stop: drain them, then close what is open. */
+function hubLifecycle(
+  deps: HubOptions,
+  p: {
+    projector: Projector;
+    worker: { start(): Promise<void>; stop(): Promise<void>; wake(targets?: readonly string[]): void };
+    shipmentWorker: { start(): void; stop(): Promise<void>; wake(): void };
+    scheduler: { start(): void; stop(): Promise<void> };
+    retention: { start(): void; stop(): Promise<void> };
+    answering: { close(): void };
+    http: HttpClient;
+    storage: Stores;
+  },
+  drain: () => void,
+): Pick<Hub, 'start' | 'stop'> {
+  const { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage } = p;
+  return {
+    async start() {
+      await deps.attachWakers?.({
+        kickProjector: () => projector.kick(),
+        wakeTargets: (targets) => worker.wake(targets),
+        wakeShipments: () => shipmentWorker.wake(),
+      });
+      projector.kick();
+      await projector.idle();
+      await worker.start();
+      shipmentWorker.start();
+      scheduler.start();
+      retention.start();
+    },
+    async stop() {
+      drain();
+      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
+      await projector.stop();
+      if (!deps.http) http.close();
+      answering.close();
+      await storage.close();
+    },
+  };
+}
+
+/** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
+export function createHub(deps: HubOptions): Hub {
+  const { config, log } = deps;
+  const mode: ProjectorMode = deps.storage ? 'in-process' : (deps.projector ?? 'in-process');
+  const threaded = mode === 'thread' && config.storage.driver === 'sqlite';
+  // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
+  const gate = new Int32Array(new SharedArrayBuffer(4));
+  const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
+  const http = deps.http ?? createHttpClient();
+  const metrics = createMetrics();
+  // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
+  const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
+  const base: HubBase = { config, log, storage, http, metrics, crm };
+  const { shipmentWorker, shipments, activity, worker, pushTargets } = createDelivery(base);
+  const projector = createHubProjector(deps, storage, threaded, gate, (names) => worker.wake(names));
   const retention = createRetention({
     callbackLog: storage.callbackLog,
     log: log.child({ part: 'retention' }),
@@ -131,50 +251,19 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'intake' }),
     onCommitted: () => projector.kick(),
   });
-  const syncDeps: SyncDeps = {
-    stores: storage,
-    crm,
-    log: log.child({ part: 'sync' }),
-    site: config.crm.site,
-    batchSize: config.crm.batchSize,
-    batchRetries: config.sync.batchRetries,
-    reportDir: config.sync.reportDir,
-    owner: `hub-${process.pid}`,
-  };
-  const scheduler = createScheduler({
-    syncDeps,
-    log,
-    sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
-  });
-  const admin = createAdminService({
-    stores: storage,
-    targets: config.targets,
+  const scheduler = createHubScheduler(base);
+  const admin = createHubAdmin(base, {
     worker,
     isActive: () => activity.isActive(),
-    sources: config.sources,
     syncNow: (name) => scheduler.runNow(name),
     readLive: (name, item) => pushTargets.find((t) => t.config.name === name)?.target.read?.(item),
-    deliveredTotal: (name) => metrics.deliveredTotal(name),
-    log: log.child({ part: 'admin' }),
   });
-  metrics.setTargetSampler(async () =>
-    (await admin.listTargets()).map((t) => ({
-      target: t.name,
-      backlog: t.backlog,
-      oldestDueAgeSeconds: t.oldestDueAgeSeconds,
-      dead: t.dead,
-      paused: t.state === 'paused',
-    })),
-  );
-  metrics.setLagSampler(() => admin.unprojectedCallbacks());
   const answering = createAnswering({
-    config,
+    ...base,
     stores: storage,
     intake,
-    crm,
     // Only an injected client (tests): otherwise lookups get their own 128-socket pool, not the shared 64 sockets.
     http: deps.http,
-    metrics,
     log: log.child({ part: 'answers' }),
   });
   let draining = false;
@@ -199,26 +288,8 @@ export function createHub(deps: HubOptions): Hub {
     projector,
     activity,
     admin,
-    async start() {
-      await deps.attachWakers?.({
-        kickProjector: () => projector.kick(),
-        wakeTargets: (targets) => worker.wake(targets),
-        wakeShipments: () => shipmentWorker.wake(),
-      });
-      projector.kick();
-      await projector.idle();
-      await worker.start();
-      shipmentWorker.start();
-      scheduler.start();
-      retention.start();
-    },
-    async stop() {
+    ...hubLifecycle(deps, { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage }, () => {
       draining = true;
-      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
-      await projector.stop();
-      if (!deps.http) http.close();
-      answering.close();
-      await storage.close();
-    },
+    }),
   };
 }

@@ -1,12 +1,49 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config/load-config';
-import { createHub } from './create-hub';
+import type { Logger } from 'pino';
+import type { Config } from './config/config-types';
+import { createHub, type Hub } from './create-hub';
 import { createServer } from './create-server';
 import { createLogger } from './log/create-logger';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 import { openPostgresHub } from './storage/postgres/open-postgres-hub';
+
+/** The config, or exit 2 after printing every problem in it. */
+function loadStartConfig(configPath: string): Config {
+  try {
+    return loadConfig(configPath, process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`stockbridge: cannot start with ${configPath}\n${err.describe()}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** On a signal: refuse new requests, let those in flight finish, stop the hub; exit 1 if that overruns the drain. */
+function gracefulShutdown(server: Server, hub: Hub, log: Logger, drainMs: number): (signal: string) => void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
+    server.close(() => {
+      void hub.stop().then(() => {
+        log.info('stopped cleanly');
+        process.exit(0);
+      });
+    });
+    server.closeIdleConnections();
+    setTimeout(() => {
+      log.error('requests did not finish in time; exiting');
+      process.exit(1);
+    }, drainMs + 5000).unref();
+  };
+  return shutdown;
+}
 
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
@@ -23,16 +60,7 @@ async function main(): Promise<void> {
   const configPath = path.resolve(
     (args.values.config as string | undefined) ?? process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
   );
-  let config;
-  try {
-    config = loadConfig(configPath, process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`stockbridge: cannot start with ${configPath}\n${err.describe()}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadStartConfig(configPath);
   const log = createLogger({ level: config.log.level });
   // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
   const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
@@ -56,23 +84,7 @@ async function main(): Promise<void> {
     'stockbridge listening',
   );
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: no new requests, finishing those in flight');
-    server.close(() => {
-      void hub.stop().then(() => {
-        log.info('stopped cleanly');
-        process.exit(0);
-      });
-    });
-    server.closeIdleConnections();
-    setTimeout(() => {
-      log.error('requests did not finish in time; exiting');
-      process.exit(1);
-    }, config.worker.drainMs + 5000).unref();
-  };
+  const shutdown = gracefulShutdown(server, hub, log, config.worker.drainMs);
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 }

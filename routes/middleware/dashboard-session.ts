@@ -16,7 +16,8 @@ export function sessionIdOf(req: Request): string | undefined {
 
 /** `HttpOnly`, `SameSite=Strict`, and `Secure` when the request came over HTTPS (see `server.trustProxy`). */
 export function sessionCookie(req: Request, value: string, maxAgeSeconds: number): string {
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${req.secure ? '; Secure' : ''}`;
+  const secure = req.secure ? '; Secure' : '';
+  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
 /**

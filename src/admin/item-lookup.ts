@@ -26,6 +26,71 @@ interface TargetFacts {
   unmappedOffer: UnmappedOffer | undefined;
 }
 
+/** When each figure's callback arrived (absent once the log has pruned it). */
+async function receivedAt(callbackLog: CallbackLog, figures: StockFigure[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (const version of new Set(figures.map((f) => f.version))) {
+    const [record] = await callbackLog.readAfter(version - 1, 1);
+    if (record?.seq === version) out.set(version, record.receivedAt);
+  }
+  return out;
+}
+
+/** One target's view of the item: what it should hold, its delivery state, what it cannot map. */
+function targetView(f: TargetFacts, crm: StockFigure[]) {
+  const { target, state } = f;
+  const seen = [...new Set(crm.filter((c) => c.offerKey === target.offerKey).map((c) => c.warehouse))];
+  return {
+    name: target.name,
+    offerKey: target.offerKey,
+    desired: f.desired.map((d) => ({ ...d, shopWarehouse: target.warehouses[d.warehouse] ?? null })),
+    version: state?.version ?? null,
+    deliveredVersion: state?.deliveredVersion ?? null,
+    upToDate: state ? state.deliveredVersion >= state.version : null,
+    due: state ? state.dueAt !== null : false,
+    lastAttemptAt: iso(state?.updatedAt ?? null),
+    lastStatus: state?.lastStatus ?? null,
+    lastError: state?.lastError ?? null,
+    dead: state?.dead ?? false,
+    deadReason: state?.deadReason ?? null,
+    unmappedWarehouses: seen.filter((w) => !mapsWarehouse(target, w)),
+    unmappedOffer: f.unmappedOffer ? { reason: f.unmappedOffer.reason, seenAt: iso(f.unmappedOffer.seenAt) } : null,
+  };
+}
+
+/** One CRM figure as the lookup shows it, with when its callback arrived. */
+const crmView = (c: StockFigure, arrived: Map<number, number>) => ({
+  offerKey: c.offerKey,
+  warehouse: c.warehouse,
+  quantity: c.quantity,
+  version: c.version,
+  receivedAt: iso(arrived.get(c.version) ?? null),
+});
+
+/** The sentence for a target that holds nothing for an item (see ItemLookup.whyNothing). */
+function whyNothingText(
+  target: TargetConfig,
+  identifier: string,
+  unmapped: UnmappedOffer[],
+  crm: StockFigure[],
+): string {
+  const offer = unmapped.find((u) => names(u, identifier));
+  if (offer)
+    return (
+      `the CRM offer for "${identifier}" reached target "${target.name}" ` +
+      `without a usable identifier: ${offer.reason}`
+    );
+  const elsewhere = [...new Set(crm.map((c) => c.warehouse))].filter((w) => !mapsWarehouse(target, w));
+  if (elsewhere.length)
+    return (
+      `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, ` +
+      `which target "${target.name}" does not map: add them to its warehouses to send them`
+    );
+  return (
+    `no stock has been received for item "${identifier}" on target "${target.name}" ` + '(none for a warehouse it maps)'
+  );
+}
+
 /**
  * "Why is this SKU wrong?" across everything: the CRM's figures (stored once per offer and warehouse, under each
  * identifier kind a target uses), each target's view of them after its mapping, and each source's last figures.
@@ -50,37 +115,6 @@ export function createItemLookup(deps: {
     );
   }
 
-  /** When each figure's callback arrived (absent once the log has pruned it). */
-  async function receivedAt(figures: StockFigure[]): Promise<Map<number, number>> {
-    const out = new Map<number, number>();
-    for (const version of new Set(figures.map((f) => f.version))) {
-      const [record] = await callbackLog.readAfter(version - 1, 1);
-      if (record?.seq === version) out.set(version, record.receivedAt);
-    }
-    return out;
-  }
-
-  function targetView(f: TargetFacts, crm: StockFigure[]) {
-    const { target, state } = f;
-    const seen = [...new Set(crm.filter((c) => c.offerKey === target.offerKey).map((c) => c.warehouse))];
-    return {
-      name: target.name,
-      offerKey: target.offerKey,
-      desired: f.desired.map((d) => ({ ...d, shopWarehouse: target.warehouses[d.warehouse] ?? null })),
-      version: state?.version ?? null,
-      deliveredVersion: state?.deliveredVersion ?? null,
-      upToDate: state ? state.deliveredVersion >= state.version : null,
-      due: state ? state.dueAt !== null : false,
-      lastAttemptAt: iso(state?.updatedAt ?? null),
-      lastStatus: state?.lastStatus ?? null,
-      lastError: state?.lastError ?? null,
-      dead: state?.dead ?? false,
-      deadReason: state?.deadReason ?? null,
-      unmappedWarehouses: seen.filter((w) => !mapsWarehouse(target, w)),
-      unmappedOffer: f.unmappedOffer ? { reason: f.unmappedOffer.reason, seenAt: iso(f.unmappedOffer.seenAt) } : null,
-    };
-  }
-
   async function sourceViews(identifier: string) {
     return Promise.all(
       deps.sources.map(async (s) => {
@@ -101,16 +135,10 @@ export function createItemLookup(deps: {
   return {
     async lookup(identifier: string) {
       const [facts, crm] = await Promise.all([factsFor(identifier), crmFigures(identifier)]);
-      const arrived = await receivedAt(crm);
+      const arrived = await receivedAt(callbackLog, crm);
       return {
         identifier,
-        crm: crm.map((c) => ({
-          offerKey: c.offerKey,
-          warehouse: c.warehouse,
-          quantity: c.quantity,
-          version: c.version,
-          receivedAt: iso(arrived.get(c.version) ?? null),
-        })),
+        crm: crm.map((c) => crmView(c, arrived)),
         targets: facts.map((f) => targetView(f, crm)),
         sources: await sourceViews(identifier),
       };
@@ -121,13 +149,7 @@ export function createItemLookup(deps: {
         stock.listUnmapped(target.name, 1000),
         stock.offerFigures(target.offerKey, identifier),
       ]);
-      const offer = unmapped.find((u) => names(u, identifier));
-      if (offer)
-        return `the CRM offer for "${identifier}" reached target "${target.name}" without a usable identifier: ${offer.reason}`;
-      const elsewhere = [...new Set(crm.map((c) => c.warehouse))].filter((w) => !mapsWarehouse(target, w));
-      if (elsewhere.length)
-        return `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, which target "${target.name}" does not map: add them to its warehouses to send them`;
-      return `no stock has been received for item "${identifier}" on target "${target.name}" (none for a warehouse it maps)`;
+      return whyNothingText(target, identifier, unmapped, crm);
     },
   };
 }

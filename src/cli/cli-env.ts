@@ -29,7 +29,8 @@ export function pickNamed<T extends { name: string }>(
   const found = list.find((x) => x.name === name);
   if (!found)
     io.err(
-      `${name ? `no ${kind} named "${name}"` : `--${kind} NAME is required`}; configured ${kind}s: ${list.map((x) => x.name).join(', ') || '(none)'}`,
+      `${name ? `no ${kind} named "${name}"` : `--${kind} NAME is required`}; ` +
+        `configured ${kind}s: ${list.map((x) => x.name).join(', ') || '(none)'}`,
     );
   return found;
 }

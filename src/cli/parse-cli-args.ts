@@ -100,7 +100,8 @@ export function parseCliArgs(io: CliIo, spec: CommandSpec): ParsedCli {
       io,
       spec,
       `npm took ${swallowed.map((f) => `--${f}`).join(', ')} as its own option, so the command would not see it. ` +
-        `Put "--" before the command's options: ${spec.usage.replace('[options]', swallowed.map((f) => `--${f}`).join(' '))}`,
+        `Put "--" before the command's options: ` +
+        spec.usage.replace('[options]', swallowed.map((f) => `--${f}`).join(' ')),
     );
   return { ok: true, values };
 }

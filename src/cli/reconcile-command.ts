@@ -26,7 +26,10 @@ export const RECONCILE_USAGE: CommandSpec = {
   },
 };
 
-/** `npm run reconcile -- --target NAME [--fix] [--csv FILE]`. Exit 0 in step, 3 differences found (not fixed), 1 failed, 2 usage. */
+/**
+ * `npm run reconcile -- --target NAME [--fix] [--csv FILE]`.
+ * Exit 0 in step, 3 differences found (not fixed), 1 failed, 2 usage.
+ */
 export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
   const args = parseCliArgs(io, RECONCILE_USAGE);
   if (!args.ok) return args.code;
@@ -68,7 +71,8 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
       io.out(`  differences written to ${csv}`);
     }
     io.out(
-      `summary for ${target.name}: ${r.crmOffers} CRM offers read, ${r.compared} mapped to this shop, ${r.shopItems} shop items read, ${r.differences.length} difference(s)` +
+      `summary for ${target.name}: ${r.crmOffers} CRM offers read, ${r.compared} mapped to this shop, ` +
+        `${r.shopItems} shop items read, ${r.differences.length} difference(s)` +
         (fix
           ? `, ${r.fixed} item(s) marked due: the running service rewrites them`
           : r.differences.length

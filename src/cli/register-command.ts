@@ -56,7 +56,8 @@ export async function registerCommand(io: CliIo): Promise<number> {
       ?.store;
     io.out('the CRM now holds:');
     io.out(
-      `  code:     ${held.code}\n  name:     ${held.name}\n  active:   ${held.active}\n  frozen:   ${held.freeze ?? false}\n  baseUrl:  ${held.baseUrl}`,
+      `  code:     ${held.code}\n  name:     ${held.name}\n  active:   ${held.active}\n` +
+        `  frozen:   ${held.freeze ?? false}\n  baseUrl:  ${held.baseUrl}`,
     );
     for (const a of Object.entries(held.actions ?? {})) io.out(`  action:   ${a[0]} → ${held.baseUrl}${a[1]}`);
     for (const a of store?.actions ?? []) io.out(`  store:    ${a.code} → ${held.baseUrl}${a.url}`);

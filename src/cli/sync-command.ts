@@ -5,7 +5,7 @@ import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-
 import { createHttpClient } from '../http/http-client';
 import { createLogger } from '../log/create-logger';
 import { createSource } from '../sources/create-source';
-import { runSync } from '../sources/run-sync';
+import { runSync, type SyncProgress } from '../sources/run-sync';
 import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 import { progressLine } from './progress-line';
@@ -22,6 +22,12 @@ export const SYNC_USAGE: CommandSpec = {
   },
 };
 
+/** One progress line of a sync run: phase, items read (of how many), batches uploaded (of how many). */
+function progressText(source: string, e: Parameters<SyncProgress>[0]): string {
+  const read = e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : '';
+  const batches = e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : '';
+  return `${source}: ${e.phase}${read}${batches}`;
+}
 /** `npm run sync -- --source NAME [--dry-run]`. Exit 0 done, 1 failed or busy, 2 bad config or usage. */
 export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: string) => void }): Promise<number> {
   const args = parseCliArgs(io, SYNC_USAGE);
@@ -53,11 +59,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
       createSource(sourceConfig, http),
       {
         dryRun,
-        progress: (e) =>
-          line.update(
-            `${sourceConfig.name}: ${e.phase}${e.read !== undefined ? `, ${e.read}${e.total ? `/${e.total}` : ''} items read` : ''}${e.batchesTotal !== undefined ? `, batches ${e.batches ?? 0}/${e.batchesTotal}` : ''}`,
-            e.phase,
-          ),
+        progress: (e) => line.update(progressText(sourceConfig.name, e), e.phase),
       },
     );
     line.done();
@@ -67,7 +69,9 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
       if (s.wouldUpload.length > 50) io.out(`  … and ${s.wouldUpload.length - 50} more`);
     }
     io.out(
-      `summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`,
+      `summary for ${s.source}${dryRun ? ' (dry run)' : ''}: read ${s.read}, unchanged ${s.unchanged}, ` +
+        `uploaded ${s.uploaded} in ${s.batches} batch(es), not found in the CRM ${s.notFound}, ` +
+        `unmapped ${s.unmapped}, errors ${s.errors}, ${(s.durationMs / 1000).toFixed(1)} s`,
     );
     for (const nf of s.notFoundOffers.slice(0, 20)) io.out(`  not found: ${JSON.stringify(nf)}`);
     if (s.reportFile) io.out(`  every offer the CRM did not find is listed in ${s.reportFile}`);

@@ -18,6 +18,7 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
     const d = levenshtein(word.toLowerCase(), c.toLowerCase());
     if (d < bestDistance) [best, bestDistance] = [c, d];
   }
-  // A third of the word's length, at least 2: "warehouse" → "warehouses", "requestsPerSeconds" → "requestsPerSecond".
+  // A third of the word's length, at least 2:
+  // "warehouse" → "warehouses", "requestsPerSeconds" → "requestsPerSecond".
   return bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }

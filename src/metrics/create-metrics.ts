@@ -12,19 +12,16 @@ export interface TargetGaugeSample {
 /** One registry per app (never prom-client's global), so tests and several apps in one process do not collide. */
 export function createMetrics() {
   const registry = new Registry();
+  const counter = <T extends string>(name: string, help: string, labelNames: readonly T[]) =>
+    new Counter<T>({ name, help, labelNames, registers: [registry] });
+  const gauge = <T extends string>(name: string, help: string, labelNames?: readonly T[]) =>
+    new Gauge<T>({ name, help, ...(labelNames ? { labelNames } : {}), registers: [registry] });
   let sampleTargets: () => Promise<TargetGaugeSample[]> = () => Promise.resolve([]);
-  const callbacks = new Counter({
-    name: 'stockbridge_callbacks_total',
-    help: 'CRM callbacks by kind and outcome',
-    labelNames: ['kind', 'outcome'],
-    registers: [registry],
-  });
-  const deliveries = new Counter({
-    name: 'stockbridge_deliveries_total',
-    help: 'Delivery attempts by target and outcome',
-    labelNames: ['target', 'outcome'],
-    registers: [registry],
-  });
+  const callbacks = counter('stockbridge_callbacks_total', 'CRM callbacks by kind and outcome', ['kind', 'outcome']);
+  const deliveries = counter('stockbridge_deliveries_total', 'Delivery attempts by target and outcome', [
+    'target',
+    'outcome',
+  ]);
   const deliveryLatency = new Histogram({
     name: 'stockbridge_delivery_latency_seconds',
     help: 'From an item becoming due to its write being accepted',
@@ -32,48 +29,21 @@ export function createMetrics() {
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800],
     registers: [registry],
   });
-  const shipments = new Counter({
-    name: 'stockbridge_shipments_total',
-    help: 'Shipment reports by outcome',
-    labelNames: ['outcome'],
-    registers: [registry],
-  });
-  const backlog = new Gauge({
-    name: 'stockbridge_backlog_items',
-    help: 'Items due for delivery, by target',
-    labelNames: ['target'],
-    registers: [registry],
-  });
-  const oldest = new Gauge({
-    name: 'stockbridge_oldest_due_age_seconds',
-    help: 'Age of the oldest due item, by target',
-    labelNames: ['target'],
-    registers: [registry],
-  });
-  const dead = new Gauge({
-    name: 'stockbridge_dead_letters',
-    help: 'Dead-lettered items, by target',
-    labelNames: ['target'],
-    registers: [registry],
-  });
-  const projectorLag = new Gauge({
-    name: 'stockbridge_projector_lag_callbacks',
-    help: 'Accepted callbacks not yet projected into desired state',
-    registers: [registry],
-  });
-  const answers = new Counter({
-    name: 'stockbridge_answer_lookups_total',
-    help: "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
-    labelNames: ['source', 'outcome'],
-    registers: [registry],
-  });
+  const shipments = counter('stockbridge_shipments_total', 'Shipment reports by outcome', ['outcome']);
+  const backlog = gauge('stockbridge_backlog_items', 'Items due for delivery, by target', ['target']);
+  const oldest = gauge('stockbridge_oldest_due_age_seconds', 'Age of the oldest due item, by target', ['target']);
+  const dead = gauge('stockbridge_dead_letters', 'Dead-lettered items, by target', ['target']);
+  const projectorLag = gauge(
+    'stockbridge_projector_lag_callbacks',
+    'Accepted callbacks not yet projected into desired state',
+  );
+  const answers = counter(
+    'stockbridge_answer_lookups_total',
+    "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
+    ['source', 'outcome'],
+  );
   let sampleLag: () => Promise<number> = () => Promise.resolve(0);
-  const paused = new Gauge({
-    name: 'stockbridge_target_paused',
-    help: '1 when the target is paused',
-    labelNames: ['target'],
-    registers: [registry],
-  });
+  const paused = gauge('stockbridge_target_paused', '1 when the target is paused', ['target']);
 
   return {
     registry,

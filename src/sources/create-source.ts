@@ -66,7 +66,8 @@ export async function readMerchantProStock(
     );
     if (status === 401 || status === 403)
       throw new SourceAnswerError(
-        `MerchantPro refused the credentials (HTTP ${status}); check apiKey and apiSecret before trying again (repeated bad logins lock the shop)`,
+        `MerchantPro refused the credentials (HTTP ${status}); check apiKey and apiSecret before trying again ` +
+          '(repeated bad logins lock the shop)',
       );
     if (status === 429) {
       limiter.pauseUntil(Date.now() + 1000);

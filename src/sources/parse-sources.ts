@@ -52,7 +52,10 @@ export function parseJsonAnswer(text: string, status: number, what: string): unk
   }
 }
 
-/** ITServer SyncInventory: a bare array means success; `{"status": "error", "message"}` is an error whatever the HTTP status. */
+/**
+ * ITServer SyncInventory: a bare array means success; `{"status": "error", "message"}` is an error whatever the
+ * HTTP status.
+ */
 export function parseSyncInventory(body: unknown, warehouses: Readonly<Record<string, string>>): Snapshot {
   if (!Array.isArray(body)) {
     const o = body as { status?: unknown; message?: unknown } | null;

@@ -48,135 +48,186 @@ export function unresolvable(item: string, rows: readonly unknown[]): string | n
   return null;
 }
 
+/** What every pump shares: the worker's deps, its lease owner and backoff policy, and whether it may send. */
+interface PumpContext {
+  deps: WorkerDeps;
+  owner: string;
+  policy: { baseMs: number; maxMs: number };
+  isStopping: () => boolean;
+  isActive: () => boolean;
+}
+
+/**
+ * Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
+ * arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
+ */
+function claimLimitFor(config: TargetConfig, leaseMs: number): number {
+  const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
+  const perHalfLease = Math.floor((config.requestsPerSecond * leaseMs) / 2000);
+  return Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
+}
+
+/** What recording a write's outcome needs from its pump. */
+interface SettleContext {
+  name: string;
+  config: TargetConfig;
+  log: Logger;
+  policy: { baseMs: number; maxMs: number };
+  random?: () => number;
+  metrics: Metrics;
+  deliveries: Deliveries;
+  limiter: ReturnType<typeof createRateLimiter>;
+  stale: (c: ClaimedItem) => void;
+  pause: (reason: string) => Promise<void>;
+}
+
+/** Decide what a write's result means for the item (delivered, retry, dead letter, pause the target); record it. */
+async function settle(
+  { name, config, log, policy, random, metrics, deliveries, limiter, stale, pause }: SettleContext,
+  c: ClaimedItem,
+  version: number,
+  rows: WriteRows,
+  res: WriteResult,
+) {
+  const now = Date.now();
+  const d = decide(res, c, config, policy, now, random);
+  const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
+  metrics.deliveries.inc({ target: name, outcome });
+  const reason = res.outcome === 'ok' ? {} : { reason: res.message };
+  const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
+  log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');
+  const error = `${res.status ?? 'no answer'}: ${res.message}`;
+  let recorded = true;
+  switch (d.action) {
+    case 'delivered':
+      recorded = await deliveries.markDelivered(name, c.item, c.token, version, rows, res.status ?? 200, now);
+      if (recorded && c.dueSince !== null) metrics.deliveryLatency.observe({ target: name }, (now - c.dueSince) / 1000);
+      break;
+    case 'retry':
+      if (res.retryAfterMs) limiter.pauseUntil(now + res.retryAfterMs);
+      recorded = await deliveries.markRetry(name, c.item, c.token, d.dueAt, error, res.status, now);
+      break;
+    case 'dead':
+      log.warn({ item: c.item, reason: d.reason }, 'dead letter');
+      recorded = await deliveries.markDead(name, c.item, c.token, d.reason, res.status, now);
+      break;
+    case 'pause':
+      // The item stays due; it goes out once an operator resumes the target.
+      recorded = await deliveries.markRetry(name, c.item, c.token, now, d.reason, res.status, now);
+      await pause(d.reason);
+  }
+  if (!recorded) stale(c);
+}
+
+/** One target's delivery loop: claims due items, sends them within the rate, records each outcome. */
+function createPump(ctx: PumpContext, wt: WorkerTarget) {
+  const { deps, owner, policy } = ctx;
+  const { settings } = deps;
+  const { deliveries, stock, hubState } = deps.stores;
+  const { config, target } = wt;
+  const name = config.name;
+  const log = deps.log.child({ target: name });
+  const limiter = createRateLimiter(config.requestsPerSecond);
+  let paused = false;
+  const claimLimit = claimLimitFor(config, settings.leaseMs);
+
+  const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
+  const settling: SettleContext = {
+    name,
+    config,
+    log,
+    policy,
+    random: deps.random,
+    metrics: deps.metrics,
+    deliveries,
+    limiter,
+    stale,
+    pause: (reason) => pump.pause(reason),
+  };
+
+  async function deliver(c: ClaimedItem, claimedAt: number) {
+    await limiter.acquire();
+    if (ctx.isStopping() || paused || !ctx.isActive()) {
+      await deliveries.release(name, c.item, c.token, Date.now());
+      return;
+    }
+    // Queued for most of its lease (a peer or a machine slower than the configured rate): extend the claim rather
+    // than give it back, or the back of every claimed batch would be released again and again and never sent.
+    const waited = Date.now() - claimedAt > settings.leaseMs * 0.8;
+    if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
+    // The newest figures at send time, not at claim time, with this target's mapping.
+    const rows = await desiredRows(stock, config, c.item);
+    const why = unresolvable(c.item, rows);
+    if (why) {
+      log.warn({ item: c.item, reason: why }, 'dead letter');
+      if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
+      return;
+    }
+    const version = rows.reduce((m, r) => Math.max(m, r.version), 0);
+    const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
+    let res: WriteResult;
+    try {
+      res = await keepLease(
+        settings.leaseMs,
+        (until) => deliveries.renew(name, c.item, c.token, until),
+        () => target.write(c.item, rows, version),
+        () => stale(c),
+      );
+    } catch (err) {
+      // The write could not even be built (e.g. an identifier that cannot be sent safely): never cycle on it.
+      const reason = `cannot send this item: ${(err as Error).message}`;
+      log.warn({ item: c.item, reason }, 'dead letter');
+      if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
+      return;
+    }
+    await settle(settling, c, version, sent, res);
+  }
+
+  const loop = createClaimLoop<ClaimedItem>({
+    log,
+    pollMs: settings.pollMs,
+    concurrency: config.concurrency,
+    claimLimit: () => claimLimit,
+    ready: () => !paused && ctx.isActive(),
+    claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
+    run: deliver,
+    release: async (items) => {
+      for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
+    },
+    nextDueAt: () => deliveries.nextDueAt(name),
+    describe: (c) => ({ item: c.item }),
+  });
+
+  const pump = {
+    loop,
+    async load() {
+      paused = (await hubState.getTarget(name)).paused;
+    },
+    async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
+      if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
+      paused = true;
+      await hubState.setTargetPaused(name, reason, Date.now());
+      loop.notify();
+    },
+    async resume() {
+      paused = false;
+      await hubState.setTargetPaused(name, null, Date.now());
+      log.info('target resumed');
+      loop.notify();
+    },
+  };
+  return pump;
+}
+
 export function createWorker(deps: WorkerDeps): Worker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
-  const { deliveries, stock, hubState } = deps.stores;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
   let active = true;
   let stopping = false;
+  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
 
-  function createPump(wt: WorkerTarget) {
-    const { config, target } = wt;
-    const name = config.name;
-    const log = deps.log.child({ target: name });
-    const limiter = createRateLimiter(config.requestsPerSecond);
-    let paused = false;
-    // Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
-    // arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
-    const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
-    const perHalfLease = Math.floor((config.requestsPerSecond * settings.leaseMs) / 2000);
-    const claimLimit = Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
-
-    const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
-
-    async function settle(c: ClaimedItem, version: number, rows: WriteRows, res: WriteResult) {
-      const now = Date.now();
-      const d = decide(res, c, config, policy, now, deps.random);
-      const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
-      deps.metrics.deliveries.inc({ target: name, outcome });
-      const reason = res.outcome === 'ok' ? {} : { reason: res.message };
-      const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
-      log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');
-      const error = `${res.status ?? 'no answer'}: ${res.message}`;
-      let recorded = true;
-      switch (d.action) {
-        case 'delivered':
-          recorded = await deliveries.markDelivered(name, c.item, c.token, version, rows, res.status ?? 200, now);
-          if (recorded && c.dueSince !== null)
-            deps.metrics.deliveryLatency.observe({ target: name }, (now - c.dueSince) / 1000);
-          break;
-        case 'retry':
-          if (res.retryAfterMs) limiter.pauseUntil(now + res.retryAfterMs);
-          recorded = await deliveries.markRetry(name, c.item, c.token, d.dueAt, error, res.status, now);
-          break;
-        case 'dead':
-          log.warn({ item: c.item, reason: d.reason }, 'dead letter');
-          recorded = await deliveries.markDead(name, c.item, c.token, d.reason, res.status, now);
-          break;
-        case 'pause':
-          // The item stays due; it goes out once an operator resumes the target.
-          recorded = await deliveries.markRetry(name, c.item, c.token, now, d.reason, res.status, now);
-          await pump.pause(d.reason);
-      }
-      if (!recorded) stale(c);
-    }
-
-    async function deliver(c: ClaimedItem, claimedAt: number) {
-      await limiter.acquire();
-      if (stopping || paused || !active) {
-        await deliveries.release(name, c.item, c.token, Date.now());
-        return;
-      }
-      // Queued for most of its lease (a peer or a machine slower than the configured rate): extend the claim rather
-      // than give it back, or the back of every claimed batch would be released again and again and never sent.
-      const waited = Date.now() - claimedAt > settings.leaseMs * 0.8;
-      if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
-      // The newest figures at send time, not at claim time, with this target's mapping.
-      const rows = await desiredRows(stock, config, c.item);
-      const why = unresolvable(c.item, rows);
-      if (why) {
-        log.warn({ item: c.item, reason: why }, 'dead letter');
-        if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
-        return;
-      }
-      const version = rows.reduce((m, r) => Math.max(m, r.version), 0);
-      const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
-      let res: WriteResult;
-      try {
-        res = await keepLease(
-          settings.leaseMs,
-          (until) => deliveries.renew(name, c.item, c.token, until),
-          () => target.write(c.item, rows, version),
-          () => stale(c),
-        );
-      } catch (err) {
-        // The write could not even be built (e.g. an identifier that cannot be sent safely): never cycle on it.
-        const reason = `cannot send this item: ${(err as Error).message}`;
-        log.warn({ item: c.item, reason }, 'dead letter');
-        if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
-        return;
-      }
-      await settle(c, version, sent, res);
-    }
-
-    const loop = createClaimLoop<ClaimedItem>({
-      log,
-      pollMs: settings.pollMs,
-      concurrency: config.concurrency,
-      claimLimit: () => claimLimit,
-      ready: () => !paused && active,
-      claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
-      run: deliver,
-      release: async (items) => {
-        for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
-      },
-      nextDueAt: () => deliveries.nextDueAt(name),
-      describe: (c) => ({ item: c.item }),
-    });
-
-    const pump = {
-      loop,
-      async load() {
-        paused = (await hubState.getTarget(name)).paused;
-      },
-      async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
-        if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
-        paused = true;
-        await hubState.setTargetPaused(name, reason, Date.now());
-        loop.notify();
-      },
-      async resume() {
-        paused = false;
-        await hubState.setTargetPaused(name, null, Date.now());
-        log.info('target resumed');
-        loop.notify();
-      },
-    };
-    return pump;
-  }
-
-  const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(t)]));
+  const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
   const pumpOf = (name: string) => {
     const p = pumps.get(name);
     if (!p) throw new Error(`unknown target ${name}`);

@@ -25,7 +25,9 @@ export function decide(
     case 'auth':
       return {
         action: 'pause',
-        reason: `${what}. Check the target's apiKey and apiSecret (repeated bad logins lock the shop), then resume the target.`,
+        reason:
+          `${what}. Check the target's apiKey and apiSecret ` +
+          '(repeated bad logins lock the shop), then resume the target.',
       };
     case 'redirect':
       return { action: 'pause', reason: `${res.message}. Fix the target url, then resume the target.` };

@@ -46,3 +46,12 @@ export async function createTestDatabase(prefix = 'sb'): Promise<TestDatabase> {
     },
   };
 }
+
+/** Polls `check` every `stepMs` until it holds; throws naming `what` after `ms`. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000, stepMs = 20) {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -1,8 +1,8 @@
 import request from 'supertest';
-import { parseConfig } from '../../src/config/load-config';
-import { createHub, type Hub } from '../../src/create-hub';
-import { startFakeCrm, type FakeCrm } from '../fakes/fake-crm';
-import { rawConfig, SECRETS, silentLog, waitFor } from '../helpers/test-config';
+import type { Hub } from '../../src/create-hub';
+import type { FakeCrm } from '../fakes/fake-crm';
+import { SECRETS, waitFor } from '../helpers/test-config';
+import { startShipmentsRig, type ShipmentsRig } from '../helpers/shipments-rig';
 
 /**
  * Issue 10, item 1, scaled down: the CRM answers 503 with Retry-After for longer than the lease, so the first report's
@@ -12,31 +12,15 @@ import { rawConfig, SECRETS, silentLog, waitFor } from '../helpers/test-config';
 describe('shipment reports under a CRM answering 503 + Retry-After for longer than the lease', () => {
   let crm: FakeCrm;
   let hub: Hub;
+  let rig: ShipmentsRig;
   beforeAll(async () => {
-    crm = await startFakeCrm({ apiKey: SECRETS.crmApiKey });
-    hub = createHub({
-      config: parseConfig(
-        rawConfig({
-          crm: {
-            url: crm.url,
-            apiKey: SECRETS.crmApiKey,
-            clientId: SECRETS.clientId,
-            site: 'main-shop',
-            maxRetries: 5,
-          },
-          targets: [],
-          worker: { leaseMs: 1000, pollMs: 20, backoffBaseMs: 20, backoffMaxMs: 100 },
-        }),
-        {},
-      ),
-      log: silentLog,
+    rig = await startShipmentsRig({
+      maxRetries: 5,
+      worker: { leaseMs: 1000, pollMs: 20, backoffBaseMs: 20, backoffMaxMs: 100 },
     });
-    await hub.start();
+    ({ crm, hub } = rig);
   });
-  afterAll(async () => {
-    await hub.stop();
-    await crm.close();
-  });
+  afterAll(() => rig.stop());
 
   it('the CRM sees first, second (the lease is renewed while the send chain runs; outcomes are fenced)', async () => {
     crm.addOrder('ORD-L');

@@ -144,7 +144,8 @@ export function createInstanceCoordination(
           await locks.heartbeat();
           if (!locks.holds(PROJECTOR_LOCK)) {
             const rows = await pg.db.query<{ behind: boolean }>(
-              'SELECT (SELECT cursor FROM projector WHERE id = 1) < (SELECT coalesce(max(seq), 0) FROM callbacks) AS behind',
+              'SELECT (SELECT cursor FROM projector WHERE id = 1) < ' +
+                '(SELECT coalesce(max(seq), 0) FROM callbacks) AS behind',
             );
             if (rows[0]?.behind) w.kickProjector();
           }

@@ -35,7 +35,10 @@ export interface PgDb extends PgQueryable {
   /** Wait for a session advisory lock, run `fn`, release it. */
   withLock<T>(key: number, fn: (db: PgQueryable) => Promise<T>): Promise<T>;
   notify(channel: string, payload?: string): Promise<void>;
-  /** LISTEN on a dedicated connection that reconnects after a loss (calling `onNotify('')` then, as work may be missed). */
+  /**
+   * LISTEN on a dedicated connection that reconnects after a loss
+   * (calling `onNotify('')` then, as work may be missed).
+   */
   listen(channel: string, onNotify: (payload: string) => void): Promise<PgListener>;
   /** Number of queries this process sent (a cost measure for the idle test). */
   queryCount(): number;

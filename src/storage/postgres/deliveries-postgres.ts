@@ -14,7 +14,8 @@ const SQL = {
       FOR UPDATE SKIP LOCKED)
     UPDATE items i SET lease_until = $2 + $4::bigint, lease_owner = $5, token = nextval('claim_tokens')
     FROM c WHERE i.target = c.target AND i.item = c.item AND (i.lease_until IS NULL OR i.lease_until < $2)
-    RETURNING i.item, i.version, i.attempts, i.first_failed_at, i.due_since, i.token, coalesce(i.priority, 3) AS p, i.due_at`,
+    RETURNING i.item, i.version, i.attempts, i.first_failed_at, i.due_since, i.token, coalesce(i.priority, 3)
+      AS p, i.due_at`,
   renew: `UPDATE items SET lease_until = $4 WHERE target = $1 AND item = $2 AND token = $3 AND lease_until IS NOT NULL`,
   markDelivered: `UPDATE items SET
       delivered_version = greatest(delivered_version, $4::bigint),

@@ -3,7 +3,8 @@ import type { PgDb } from './create-pg-db';
 
 const SQL = {
   getModule: 'SELECT state FROM module_state WHERE id = 1',
-  setModule: `INSERT INTO module_state (id, state) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET state = excluded.state`,
+  setModule: `INSERT INTO module_state (id, state) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET state =
+    excluded.state`,
   getTarget: 'SELECT * FROM target_state WHERE target = $1',
   setTarget: `INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES ($1, $2, $3, $4)
     ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason,

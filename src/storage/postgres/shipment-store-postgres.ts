@@ -1,6 +1,7 @@
-import type { ClaimedShipment, NewShipment, Shipment, ShipmentStatus, ShipmentStore } from '../shipment-store';
+import type { ClaimedShipment, NewShipment, ShipmentStore } from '../shipment-store';
 import type { PgDb } from './create-pg-db';
 import { PG_CHANNELS } from './pg-channels';
+import { toShipment } from '../shipment-row';
 
 const SQL = {
   idem: `INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES ($1, $2, $3, $4)
@@ -51,25 +52,6 @@ const SQL = {
  */
 const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => JSON.stringify([s.site, s.by, s.ref]);
 const n = (v: unknown) => (v == null ? null : Number(v));
-
-function toShipment(r: Record<string, unknown>): Shipment {
-  return {
-    seq: Number(r.seq),
-    id: String(r.id),
-    by: r.by_field as Shipment['by'],
-    ref: String(r.ref),
-    site: String(r.site),
-    report: JSON.parse(String(r.report)) as Shipment['report'],
-    status: r.status as ShipmentStatus,
-    attempts: Number(r.attempts),
-    firstFailedAt: n(r.first_failed_at),
-    lastStatus: n(r.last_status),
-    lastAnswer: typeof r.last_answer === 'string' ? (JSON.parse(r.last_answer) as Record<string, unknown>) : null,
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    deliveredAt: n(r.delivered_at),
-  };
-}
 
 export function createShipmentStorePostgres(db: PgDb): ShipmentStore {
   const changed = async (sql: string, params: unknown[]) => (await db.query(`${sql} RETURNING 1`, params)).length > 0;

@@ -1,12 +1,14 @@
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import type { PgDb } from './create-pg-db';
+import { groupFigures } from '../group-figures';
 
 const SQL = {
   state: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = $1',
   offers: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = $1 AND offer = ANY($2::text[])',
   upsert: `INSERT INTO source_state (source, offer, warehouse, quantity, uploaded_at)
     SELECT $1, o, w, q, $5 FROM unnest($2::text[], $3::text[], $4::bigint[]) AS t(o, w, q)
-    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at = excluded.uploaded_at`,
+    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at =
+      excluded.uploaded_at`,
   start: `INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES ($1, $2, $3, 'running') RETURNING id`,
   finish: 'UPDATE sync_runs SET finished_at = $2, outcome = $3, message = $4, stats = $5 WHERE id = $1',
   list: 'SELECT * FROM sync_runs WHERE ($1::text IS NULL OR source = $1) ORDER BY id DESC LIMIT $2',
@@ -17,25 +19,11 @@ const ZERO: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, un
 export function createSourceStorePostgres(db: PgDb): SourceStore {
   return {
     async getState(source) {
-      const out = new Map<string, Map<string, number>>();
-      for (const r of await db.query(SQL.state, [source])) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      return groupFigures(await db.query(SQL.state, [source]));
     },
     async getFigures(source, offers) {
-      const out = new Map<string, Map<string, number>>();
-      if (offers.length === 0) return out;
-      for (const r of await db.query(SQL.offers, [source, [...new Set(offers)]])) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      if (offers.length === 0) return new Map<string, Map<string, number>>();
+      return groupFigures(await db.query(SQL.offers, [source, [...new Set(offers)]]));
     },
     async recordUploaded(source, rows, now) {
       if (rows.length === 0) return;

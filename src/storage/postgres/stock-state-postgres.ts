@@ -27,7 +27,8 @@ const SQL = {
       dead = false, dead_reason = NULL, updated_at = excluded.updated_at`,
   unmapped: `INSERT INTO unmapped (target, offer_ref, reason, seq, seen_at)
     SELECT t, o, r, s, $5 FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(t, o, r, s)
-    ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at = excluded.seen_at`,
+    ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at =
+      excluded.seen_at`,
   readFigures: `SELECT offer_key, offer, warehouse, quantity, version FROM figures
     WHERE (offer_key, offer) IN (SELECT * FROM unnest($1::text[], $2::text[]))
     ORDER BY offer_key, offer, warehouse`,

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { Stores } from '../stores';
 import { createCallbackLogSqlite } from './callback-log-sqlite';
 import { createDeliveriesSqlite } from './deliveries-sqlite';

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { ClaimedItem, Deliveries, ItemState } from '../deliveries';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 
@@ -30,25 +30,31 @@ const SQL = {
       first_failed_at = COALESCE(first_failed_at, ?), last_error = ?, last_status = ?, ${CLEAR}, updated_at = ?
     WHERE target = ? AND item = ? AND claim_token = ?`,
   release: `UPDATE items SET ${CLEAR}, due_at = ? WHERE target = ? AND item = ? AND claim_token = ?`,
-  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, 0, ?, ?, 2, ?)
-    ON CONFLICT (target, item) DO UPDATE SET due_at = excluded.due_at, due_since = COALESCE(items.due_since, excluded.due_since),
+  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, 0,
+    ?, ?, 2, ?)
+    ON CONFLICT (target, item) DO UPDATE SET due_at = excluded.due_at, due_since = COALESCE(items.due_since,
+      excluded.due_since),
       priority = COALESCE(items.priority, 3), dead = 0, dead_reason = NULL, attempts = 0, first_failed_at = NULL,
       updated_at = excluded.updated_at`,
-  nextDueAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE due_at END) AS t
+  nextDueAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE
+    due_at END) AS t
     FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL`,
   get: 'SELECT * FROM items WHERE target = ? AND item = ?',
   listDead: 'SELECT * FROM items WHERE target = ? AND dead = 1 ORDER BY updated_at DESC LIMIT ?',
   listFailures: 'SELECT * FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT ?',
   retryDeadOne: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0,
-    first_failed_at = NULL, priority = COALESCE(priority, 3), updated_at = ? WHERE target = ? AND item = ? AND dead = 1`,
+    first_failed_at = NULL, priority = COALESCE(priority, 3), updated_at = ? WHERE target = ? AND item = ? AND
+      dead = 1`,
   retryDeadAll: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0,
     first_failed_at = NULL, priority = COALESCE(priority, 3), updated_at = ? WHERE target = ? AND dead = 1`,
   // Indexed counts: a scrape costs the backlog's size, not the catalogue's.
   backlog:
-    'SELECT COUNT(*) AS backlog, MIN(due_since) AS oldest FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL',
+    'SELECT COUNT(*) AS backlog, MIN(due_since) AS oldest FROM items ' +
+    'WHERE target = ? AND dead = 0 AND due_at IS NOT NULL',
   deadCount: 'SELECT COUNT(*) AS n FROM items WHERE target = ? AND dead = 1',
   lastError:
-    'SELECT last_error, updated_at FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1',
+    'SELECT last_error, updated_at FROM items ' +
+    'WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1',
   unmapped: 'SELECT COUNT(*) AS n FROM unmapped WHERE target = ?',
 };
 

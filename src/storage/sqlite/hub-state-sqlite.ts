@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { HubState, ModuleState } from '../hub-state';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 

@@ -1,6 +1,7 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
-import type { ClaimedShipment, NewShipment, Shipment, ShipmentStatus, ShipmentStore } from '../shipment-store';
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
+import type { ClaimedShipment, NewShipment, ShipmentStore } from '../shipment-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
+import { toShipment } from '../shipment-row';
 
 /** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
 export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
@@ -10,52 +11,41 @@ const SQL = {
   insert: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
   get: 'SELECT * FROM shipments WHERE id = ?',
-  any: "SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? AND (lease_until IS NULL OR lease_until < ?) LIMIT 1",
+  any:
+    "SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? " +
+    'AND (lease_until IS NULL OR lease_until < ?) LIMIT 1',
   // An order's reports go one at a time in arrival order: a report waits while an earlier one is still pending.
   claim: `SELECT * FROM shipments s
     WHERE s.status = 'pending' AND s.next_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
-      AND NOT EXISTS (SELECT 1 FROM shipments e WHERE e.order_key = s.order_key AND e.seq < s.seq AND e.status = 'pending')
+      AND NOT EXISTS (SELECT 1 FROM shipments e WHERE e.order_key = s.order_key AND e.seq < s.seq AND e.status
+        = 'pending')
     ORDER BY s.seq LIMIT ?`,
   lease:
-    'UPDATE shipments SET lease_until = ?, lease_owner = ?, claim_token = claim_token + 1 WHERE id = ? RETURNING claim_token',
+    'UPDATE shipments SET lease_until = ?, lease_owner = ?, claim_token = claim_token + 1 ' +
+    'WHERE id = ? RETURNING claim_token',
   renew: 'UPDATE shipments SET lease_until = ? WHERE id = ? AND claim_token = ? AND status = ?',
-  delivered: `UPDATE shipments SET status = 'delivered', last_answer = ?, last_status = ?, delivered_at = ?, updated_at = ?,
+  delivered: `UPDATE shipments SET status = 'delivered', last_answer = ?, last_status = ?, delivered_at = ?,
+    updated_at = ?,
       attempts = attempts + 1, ${CLEAR} WHERE id = ? AND claim_token = ? AND status = 'pending'`,
   retry: `UPDATE shipments SET next_at = ?, last_answer = ?, last_status = ?, attempts = attempts + 1,
-      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ? AND status = 'pending'`,
+      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ?
+        AND status = 'pending'`,
   failed: `UPDATE shipments SET status = 'failed', last_answer = ?, last_status = ?, attempts = attempts + 1,
-      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ? AND status = 'pending'`,
+      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ?
+        AND status = 'pending'`,
   retryOne: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
     WHERE id = ? AND status = 'failed'`,
   retryAll: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
     WHERE status = 'failed'`,
   list: 'SELECT * FROM shipments WHERE status = ? ORDER BY updated_at DESC LIMIT ?',
-  nextAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_at THEN lease_until ELSE next_at END) AS t
+  nextAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_at THEN lease_until ELSE next_at
+    END) AS t
     FROM shipments WHERE status = 'pending'`,
   getIdem: 'SELECT body_hash, ids FROM idempotency WHERE key = ?',
   putIdem: 'INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES (?, ?, ?, ?)',
 };
 
 const num = (v: unknown) => (v == null ? null : Number(v));
-
-function toShipment(r: Row): Shipment {
-  return {
-    seq: Number(r.seq),
-    id: String(r.id),
-    by: r.by_field as Shipment['by'],
-    ref: String(r.ref),
-    site: String(r.site),
-    report: JSON.parse(String(r.report)) as Shipment['report'],
-    status: r.status as ShipmentStatus,
-    attempts: Number(r.attempts),
-    firstFailedAt: num(r.first_failed_at),
-    lastStatus: num(r.last_status),
-    lastAnswer: r.last_answer == null ? null : (JSON.parse(r.last_answer as string) as Record<string, unknown>),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-    deliveredAt: num(r.delivered_at),
-  };
-}
 
 export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
   const { db } = s;

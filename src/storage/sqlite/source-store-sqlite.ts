@@ -1,12 +1,14 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { SourceStore, SyncRun, SyncRunStats } from '../source-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
+import { groupFigures } from '../group-figures';
 
 const SQL = {
   state: 'SELECT offer, warehouse, quantity FROM source_state WHERE source = ?',
   offer: 'SELECT warehouse, quantity FROM source_state WHERE source = ? AND offer = ?',
   upsert: `INSERT INTO source_state (source, offer, warehouse, quantity, uploaded_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at = excluded.uploaded_at`,
+    ON CONFLICT (source, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, uploaded_at =
+      excluded.uploaded_at`,
   start: "INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES (?, ?, ?, 'running')",
   finish: 'UPDATE sync_runs SET finished_at = ?, outcome = ?, message = ?, stats = ? WHERE id = ?',
   list: 'SELECT * FROM sync_runs WHERE (? IS NULL OR source = ?) ORDER BY id DESC LIMIT ?',
@@ -21,14 +23,7 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
   });
   return {
     async getState(source) {
-      const out = new Map<string, Map<string, number>>();
-      for (const r of st.state.iterate(source) as Iterable<Row>) {
-        const offer = String(r.offer);
-        let m = out.get(offer);
-        if (!m) out.set(offer, (m = new Map<string, number>()));
-        m.set(String(r.warehouse), Number(r.quantity));
-      }
-      return out;
+      return groupFigures(st.state.iterate(source) as Iterable<Row>);
     },
     async getFigures(source, offers) {
       const out = new Map<string, Map<string, number>>();

@@ -80,7 +80,8 @@ const v2: Migration = {
     for (const [target, key] of Object.entries(ctx.offerKeys)) toStock.run(key, target);
     const known = Object.keys(ctx.offerKeys);
     db.prepare(
-      `INSERT INTO legacy_desired SELECT * FROM desired WHERE target NOT IN (${known.map(() => '?').join(',') || "''"})`,
+      `INSERT INTO legacy_desired SELECT * FROM desired ` +
+        `WHERE target NOT IN (${known.map(() => '?').join(',') || "''"})`,
     ).run(...known);
     // What a delivered item last carried: its per-target figures at the delivered version.
     db.exec(`UPDATE items SET delivered_figures = (SELECT json_group_object(d.warehouse, d.quantity) FROM desired d

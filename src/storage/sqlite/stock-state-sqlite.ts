@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the driver-neutral contract is async */
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { StockFigure, StockState, ProjectionPlan, OfferKeyKind } from '../stock-state';
 import { toRecord } from './callback-log-sqlite';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
@@ -8,7 +8,8 @@ const SQL = {
   // The compare-and-set that makes read → decide → apply safe without holding a transaction open.
   moveCursor: "UPDATE kv SET value = ? WHERE key = 'projector.cursor' AND CAST(value AS INTEGER) = ?",
   figure:
-    'SELECT offer_key, offer, warehouse, quantity, version FROM stock WHERE offer_key = ? AND offer = ? ORDER BY warehouse',
+    'SELECT offer_key, offer, warehouse, quantity, version FROM stock ' +
+    'WHERE offer_key = ? AND offer = ? ORDER BY warehouse',
   upsertFigure: `INSERT INTO stock (offer_key, offer, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (offer_key, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, version = excluded.version
     WHERE stock.version <= excluded.version`,
@@ -17,19 +18,22 @@ const SQL = {
     WHERE target = ? AND item IN (SELECT value FROM json_each(?)) AND delivered_figures IS NOT NULL`,
   // A new version makes the item due now, unless it is waiting out a backoff (then the retry carries it); a
   // dead-lettered item comes back to life with a fresh attempt count. The more urgent priority is kept while due.
-  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)
+  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, ?,
+    ?, ?, ?, ?)
     ON CONFLICT (target, item) DO UPDATE SET
       version = MAX(items.version, excluded.version),
       priority = CASE WHEN items.due_at IS NULL OR items.dead = 1 OR items.priority IS NULL THEN excluded.priority
         ELSE MIN(items.priority, excluded.priority) END,
       due_at = CASE WHEN items.dead = 1 OR items.due_at IS NULL THEN excluded.due_at ELSE items.due_at END,
-      due_since = CASE WHEN items.dead = 1 THEN excluded.due_since ELSE COALESCE(items.due_since, excluded.due_since) END,
+      due_since = CASE WHEN items.dead = 1 THEN excluded.due_since ELSE COALESCE(items.due_since,
+        excluded.due_since) END,
       attempts = CASE WHEN items.dead = 1 THEN 0 ELSE items.attempts END,
       first_failed_at = CASE WHEN items.dead = 1 THEN NULL ELSE items.first_failed_at END,
       dead = 0, dead_reason = NULL,
       updated_at = excluded.updated_at`,
   upsertUnmapped: `INSERT INTO unmapped (target, offer_ref, reason, seq, seen_at) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at = excluded.seen_at`,
+    ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at =
+      excluded.seen_at`,
   listUnmapped: 'SELECT * FROM unmapped WHERE target = ? ORDER BY seen_at DESC, offer_ref LIMIT ?',
   pending: 'SELECT seq, received_at, content_hash, offers FROM log.callbacks WHERE seq > ? ORDER BY seq LIMIT ?',
 };

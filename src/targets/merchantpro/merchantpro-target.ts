@@ -80,7 +80,9 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
           message = peerMessage(res.text, res.status);
         }
         if (outcome === 'redirect')
-          message = `HTTP ${res.status} redirect to ${res.headers.location ?? '?'}: the target url is wrong (check http/https and www)`;
+          message =
+            `HTTP ${res.status} redirect to ${res.headers.location ?? '?'}: ` +
+            'the target url is wrong (check http/https and www)';
         return {
           outcome,
           status: res.status,

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHub, type Hub } from '../../../src/create-hub';
 import { capturingLog, SECRETS, testConfig } from '../../helpers/test-config';
+import { startAndListen } from '../../helpers/listen-hub';
 
 const C = SECRETS.clientId;
 
@@ -12,10 +12,7 @@ describe('stock questions without any source configured', () => {
   beforeAll(async () => {
     hub = createHub({ config: testConfig(), log: capturingLog('warn').log });
     await hub.activity.set({ active: false, freeze: false });
-    await hub.start();
-    server = hub.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/inventories-upload`;
+    ({ server, url } = await startAndListen(hub));
   });
   afterAll(async () => {
     await new Promise((r) => server.close(r));

@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHub, type Hub } from '../../../src/create-hub';
 import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { startFakeFlamix, type FakeFlamix } from '../../fakes/fake-flamix';
@@ -7,6 +6,7 @@ import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-mer
 import { startFakeSyncInventory, type FakeSyncInventory } from '../../fakes/fake-syncinventory';
 import { desiredRows } from '../../../src/projection/desired-rows';
 import { capturingLog, SECRETS, targetRaw, testConfig, waitFor } from '../../helpers/test-config';
+import { startAndListen } from '../../helpers/listen-hub';
 
 const C = SECRETS.clientId;
 const DEADLINE = 400;
@@ -69,10 +69,7 @@ describe('inventoriesUpload as a stock question', () => {
       ],
     });
     hub = createHub({ config, log: logs.log });
-    await hub.start();
-    server = hub.app.listen(0, '127.0.0.1');
-    await new Promise((r) => server.once('listening', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callbacks/inventories-upload`;
+    ({ server, url } = await startAndListen(hub));
   });
 
   afterAll(async () => {

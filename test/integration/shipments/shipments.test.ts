@@ -1,39 +1,23 @@
 import request from 'supertest';
-import { parseConfig } from '../../../src/config/load-config';
-import { createHub, type Hub } from '../../../src/create-hub';
+import type { Hub } from '../../../src/create-hub';
 import { todayIn } from '../../../src/shipments/normalize-shipments';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
-import { rawConfig, SECRETS, silentLog, waitFor } from '../../helpers/test-config';
+import type { FakeCrm } from '../../fakes/fake-crm';
+import { SECRETS, waitFor } from '../../helpers/test-config';
+import { startShipmentsRig, type ShipmentsRig } from '../../helpers/shipments-rig';
 
 describe('shipment reports', () => {
   let crm: FakeCrm;
   let hub: Hub;
+  let rig: ShipmentsRig;
   beforeEach(async () => {
-    crm = await startFakeCrm({ apiKey: SECRETS.crmApiKey });
-    hub = createHub({
-      config: parseConfig(
-        rawConfig({
-          crm: {
-            url: crm.url,
-            apiKey: SECRETS.crmApiKey,
-            clientId: SECRETS.clientId,
-            site: 'main-shop',
-            maxRetries: 0,
-          },
-          targets: [],
-          shipments: { timeZone: 'Pacific/Kiritimati' },
-          worker: { pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 100, leaseMs: 20000 },
-        }),
-        {},
-      ),
-      log: silentLog,
+    rig = await startShipmentsRig({
+      maxRetries: 0,
+      shipments: { timeZone: 'Pacific/Kiritimati' },
+      worker: { pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 100, leaseMs: 20000 },
     });
-    await hub.start();
+    ({ crm, hub } = rig);
   });
-  afterEach(async () => {
-    await hub.stop();
-    await crm.close();
-  });
+  afterEach(() => rig.stop());
 
   const post = (body: unknown, headers: Record<string, string> = {}) =>
     request(hub.app)

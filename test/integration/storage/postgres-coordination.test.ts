@@ -5,17 +5,9 @@ import {
   type InstanceCoordination,
 } from '../../../src/storage/postgres/create-instance-coordination';
 import { createPostgresStores } from '../../../src/storage/postgres/create-postgres-stores';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
+import { createTestDatabase, until, type TestDatabase } from '../../helpers/postgres-database';
 
 const logger = pino({ level: 'silent' });
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('one owner per target, projector and CRM sender across instances', () => {
   let tdb: TestDatabase;

@@ -6,17 +6,9 @@ import {
   SchemaTooNewError,
 } from '../../../src/storage/postgres/migrate-postgres';
 import { redactUrl, urlPassword } from '../../../src/storage/postgres/redact-url';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
+import { createTestDatabase, until, type TestDatabase } from '../../helpers/postgres-database';
 
 const logger = pino({ level: 'silent' });
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('PostgreSQL adapter and migrations (real server)', () => {
   let tdb: TestDatabase;

@@ -2,19 +2,13 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { APPEND_BARRIER_KEY, PG_CHANNELS } from '../../../src/storage/postgres/pg-channels';
 import { createPostgresStores, type PostgresStores } from '../../../src/storage/postgres/create-postgres-stores';
-import type { NewShipment } from '../../../src/storage/stores';
-import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
+import { ship } from './conformance/shipment-store-conformance';
+import { createTestDatabase, until as pollUntil, type TestDatabase } from '../../helpers/postgres-database';
 
 const logger = pino({ level: 'silent' });
 const cb = (n: number) => ({ receivedAt: 1, contentHash: `h${n}`, offersJson: JSON.stringify([n]) });
 
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (check: () => boolean | Promise<boolean>, what: string, ms = 10_000) => pollUntil(check, what, ms, 10);
 
 /** Several "instances" (each its own pool, as separate processes would have) on one fresh database per test. */
 describe('PostgreSQL stores shared by several instances', () => {
@@ -111,13 +105,6 @@ describe('PostgreSQL stores shared by several instances', () => {
   });
 
   test('shipments claimed by three instances go once each, in arrival order per order', async () => {
-    const ship = (id: string, ref: string): NewShipment => ({
-      id,
-      by: 'externalId',
-      ref,
-      site: 's',
-      report: { shipped: true, shipmentStore: 'w', shipmentDate: '2024-05-31' },
-    });
     const orders = ['o1', 'o2', 'o3', 'o4'];
     const created: string[] = [];
     for (let i = 0; i < 8; i++)

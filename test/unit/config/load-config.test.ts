@@ -1,17 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig, parseConfig } from '../../../src/config/load-config';
+import { loadConfig, parseConfig } from '../../../src/config/load-config';
 import { rawConfig, SECRETS, tmpDir } from '../../helpers/test-config';
-
-function problemsOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { problemsOf } from '../../helpers/config-problems';
 
 describe('config', () => {
   it('fills ${VAR} placeholders from the environment and applies defaults', () => {

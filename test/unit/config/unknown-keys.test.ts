@@ -1,18 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '../../../src/config/load-config';
+import { parseConfig } from '../../../src/config/load-config';
 import { didYouMean } from '../../../src/config/did-you-mean';
 import { rawConfig, targetRaw } from '../../helpers/test-config';
-
-function problemsOf(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof ConfigError) return e;
-    throw e;
-  }
-  throw new Error('expected a ConfigError');
-}
+import { problemsOf } from '../../helpers/config-problems';
 
 describe('config: unknown keys and missing variables', () => {
   it('refuses a misspelt key anywhere, with its path and the key it is close to', () => {

@@ -1,7 +1,8 @@
 import type { NewShipment, OpenStores } from '../../../../src/storage/stores';
 import { useStores } from './use-stores';
 
-const ship = (id: string, ref: string): NewShipment => ({
+/** A shipment report for order `ref` (shared with the multi-instance suite). */
+export const ship = (id: string, ref: string): NewShipment => ({
   id,
   by: 'externalId',
   ref,

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import { param } from 'express-validator';
+import type { AdminService } from '../../src/admin/admin-service';
+import type { CallbackCapture } from '../../src/answers/callback-capture';
+import { rejectInvalid } from '../middleware/reject-invalid';
+import { json } from './admin-json';
+
+/** One offer across every target, by any of its identifiers. */
+export function itemsAdminRouter(a: AdminService): Router {
+  const router = Router();
+  router.get(
+    '/items/:identifier',
+    param('identifier').isLength({ min: 1, max: 255 }).withMessage('must be an offer identifier'),
+    rejectInvalid('request'),
+    json((req) => a.findItem(String(req.params.identifier))),
+  );
+  return router;
+}
+
+/** Recent inventoriesUpload callbacks of this instance (in memory). */
+export function callbacksAdminRouter(capture: CallbackCapture | undefined): Router {
+  const router = Router();
+  router.get(
+    '/callbacks/recent',
+    json(() => Promise.resolve({ callbacks: capture?.recent() ?? [] })),
+  );
+  return router;
+}

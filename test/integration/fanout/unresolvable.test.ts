@@ -51,7 +51,9 @@ describe('an item the worker cannot resolve goes to the dead letters with its re
     rig.hub.projector.kick();
     await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', '..'))?.dead, { what: 'dead letter' });
     await waitFor(() => rig.shop.bySku('GOOD-1')?.warehouses?.[0]?.stock === 3, { what: 'GOOD-1 delivered' });
-    expect((await rig.hub.storage.deliveries.get('shop', '..'))!.deadReason).toContain('cannot be sent as one URL path segment');
+    expect((await rig.hub.storage.deliveries.get('shop', '..'))!.deadReason).toContain(
+      'cannot be sent as one URL path segment',
+    );
     expect(rig.shop.requests.every((r) => !r.path.endsWith('/inventory/sku/') && r.path !== '/api/v2/inventory/')).toBe(
       true,
     );

@@ -43,6 +43,12 @@ export function createAnswerService(deps: {
     late: Promise<Late>,
   ): Promise<Array<Figures | undefined>> {
     const keys = refs.map((r) => (r[source.offerKey] === undefined ? undefined : String(r[source.offerKey])));
+    // Read the last known figures now, beside the lookups: at the deadline the answer is only assembled.
+    const known = keys.filter((k): k is string => k !== undefined);
+    const lastKnown = known.length
+      ? deps.stock.fromSource(source.name, known)
+      : Promise.resolve(new Map<string, Figures>());
+    lastKnown.catch(() => undefined);
     const fresh = await Promise.all(
       keys.map((key, i) =>
         key === undefined
@@ -56,8 +62,8 @@ export function createAnswerService(deps: {
             }),
       ),
     );
-    const missed = keys.filter((k, i): k is string => k !== undefined && fresh[i] === LATE);
-    const last = missed.length ? await deps.stock.fromSource(source.name, missed) : new Map<string, Figures>();
+    const missed = fresh.some((f) => f === LATE);
+    const last: Map<string, Figures> = missed ? await lastKnown : new Map<string, Figures>();
     return fresh.map((f, i) => {
       const outcome = f === LATE ? (last.has(keys[i]!) ? 'last-known' : 'unknown') : f ? 'fresh' : 'unknown';
       if (keys[i] !== undefined) deps.metrics.answers.inc({ source: source.name, outcome });

@@ -10,6 +10,9 @@ import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from './callback-capture';
 import { createInventoriesCallbackService, type InventoriesCallbackService } from './inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
+
+/** How long a lookup may run past the answer's deadline (its late figures are still recorded). */
+const LOOKUP_GRACE_MS = 1000;
 import { createSharedLookups } from './shared-lookups';
 
 const SOCKETS = 128;
@@ -36,7 +39,9 @@ export function createAnswering(deps: {
   const sources = config.sources.map((c) => ({
     name: c.name,
     offerKey: c.offerKey,
-    lookup: createLookup(c, http, deadlineMs),
+    // A lookup outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
+    // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
+    lookup: createLookup(c, http, deadlineMs + LOOKUP_GRACE_MS),
   }));
   const answers = createAnswerService({
     sources,

@@ -31,6 +31,8 @@ export function readServer(r: ConfigReader, server: Section, port: number): Conf
 export function readStorageDriver(r: ConfigReader, storage: Section): Pick<Config['storage'], 'driver' | 'url'> {
   const driver = r.str(storage, 'driver', 'storage', { def: 'sqlite', oneOf: ['sqlite', 'postgres'] }) as
     'sqlite' | 'postgres';
+  // A URL kept while on sqlite (to switch back later) is a known setting, just unused.
+  if (driver !== 'postgres') r.take(storage, 'url');
   const url = driver === 'postgres' ? r.str(storage, 'url', 'storage', { secret: true }) : '';
   const urlProblem = url ? checkPostgresUrl(url) : null;
   if (urlProblem)

@@ -14,12 +14,22 @@ export function classifyStatus(status: number): Outcome {
   return 'permanent';
 }
 
-/** Retry-After as milliseconds from now: delta-seconds or an HTTP date. Undefined when absent or unreadable. */
+/** The longest wait a peer's Retry-After can impose: a larger one is read as this (not years of silence). */
+export const MAX_RETRY_AFTER_MS = 15 * 60_000;
+
+/**
+ * Retry-After as milliseconds from now: delta-seconds or an HTTP date, at most MAX_RETRY_AFTER_MS. Undefined when
+ * absent or unreadable.
+ */
 export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
   if (!value) return undefined;
   const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(trimmed)) ms = Math.round(Number(trimmed) * 1000);
+  else {
+    const at = Date.parse(trimmed);
+    if (Number.isNaN(at)) return undefined;
+    ms = Math.max(0, at - now);
+  }
+  return Math.min(ms, MAX_RETRY_AFTER_MS);
 }

@@ -64,14 +64,24 @@ const connectionError = (err: unknown) => {
 };
 
 /** The body as sent, or its decoding (gzip, deflate, br) when the peer compressed it, as node-fetch 2 did. */
-function decode(buf: Buffer, encoding: string | undefined, done: (err: Error | null, out?: Buffer) => void) {
+function decode(
+  buf: Buffer,
+  encoding: string | undefined,
+  maxBytes: number,
+  done: (err: Error | null, out?: Buffer) => void,
+) {
   const coding = encoding?.trim().toLowerCase();
-  const lenient = { flush: zlib.constants.Z_SYNC_FLUSH, finishFlush: zlib.constants.Z_SYNC_FLUSH };
+  // maxOutputLength: a small compressed answer must not inflate past the cap (a "zip bomb" would end the process).
+  const lenient = {
+    flush: zlib.constants.Z_SYNC_FLUSH,
+    finishFlush: zlib.constants.Z_SYNC_FLUSH,
+    maxOutputLength: maxBytes,
+  };
   if (coding === 'gzip' || coding === 'x-gzip') zlib.gunzip(buf, lenient, done);
   else if (coding === 'deflate' || coding === 'x-deflate')
     // Some servers send raw deflate without the zlib header.
     (buf.length && (buf[0] & 0x0f) === 0x08 ? zlib.inflate : zlib.inflateRaw)(buf, lenient, done);
-  else if (coding === 'br') zlib.brotliDecompress(buf, done);
+  else if (coding === 'br') zlib.brotliDecompress(buf, { maxOutputLength: maxBytes }, done);
   else done(null, buf);
 }
 
@@ -84,8 +94,12 @@ function decode(buf: Buffer, encoding: string | undefined, done: (err: Error | n
  * Content-Length for bodies, redirects not followed (a relative Location made absolute). One timeout covers the
  * wait for a socket, the answer and its body.
  */
-export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number } = {}): HttpClient {
+export function createHttpClient(
+  opts: { timeoutMs?: number; maxSockets?: number; maxBodyBytes?: number } = {},
+): HttpClient {
   const defaultTimeout = opts.timeoutMs ?? 15_000;
+  // An answer (as sent, and decoded) larger than this is refused: a peer must not be able to exhaust memory.
+  const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
   const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
   const httpAgent = new http.Agent(agentOpts);
   const httpsAgent = new https.Agent(agentOpts);
@@ -159,7 +173,16 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
         }
         const chunks: Buffer[] = [];
         let ended = false;
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        const tooLarge = () =>
+          new HttpTransportError('connection', `answer larger than ${maxBodyBytes} bytes; refused`);
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size <= maxBodyBytes) return void chunks.push(c);
+          ended = true;
+          settle(tooLarge());
+          res.destroy();
+        });
         res.on('error', (err) => settle(connectionError(err)));
         res.on('close', () => {
           if (!ended) settle(new HttpTransportError('connection', 'connection failed (ECONNRESET)'));
@@ -177,9 +200,10 @@ export function createHttpClient(opts: { timeoutMs?: number; maxSockets?: number
           }
           const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
           const coded = method !== 'HEAD' && status !== 204 && status !== 304 ? out['content-encoding'] : undefined;
-          decode(body, coded, (err, buf) => {
-            if (err) settle(connectionError(err));
-            else settle(null, { status, headers: out, text: buf!.toString('utf8'), durationMs: Date.now() - started });
+          decode(body, coded, maxBodyBytes, (err, buf) => {
+            const over = (err as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+            if (err) return settle(over ? tooLarge() : connectionError(err));
+            settle(null, { status, headers: out, text: buf!.toString('utf8'), durationMs: Date.now() - started });
           });
         });
       };

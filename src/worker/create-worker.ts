@@ -42,7 +42,7 @@ export interface WorkerDeps {
 
 /** Why an item cannot be sent at all (it goes to the dead letters instead of cycling), or null. */
 export function unresolvable(item: string, rows: readonly unknown[]): string | null {
-  if (/\uFFFD|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(item))
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(item))
     return 'the identifier is not well-formed text (it cannot be sent as it was received)';
   if (rows.length === 0) return 'no CRM figures for this item in the warehouses the target maps';
   return null;
@@ -151,9 +151,11 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       await deliveries.release(name, c.item, c.token, Date.now());
       return;
     }
-    // Queued for most of its lease (a peer or a machine slower than the configured rate): extend the claim rather
-    // than give it back, or the back of every claimed batch would be released again and again and never sent.
-    const waited = Date.now() - claimedAt > settings.leaseMs * 0.8;
+    // Queued for half its lease or more (a peer or a machine slower than the configured rate): extend the claim
+    // before sending. keepLease first renews a third of a lease into the send, so a claim must have more than that
+    // left when the send starts, or another claimer could send newer figures that this late write then overwrites.
+    // Extending (not giving back) also keeps the back of a long queue from being released again and again.
+    const waited = Date.now() - claimedAt > settings.leaseMs * 0.5;
     if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
     // The newest figures at send time, not at claim time, with this target's mapping.
     const rows = await desiredRows(stock, config, c.item);
@@ -163,7 +165,9 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
       return;
     }
-    const version = rows.reduce((m, r) => Math.max(m, r.version), 0);
+    // Figures read after the claim reflect everything up to the claimed version in the warehouses this target maps;
+    // the claimed version may come from a warehouse it no longer maps, and recording less would make it due forever.
+    const version = rows.reduce((m, r) => Math.max(m, r.version), c.version);
     const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
     let res: WriteResult;
     try {

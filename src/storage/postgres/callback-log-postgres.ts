@@ -3,10 +3,15 @@ import type { PgDb } from './create-pg-db';
 import { APPEND_BARRIER_KEY, PG_CHANNELS } from './pg-channels';
 
 const SQL = {
-  // unnest WITH ORDINALITY keeps the batch's order, so the identity values follow it.
-  append: `INSERT INTO callbacks (received_at, content_hash, offers)
-    SELECT r, h, o FROM unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t(r, h, o, n) ORDER BY n
-    RETURNING seq`,
+  // ONE statement, so one round trip and its own transaction: the shared barrier lock (held to the commit) is taken
+  // before the first row goes in, the rows go in in the batch's order (unnest WITH ORDINALITY, so the identity
+  // values follow it), and the wake-up is sent at the commit.
+  append: `WITH barrier AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($4::bigint) AS locked),
+    ins AS (INSERT INTO callbacks (received_at, content_hash, offers)
+      SELECT t.r, t.h, t.o FROM barrier, unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t(r, h, o, n)
+      ORDER BY t.n
+      RETURNING seq)
+    SELECT ins.seq FROM ins, (SELECT pg_notify($5, '')) AS woken`,
   count: 'SELECT count(*)::bigint AS n FROM callbacks',
   latest: 'SELECT coalesce(max(seq), 0)::bigint AS s FROM callbacks',
   readAfter: 'SELECT seq, received_at, content_hash, offers FROM callbacks WHERE seq > $1 ORDER BY seq LIMIT $2',
@@ -28,17 +33,15 @@ export function createCallbackLogPostgres(db: PgDb): CallbackLog {
   return {
     async append(records: NewCallback[]) {
       if (records.length === 0) return [];
-      return db.transaction(async (tx) => {
-        // Shared: appends never wait for each other, only for the projector's instant barrier.
-        await tx.query('SELECT pg_advisory_xact_lock_shared($1)', [APPEND_BARRIER_KEY]);
-        const rows = await tx.query<{ seq: number }>(SQL.append, [
-          records.map((r) => r.receivedAt),
-          records.map((r) => r.contentHash),
-          records.map((r) => r.offersJson),
-        ]);
-        await tx.query('SELECT pg_notify($1, $2)', [PG_CHANNELS.callbacks, '']);
-        return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-      });
+      // The barrier lock is shared: appends never wait for each other, only for the projector's instant barrier.
+      const rows = await db.query<{ seq: number }>(SQL.append, [
+        records.map((r) => r.receivedAt),
+        records.map((r) => r.contentHash),
+        records.map((r) => r.offersJson),
+        APPEND_BARRIER_KEY,
+        PG_CHANNELS.callbacks,
+      ]);
+      return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
     },
     async count() {
       return Number((await db.query<{ n: number }>(SQL.count))[0].n);

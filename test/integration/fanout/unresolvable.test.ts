@@ -16,26 +16,55 @@ describe('an item the worker cannot resolve goes to the dead letters with its re
     expect(rig.shop.requests).toHaveLength(0);
   });
 
-  it('an identifier that is not well-formed text (stored before intake refused such): dead, not re-claimed', async () => {
+  it('an identifier with U+FFFD (what 0.1.0 stored for a lone surrogate) is sent once, then dead on 404', async () => {
     rig = await startFanoutRig();
-    const bad = 'SKU \ufffd z';
+    const odd = 'SKU \ufffd z';
     const stock = rig.hub.storage.stock;
     const cursor = await stock.cursor();
     await stock.apply(
       {
         fromCursor: cursor,
         toCursor: cursor,
-        figures: [{ offerKey: 'xmlId', offer: bad, warehouse: 'main', quantity: 1, version: 1 }],
-        due: [{ target: 'shop', item: bad, version: 1, priority: 2 }],
+        figures: [{ offerKey: 'xmlId', offer: odd, warehouse: 'main', quantity: 1, version: 1 }],
+        due: [{ target: 'shop', item: odd, version: 1, priority: 2 }],
         unmapped: [],
       },
       Date.now(),
     );
-    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', bad))?.dead, { what: 'dead letter' });
-    const item = (await rig.hub.storage.deliveries.get('shop', bad))!;
-    expect(item.deadReason).toContain('not well-formed');
+    await waitFor(async () => (await rig.hub.storage.deliveries.get('shop', odd))?.dead, { what: 'dead letter' });
+    const item = (await rig.hub.storage.deliveries.get('shop', odd))!;
+    expect(item.deadReason).toContain('the shop has no item');
     expect(item.attempts).toBe(1);
-    expect(rig.shop.requests).toHaveLength(0);
+    expect(rig.shop.requests).toHaveLength(1);
+  });
+
+  it('a version set by a warehouse the target no longer maps: delivered once, not due again', async () => {
+    rig = await startFanoutRig({ skus: ['REMAP'] });
+    const stock = rig.hub.storage.stock;
+    const cursor = await stock.cursor();
+    // As after a config change: the item's newest version came from a warehouse ('gone') the target stopped mapping.
+    await stock.apply(
+      {
+        fromCursor: cursor,
+        toCursor: cursor,
+        figures: [
+          { offerKey: 'xmlId', offer: 'REMAP', warehouse: 'main', quantity: 4, version: 1 },
+          { offerKey: 'xmlId', offer: 'REMAP', warehouse: 'gone', quantity: 9, version: 5 },
+        ],
+        due: [{ target: 'shop', item: 'REMAP', version: 5, priority: 2 }],
+        unmapped: [],
+      },
+      Date.now(),
+    );
+    await waitFor(
+      async () => {
+        const i = await rig.hub.storage.deliveries.get('shop', 'REMAP');
+        return i !== undefined && i.deliveredVersion >= 5 && i.dueAt === null;
+      },
+      { what: 'delivered and no longer due' },
+    );
+    expect(rig.shop.writes.filter((w) => w.sku === 'REMAP')).toHaveLength(1);
+    expect(rig.shop.bySku('REMAP')!.warehouses![0].stock).toBe(4);
   });
 
   it('a stored callback with one identifier intake now refuses: the rest is delivered, that item dead-lettered', async () => {

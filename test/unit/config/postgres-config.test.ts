@@ -43,4 +43,12 @@ describe('config: storage.driver postgres', () => {
     expect(noDb).toMatch(/names no database/);
     expect(noDb).not.toContain('pw-xyz');
   });
+
+  it('keeps a URL on the sqlite driver as a known, unused setting (switching back and forth needs no edit)', () => {
+    const config = parseConfig(
+      rawConfig({ storage: { driver: 'sqlite', url: 'postgres://sb:${PG_PASSWORD}@db.internal:5432/stockbridge' } }),
+      { PG_PASSWORD: 'pw' },
+    );
+    expect(config.storage).toMatchObject({ driver: 'sqlite', url: '' });
+  });
 });

@@ -31,6 +31,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter('soon')).toBeUndefined();
     expect(parseRetryAfter(undefined)).toBeUndefined();
   });
+
+  it('never imposes more than 15 minutes, however far the peer names', () => {
+    expect(parseRetryAfter('999999999')).toBe(15 * 60_000);
+    expect(parseRetryAfter(new Date(Date.UTC(2099, 0, 1)).toUTCString(), 0)).toBe(15 * 60_000);
+    expect(parseRetryAfter('899')).toBe(899_000);
+  });
 });
 
 describe('backoffDelay', () => {

@@ -32,8 +32,11 @@ export function createCallbackCapture(opts: {
   const mask = (text: string) => maskClientId(text, opts.clientId);
   return {
     add({ rawBody, ...rest }) {
-      const masked = mask(rawBody);
-      const body = masked.length > maxChars ? `${masked.slice(0, maxChars)}… (${masked.length} characters)` : masked;
+      // Only what is kept is masked: a window long enough that any secret starting inside the kept part is whole in
+      // it (encoded forms are at most 3× longer), so a large body costs nothing beyond its first few KB.
+      const window = maxChars + 3 * opts.clientId.length + 64;
+      const masked = mask(rawBody.length > window ? rawBody.slice(0, window) : rawBody);
+      const body = rawBody.length > maxChars ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
       const entry = { at: new Date().toISOString(), ...rest, body };
       if (ring.length < size) ring.push(entry);
       else ring[next] = entry;

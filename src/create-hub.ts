@@ -182,7 +182,7 @@ function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
     isActive: () => activity.isActive(),
     targets: pushTargets,
   });
-  return { shipmentWorker, shipments, activity, worker, pushTargets };
+  return { shipmentWorker, shipments, activity, worker };
 }
 
 /** Start: catch up the projector, then the background loops; stop: drain them, then close what is open. */
@@ -239,7 +239,7 @@ export function createHub(deps: HubOptions): Hub {
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
   const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
   const base: HubBase = { config, log, storage, http, metrics, crm };
-  const { shipmentWorker, shipments, activity, worker, pushTargets } = createDelivery(base);
+  const { shipmentWorker, shipments, activity, worker } = createDelivery(base);
   const projector = createHubProjector(deps, storage, threaded, gate, (names) => worker.wake(names));
   const retention = createRetention({
     callbackLog: storage.callbackLog,
@@ -256,7 +256,7 @@ export function createHub(deps: HubOptions): Hub {
     worker,
     isActive: () => activity.isActive(),
     syncNow: (name) => scheduler.runNow(name),
-    readLive: (name, item) => pushTargets.find((t) => t.config.name === name)?.target.read?.(item),
+    readLive: (name, item) => worker.readLive(name, item),
   });
   const answering = createAnswering({
     ...base,

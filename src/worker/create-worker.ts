@@ -5,7 +5,7 @@ import { createRateLimiter } from '../http/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import { desiredRows } from '../projection/desired-rows';
 import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
-import type { PushTarget, WriteResult } from '../targets/push-target';
+import type { LiveFigure, PushTarget, WriteResult } from '../targets/push-target';
 import { OUTCOME } from '../metrics/outcomes';
 import { createClaimLoop } from './claim-loop';
 import { decide } from './decide';
@@ -27,6 +27,8 @@ export interface Worker {
   pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
   resume(target: string): Promise<void>;
   setActive(active: boolean): void;
+  /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
+  readLive(target: string, item: string): Promise<LiveFigure> | undefined;
 }
 
 export interface WorkerDeps {
@@ -219,6 +221,11 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       log.info('target resumed');
       loop.notify();
     },
+    // An operator's read shares the writes' limiter: a shop counts every request against its limit.
+    readLive(item: string): Promise<LiveFigure> | undefined {
+      const read = target.read?.bind(target);
+      return read ? limiter.acquire().then(() => read(item)) : undefined;
+    },
   };
   return pump;
 }
@@ -256,6 +263,7 @@ export function createWorker(deps: WorkerDeps): Worker {
     },
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
+    readLive: (target, item) => pumpOf(target).readLive(item),
     setActive(value) {
       active = value;
       for (const p of pumps.values()) p.loop.notify();

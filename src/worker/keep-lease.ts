@@ -8,19 +8,24 @@ export async function keepLease<T>(
   renew: (until: number) => Promise<boolean>,
   work: () => Promise<T>,
   onLost: () => void,
+  now: () => number = Date.now,
 ): Promise<T> {
   let lost = false;
+  // Renewals that fail (storage unreachable) are retried at the next tick; once the lease has run out without one
+  // succeeding, the claim counts as lost, the same as a refused renewal (the outcome write is fenced either way).
+  let heldUntil = now() + leaseMs;
+  const lose = () => {
+    if (lost) return;
+    lost = true;
+    clearInterval(timer);
+    onLost();
+  };
   const timer = setInterval(
     () => {
-      void renew(Date.now() + leaseMs).then(
-        (ok) => {
-          if (!ok && !lost) {
-            lost = true;
-            clearInterval(timer);
-            onLost();
-          }
-        },
-        () => undefined,
+      const until = now() + leaseMs;
+      void renew(until).then(
+        (ok) => (ok ? (heldUntil = until) : lose()),
+        () => (now() >= heldUntil ? lose() : undefined),
       );
     },
     Math.max(10, Math.floor(leaseMs / 3)),

@@ -36,7 +36,8 @@ export function createCallbackCapture(opts: {
       // it (encoded forms are at most 3× longer), so a large body costs nothing beyond its first few KB.
       const window = maxChars + 3 * opts.clientId.length + 64;
       const masked = mask(rawBody.length > window ? rawBody.slice(0, window) : rawBody);
-      const body = rawBody.length > maxChars ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
+      const cut = rawBody.length > maxChars;
+      const body = cut ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
       const entry = { at: new Date().toISOString(), ...rest, body };
       if (ring.length < size) ring.push(entry);
       else ring[next] = entry;

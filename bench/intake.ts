@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createProjector } from '../src/projection/create-projector';
+import { createThreadedProjector } from '../src/projection/create-threaded-projector';
 import { createLogger } from '../src/log/create-logger';
 import { parseConfig } from '../src/config/load-config';
 import { createSqliteStores } from '../src/storage/sqlite/create-sqlite-stores';
@@ -95,16 +95,21 @@ async function catchUp(targets: number): Promise<{ ms: number; callbacks: number
       })),
     );
   }
-  const projector = createProjector({
-    stores: storage,
+  await storage.close();
+  // Projected as the service does it (main.ts): on the projector thread, with its default batch size.
+  const projector = createThreadedProjector({
+    path: path.join(dir, 'c.db'),
+    synchronous: 'full',
     targets: config.targets,
     log: createLogger({ level: 'silent' }),
+    logLevel: 'silent',
+    gate: new Int32Array(new SharedArrayBuffer(4)),
   });
   const t0 = Date.now();
   projector.kick();
   await projector.idle();
   const ms = Date.now() - t0;
-  await storage.close();
+  await projector.stop();
   fs.rmSync(dir, { recursive: true, force: true });
   return { ms, callbacks: N, targets };
 }

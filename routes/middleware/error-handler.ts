@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../src/app-error';
 
 /** Body-parser failures carry a `type`; turn them into statuses and messages a caller can act on. */
-export function toAppError(err: unknown, contentEncoding?: string): AppError {
+function toAppError(err: unknown, contentEncoding?: string): AppError {
   if (err instanceof AppError) return err;
   const e = err as { type?: string; status?: number; limit?: number; code?: string };
   // A body that does not decompress (zlib/brotli error, no `type`): the client's bad body, not our failure.

@@ -1,13 +1,12 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../../src/app-error';
-
-const FORBIDDEN = ['__proto__', 'constructor', 'prototype'];
+import { hasForbiddenKey } from '../../src/intake/normalize-offers';
 
 /** Top-level prototype-pollution keys are refused outright (nested ones are refused by each body's own walk). */
 export const rejectForbiddenKeys: RequestHandler = (req, _res, next) => {
   const body = req.body as Record<string, unknown> | undefined;
   if (body && typeof body === 'object') {
-    const bad = Object.keys(body).find((k) => FORBIDDEN.includes(k));
+    const bad = hasForbiddenKey(body);
     if (bad)
       return next(
         new AppError(400, `field "${bad}" is not allowed`, {

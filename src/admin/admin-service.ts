@@ -17,6 +17,7 @@ import type {
 import type { Worker } from '../worker/create-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../targets/push-target';
+import { isoTime as iso } from '../iso-time';
 
 export interface TargetView {
   name: string;
@@ -33,8 +34,6 @@ export interface TargetView {
   /** Writes accepted since start-up; two readings give the delivery rate. */
   deliveredTotal: number;
 }
-
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 
 export function syncRunView(r: SyncRun) {
   return { ...r, startedAt: iso(r.startedAt), finishedAt: iso(r.finishedAt) };

@@ -11,8 +11,8 @@ import type {
   StockState,
   UnmappedOffer,
 } from '../storage/stores';
+import { isoTime as iso } from '../iso-time';
 
-const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
 const KINDS: OfferKeyKind[] = ['id', 'externalId', 'xmlId'];
 const mapsWarehouse = (t: TargetConfig, w: string) => Object.prototype.hasOwnProperty.call(t.warehouses, w);
 

@@ -3,9 +3,9 @@ import { AppError } from '../app-error';
 import type { Config } from '../config/config-types';
 import type { Shipment, ShipmentStore } from '../storage/stores';
 import type { ShipmentInput } from './normalize-shipments';
+import { isoTime as iso } from '../iso-time';
 
 export function shipmentView(s: Shipment) {
-  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   return {
     id: s.id,
     status: s.status,

@@ -3,6 +3,7 @@ import type { HttpClient } from '../http/http-client';
 import { createRateLimiter, type RateLimiter } from '../http/rate-limiter';
 import { get } from './create-source';
 import { parseFlamixProduct, parseMerchantProPage, parseSyncInventory, SourceAnswerError } from './parse-sources';
+import { buildPath, pathSegmentProblem } from '../http/path-segment';
 
 /**
  * Ask a source about one offer (its `offerKey` value): CRM warehouse code → quantity, `null` when the source does
@@ -41,9 +42,6 @@ export function skuUrl(base: string, godownId?: string): (key: string) => string
     }
   };
 }
-
-/** A value that would change which resource the path names (issue 10 refuses these at intake as well). */
-const unsafeSegment = (key: string) => key === '.' || key === '..';
 
 /**
  * One lookup function per configured source, with the source's own rate limit (Flamix and MerchantPro have one;
@@ -95,9 +93,10 @@ function merchantProLookup(
 ): SourceLookup {
   const auth = 'Basic ' + Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
   return async (key) => {
-    if (unsafeSegment(key)) return null;
+    // A value that cannot be one path segment (intake refuses these as well) names no item there.
+    if (pathSegmentProblem(key)) return null;
     await limiter.acquire();
-    const url = `${config.url}/api/v2/inventory/${config.identifier}/${encodeURIComponent(key)}`;
+    const url = config.url + buildPath`/api/v2/inventory/${config.identifier}/${key}`;
     const { status, body } = await get(http, url, { Authorization: auth }, timeout, 'MerchantPro');
     if (status === 404) return null;
     if (status === 429) limiter.pauseUntil(Date.now() + 1000);

@@ -1,6 +1,5 @@
 import type { Shipment, ShipmentStatus } from './shipment-store';
-
-const num = (v: unknown) => (v == null ? null : Number(v));
+import { nullableNumber as num } from './item-row';
 
 /** A `shipments` row as both drivers read it (the columns and their text forms are the same in both schemas). */
 export function toShipment(r: Record<string, unknown>): Shipment {

@@ -10,8 +10,7 @@ import { OUTCOME } from '../metrics/outcomes';
 import { createClaimLoop } from './claim-loop';
 import { decide } from './decide';
 import { keepLease } from './keep-lease';
-
-export { decide } from './decide';
+import { isWellFormedUnicode } from '../http/path-segment';
 
 export interface WorkerTarget {
   config: TargetConfig;
@@ -43,8 +42,8 @@ export interface WorkerDeps {
 }
 
 /** Why an item cannot be sent at all (it goes to the dead letters instead of cycling), or null. */
-export function unresolvable(item: string, rows: readonly unknown[]): string | null {
-  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(item))
+function unresolvable(item: string, rows: readonly unknown[]): string | null {
+  if (!isWellFormedUnicode(item))
     return 'the identifier is not well-formed text (it cannot be sent as it was received)';
   if (rows.length === 0) return 'no CRM figures for this item in the warehouses the target maps';
   return null;

@@ -1,6 +1,7 @@
-import type { Deliveries, ItemState } from '../deliveries';
+import type { Deliveries } from '../deliveries';
 import type { PgDb } from './create-pg-db';
 import { PG_CHANNELS } from './pg-channels';
+import { nullableNumber as n, toItemState } from '../item-row';
 
 const DUE = 'NOT dead AND due_at IS NOT NULL';
 
@@ -56,27 +57,6 @@ const SQL = {
   lastError: `SELECT last_error, updated_at FROM items WHERE target = $1 AND last_error IS NOT NULL
     ORDER BY updated_at DESC LIMIT 1`,
 };
-
-const n = (v: unknown) => (v == null ? null : Number(v));
-
-export function toItemState(r: Record<string, unknown>): ItemState {
-  return {
-    target: String(r.target),
-    item: String(r.item),
-    version: Number(r.version),
-    deliveredVersion: Number(r.delivered_version),
-    dueAt: n(r.due_at),
-    dueSince: n(r.due_since),
-    priority: n(r.priority),
-    attempts: Number(r.attempts),
-    firstFailedAt: n(r.first_failed_at),
-    lastError: (r.last_error as string | null) ?? null,
-    lastStatus: n(r.last_status),
-    dead: r.dead === true,
-    deadReason: (r.dead_reason as string | null) ?? null,
-    updatedAt: Number(r.updated_at),
-  };
-}
 
 export function createDeliveriesPostgres(db: PgDb): Deliveries {
   // One statement each: autocommit is its own transaction.

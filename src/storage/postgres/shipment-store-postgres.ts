@@ -2,6 +2,7 @@ import type { ClaimedShipment, NewShipment, ShipmentStore } from '../shipment-st
 import type { PgDb } from './create-pg-db';
 import { PG_CHANNELS } from './pg-channels';
 import { toShipment } from '../shipment-row';
+import { nullableNumber as n } from '../item-row';
 
 const SQL = {
   idem: `INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES ($1, $2, $3, $4)
@@ -51,7 +52,6 @@ const SQL = {
  * separator: PostgreSQL text cannot hold NUL.
  */
 const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => JSON.stringify([s.site, s.by, s.ref]);
-const n = (v: unknown) => (v == null ? null : Number(v));
 
 export function createShipmentStorePostgres(db: PgDb): ShipmentStore {
   const changed = async (sql: string, params: unknown[]) => (await db.query(`${sql} RETURNING 1`, params)).length > 0;

@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
-import type { ClaimedItem, Deliveries, ItemState } from '../deliveries';
+import type { ClaimedItem, Deliveries } from '../deliveries';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
+import { nullableNumber as num, toItemState } from '../item-row';
 
 const FREE = '(lease_until IS NULL OR lease_until < ?)';
 const CLAIMABLE = `target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND ${FREE}`;
@@ -58,27 +59,6 @@ const SQL = {
   unmapped: 'SELECT COUNT(*) AS n FROM unmapped WHERE target = ?',
 };
 
-const num = (v: unknown) => (v == null ? null : Number(v));
-
-export function toItem(r: Row): ItemState {
-  return {
-    target: String(r.target),
-    item: String(r.item),
-    version: Number(r.version),
-    deliveredVersion: Number(r.delivered_version),
-    dueAt: num(r.due_at),
-    dueSince: num(r.due_since),
-    priority: num(r.priority),
-    attempts: Number(r.attempts),
-    firstFailedAt: num(r.first_failed_at),
-    lastError: (r.last_error as string | null) ?? null,
-    lastStatus: num(r.last_status),
-    dead: Number(r.dead) === 1,
-    deadReason: (r.dead_reason as string | null) ?? null,
-    updatedAt: Number(r.updated_at),
-  };
-}
-
 export function createDeliveriesSqlite(s: SqliteDb): Deliveries {
   const { db } = s;
   const st = prepareAll(db, SQL);
@@ -117,10 +97,10 @@ export function createDeliveriesSqlite(s: SqliteDb): Deliveries {
     },
     async get(target, item) {
       const r = st.get.get(target, item) as Row | undefined;
-      return r ? toItem(r) : undefined;
+      return r ? toItemState(r) : undefined;
     },
-    listDead: async (target, limit) => (st.listDead.all(target, limit) as Row[]).map(toItem),
-    listFailures: async (target, limit) => (st.listFailures.all(target, limit) as Row[]).map(toItem),
+    listDead: async (target, limit) => (st.listDead.all(target, limit) as Row[]).map(toItemState),
+    listFailures: async (target, limit) => (st.listFailures.all(target, limit) as Row[]).map(toItemState),
     retryDead: (target, item, now) =>
       s.write(() =>
         item === null

@@ -2,6 +2,7 @@
 import type { ClaimedShipment, NewShipment, ShipmentStore } from '../shipment-store';
 import { prepareAll, type Row, type SqliteDb } from './sqlite-db';
 import { toShipment } from '../shipment-row';
+import { nullableNumber as num } from '../item-row';
 
 /** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
 export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
@@ -44,8 +45,6 @@ const SQL = {
   getIdem: 'SELECT body_hash, ids FROM idempotency WHERE key = ?',
   putIdem: 'INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES (?, ?, ?, ?)',
 };
-
-const num = (v: unknown) => (v == null ? null : Number(v));
 
 export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
   const { db } = s;

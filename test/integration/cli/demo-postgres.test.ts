@@ -1,19 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-
-/** `npm run demo -- --once --postgres`: its own embedded PostgreSQL, two hub instances (npm test compiles first). */
-function runDemo(): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(__dirname, '../../../dist/src/cli/demo.js'), '--once', '--postgres'],
-      { timeout: 90_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
-      },
-    );
-  });
-}
+import { runCompiled } from '../../helpers/run-compiled';
+/** `npm run demo -- --once --postgres`: its own embedded PostgreSQL, two hub instances. */
+const runDemo = () => runCompiled('cli/demo.js', ['--once', '--postgres'], { timeoutMs: 90_000 });
 
 describe('npm run demo -- --once --postgres', () => {
   it('plays the scenario on an embedded PostgreSQL with two instances, without printing its password', async () => {

@@ -1,19 +1,6 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-
-/** Runs the compiled demo exactly as `npm run demo -- --once` does (npm test compiles first). */
-function runDemo(): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(__dirname, '../../../dist/src/cli/demo.js'), '--once'],
-      { timeout: 60_000 },
-      (err, stdout, stderr) => {
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr });
-      },
-    );
-  });
-}
+import { runCompiled } from '../../helpers/run-compiled';
+/** Runs the compiled demo exactly as `npm run demo -- --once` does. */
+const runDemo = () => runCompiled('cli/demo.js', ['--once'], { timeoutMs: 60_000 });
 
 describe('npm run demo -- --once', () => {
   it('plays the whole scenario against the local fakes and exits 0 when every step succeeded', async () => {

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { registerCommand } from '../../../src/cli/register-command';
@@ -8,6 +7,7 @@ import { migrateCommand } from '../../../src/cli/migrate-command';
 import type { CliIo } from '../../../src/cli/cli-env';
 import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
 import { rawConfig, SECRETS, tmpDir } from '../../helpers/test-config';
+import { runCompiled } from '../../helpers/run-compiled';
 
 const version = (
   JSON.parse(fs.readFileSync(path.join(__dirname, '../../../package.json'), 'utf8')) as { version: string }
@@ -110,17 +110,11 @@ describe('every command parses its arguments strictly, before anything is sent',
   });
 });
 
-function node(script: string, args: string[]): Promise<{ code: number; out: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [path.join(__dirname, '../../../dist/src', script), ...args],
-      { timeout: 30_000, env: { PATH: process.env.PATH ?? '' } },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, out: stdout + stderr }),
-    );
-  });
-}
+const node = (script: string, args: string[]) =>
+  runCompiled(script, args, { timeoutMs: 30_000, env: { PATH: process.env.PATH ?? '' } }).then(({ code, out }) => ({
+    code,
+    out,
+  }));
 
 describe('the compiled entry points (npm test compiles first)', () => {
   it.each([['main.js'], ['cli/demo.js'], ['cli/register.js'], ['cli/sync.js'], ['cli/reconcile.js']])(

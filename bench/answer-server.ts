@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load-config';
-import { createHub } from '../src/create-hub';
+import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
 import { BENCH_CLIENT_ID } from './bench-util';
 

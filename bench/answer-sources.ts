@@ -1,5 +1,5 @@
 import readline from 'node:readline';
-import { startFakeSyncInventory } from '../test/fakes/fake-syncinventory';
+import { startFakeSyncInventory } from '../src/demo/fakes/fake-syncinventory';
 
 /**
  * Two SyncInventory fakes (godown 1 and godown 2) in their own process, so their work is not counted as the hub's.

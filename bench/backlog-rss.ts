@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchShopTarget } from './bench-fixtures';
 import { parseConfig } from '../src/config/load-config';
-import { createHub } from '../src/create-hub';
+import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
 
 /** Child process: a hub with a backlog of N items for one target; prints peak RSS while projecting and delivering. */

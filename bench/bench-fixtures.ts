@@ -1,6 +1,6 @@
 import { parseConfig } from '../src/config/load-config';
 import type { Config } from '../src/config/config-types';
-import { startFakeMerchantPro, type FakeMerchantProOptions } from '../test/fakes/fake-merchantpro';
+import { startFakeMerchantPro, type FakeMerchantProOptions } from '../src/demo/fakes/fake-merchantpro';
 import { BENCH_CLIENT_ID } from './bench-util';
 
 /** The benchmarks' fake shop: one warehouse "A", multi-warehouse, bench credentials. */

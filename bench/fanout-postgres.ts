@@ -4,9 +4,9 @@ import path from 'node:path';
 import { benchShopTarget } from './bench-fixtures';
 import { parseConfig } from '../src/config/load-config';
 import type { Config } from '../src/config/config-types';
-import { createHub, type Hub } from '../src/create-hub';
+import { createHub, type Hub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { openPostgresHub } from '../src/storage/postgres/open-postgres-hub';
+import { openPostgresHub } from '../src/storage/open-storage';
 import { startEmbeddedPostgres } from '../src/storage/postgres/start-embedded-postgres';
 import { fmt, spawnServer, table } from './bench-util';
 

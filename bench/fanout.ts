@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import fetch from 'node-fetch';
 import { parseConfig } from '../src/config/load-config';
-import { createHub } from '../src/create-hub';
+import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
 import { benchShopTarget, startBenchShop } from './bench-fixtures';
 import { fmt, spawnServer, table } from './bench-util';

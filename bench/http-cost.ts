@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fetch from 'node-fetch';
-import { createHttpClient } from '../src/http/http-client';
+import { createHttpClient } from '../src/integrations/http-client/http-client';
 
 /**
  * CPU per outbound GET, in the same run: a bare node-fetch 2 keep-alive GET (what src/http used before issue 8b)

@@ -1,6 +1,6 @@
-import { createHub } from '../src/create-hub';
+import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { openPostgresHub } from '../src/storage/postgres/open-postgres-hub';
+import { openPostgresHub } from '../src/storage/open-storage';
 import { intakeBenchConfig } from './bench-fixtures';
 
 /** One hub instance on PostgreSQL (URL in BENCH_PG_URL), 2 targets, delivery held: only intake is measured. */

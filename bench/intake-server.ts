@@ -2,7 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import os from 'node:os';
 import express from 'express';
-import { createHub } from '../src/create-hub';
+import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
 import { intakeBenchConfig } from './bench-fixtures';
 

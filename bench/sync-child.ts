@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load-config';
-import { crmClientFor } from '../src/crm/crm-client-for';
-import { createHttpClient } from '../src/http/http-client';
+import { crmClientFor } from '../src/integrations/retailcrm/crm-client-for';
+import { createHttpClient } from '../src/integrations/http-client/http-client';
 import { createLogger } from '../src/log/create-logger';
-import { createSource } from '../src/sources/create-source';
-import { runSync } from '../src/sources/run-sync';
+import { createSource } from '../src/integrations/create-source';
+import { runSync } from '../src/sync/run-sync';
 import { createSqliteStores } from '../src/storage/sqlite/create-sqlite-stores';
 
 /** Child process: one sync of a SyncInventory snapshot into the (fake) CRM; prints timings and peak RSS as JSON. */

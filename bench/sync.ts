@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { startFakeCrm } from '../test/fakes/fake-crm';
-import { startFakeSyncInventory } from '../test/fakes/fake-syncinventory';
+import { startFakeCrm } from '../src/demo/fakes/fake-crm';
+import { startFakeSyncInventory } from '../src/demo/fakes/fake-syncinventory';
 import { fmt } from './bench-util';
 
 /** bench:sync — a 100,000-offer SyncInventory snapshot synced into the fake CRM, against the 10 requests/s floor. */

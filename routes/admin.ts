@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import type { AdminService } from '../src/admin/admin-service';
-import type { CallbackCapture } from '../src/answers/callback-capture';
+import type { CallbackCapture } from '../src/intake/callback-capture';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Stores } from '../src/storage/stores';
 import { requireAdmin } from './middleware/dashboard-session';

@@ -1,8 +1,8 @@
 import express, { Router, type RequestHandler } from 'express';
-import type { CallbackCapture, CapturedReading } from '../src/answers/callback-capture';
-import type { CallbackOutcome, InventoriesCallbackService } from '../src/answers/inventories-callback-service';
+import type { CallbackCapture, CapturedReading } from '../src/intake/callback-capture';
+import type { CallbackOutcome, InventoriesCallbackService } from '../src/intake/inventories-callback-service';
 import type { Config } from '../src/config/config-types';
-import type { ActivityService } from '../src/intake/activity-service';
+import type { ActivityService } from '../src/accounts/activity-service';
 import type { Metrics } from '../src/metrics/create-metrics';
 import { activityHandler } from './handlers/activity-handler';
 import { inventoriesUploadHandler } from './handlers/inventories-upload-handler';

@@ -1,6 +1,6 @@
 import express, { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../src/app-error';
+import { AppError } from '../src/domain/app-error';
 import { dashboardAssets } from '../src/dashboard/dashboard-assets';
 import type { SessionStore } from '../src/dashboard/session-store';
 import { createSignInGuard, type SignInGuard } from '../src/dashboard/sign-in-guard';

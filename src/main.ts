@@ -3,12 +3,12 @@ import path from 'node:path';
 import { loadConfig, ConfigError } from './config/load-config';
 import type { Logger } from 'pino';
 import type { Config } from './config/config-types';
-import { createHub, type Hub } from './create-hub';
-import { createServer } from './create-server';
+import { createHub, type Hub } from './compose/create-hub';
+import { createServer } from './compose/create-server';
 import { createLogger } from './log/create-logger';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
-import { openPostgresHub } from './storage/postgres/open-postgres-hub';
+import { openPostgresHub } from './storage/open-storage';
 
 /** The config, or exit 2 after printing every problem in it. */
 function loadStartConfig(configPath: string): Config {

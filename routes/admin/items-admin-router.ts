@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { param } from 'express-validator';
 import type { AdminService } from '../../src/admin/admin-service';
-import type { CallbackCapture } from '../../src/answers/callback-capture';
+import type { CallbackCapture } from '../../src/intake/callback-capture';
 import { rejectInvalid } from '../middleware/reject-invalid';
 import { json } from './admin-json';
 

@@ -1,4 +1,4 @@
-import type { ActivityService } from '../../src/intake/activity-service';
+import type { ActivityService } from '../../src/accounts/activity-service';
 import type { Metrics } from '../../src/metrics/create-metrics';
 import type { TypedHandler } from '../middleware/reject-invalid';
 import type { ActivityInput } from '../validators/activity-validator';

@@ -1,4 +1,4 @@
-import type { InventoriesCallbackService } from '../../src/answers/inventories-callback-service';
+import type { InventoriesCallbackService } from '../../src/intake/inventories-callback-service';
 import type { InventoriesCallback } from '../../src/intake/read-inventories-callback';
 import type { TypedHandler } from '../middleware/reject-invalid';
 

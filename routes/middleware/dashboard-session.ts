@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 import type { DashboardSession, SessionStore } from '../../src/dashboard/session-store';
 import { requireBearer } from './require-bearer';
 import { safeEqual } from './safe-equal';

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 
 /** Body-parser failures carry a `type`; turn them into statuses and messages a caller can act on. */
 function toAppError(err: unknown, contentEncoding?: string): AppError {

@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 
 /**
  * Parse a flat form body into a null-prototype object; a key given twice becomes a list (as node:querystring does).

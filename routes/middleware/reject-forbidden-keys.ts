@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 import { hasForbiddenKey } from '../../src/intake/normalize-offers';
 
 /** Top-level prototype-pollution keys are refused outright (nested ones are refused by each body's own walk). */

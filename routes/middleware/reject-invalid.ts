@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { body, validationResult, type ValidationChain } from 'express-validator';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 
 export type FieldErrors = Record<string, string>;
 

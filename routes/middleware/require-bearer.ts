@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 import { safeEqualTo } from './safe-equal';
 
 /** `Authorization: Bearer <token>`: missing → 401, wrong → 403. */

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { AppError } from '../../src/app-error';
+import { AppError } from '../../src/domain/app-error';
 
 export function requireContentType(types: string[]): RequestHandler {
   return (req, _res, next) => {

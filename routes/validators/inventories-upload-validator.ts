@@ -1,4 +1,4 @@
-import type { IntakeLimits } from '../../src/intake/offer-types';
+import type { IntakeLimits } from '../../src/domain/offer-types';
 import { readInventoriesCallback, type InventoriesCallback } from '../../src/intake/read-inventories-callback';
 import type { Normalised } from '../middleware/reject-invalid';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import { AppError } from '../app-error';
+import { AppError } from '../domain/app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../projection/desired-rows';
+import { desiredRows } from '../domain/desired-rows';
 import { shipmentView } from '../shipments/shipment-service';
 import type {
   CallbackLog,
@@ -14,10 +14,10 @@ import type {
   StockState,
   SyncRun,
 } from '../storage/stores';
-import type { Worker } from '../worker/create-worker';
+import type { Worker } from '../delivery/create-delivery-worker';
 import { createItemLookup } from './item-lookup';
-import type { LiveFigure } from '../targets/push-target';
-import { isoTime as iso } from '../iso-time';
+import type { LiveFigure } from '../integrations/push-target';
+import { isoTime as iso } from '../domain/iso-time';
 
 export interface TargetView {
   name: string;
@@ -136,7 +136,12 @@ export function createAdminService(deps: {
     },
     async unmapped(target: string, limit = 100) {
       known(target);
-      return (await deps.stores.stock.listUnmapped(target, limit)).map((u) => ({ ...u, seenAt: iso(u.seenAt) }));
+      return (await deps.stores.stock.listUnmapped(target, limit)).map(({ offerLabel, ...u }) => ({
+        ...u,
+        // The 0.2 API's name for the label, kept for its readers.
+        offerRef: offerLabel,
+        seenAt: iso(u.seenAt),
+      }));
     },
     /** One offer identifier across the CRM's figures, every target and every source. */
     findItem: (identifier: string) => lookup.lookup(identifier),

@@ -1,23 +1,24 @@
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../projection/desired-rows';
+import { desiredRows } from '../domain/desired-rows';
 import type {
   CallbackLog,
   DesiredRow,
   Deliveries,
   ItemState,
-  OfferKeyKind,
+  OfferKey,
   SourceStore,
   StockFigure,
   StockState,
   UnmappedOffer,
 } from '../storage/stores';
-import { isoTime as iso } from '../iso-time';
+import { isoTime as iso } from '../domain/iso-time';
+import { labelNames } from '../domain/offer-label';
 
-const KINDS: OfferKeyKind[] = ['id', 'externalId', 'xmlId'];
+const KINDS: OfferKey[] = ['id', 'externalId', 'xmlId'];
 const mapsWarehouse = (t: TargetConfig, w: string) => Object.prototype.hasOwnProperty.call(t.warehouses, w);
 
 /** Does an unmapped-offer record (`id=1 externalId=A xmlId=B`) name this identifier? */
-const names = (u: UnmappedOffer, identifier: string) => u.offerRef.split(' ').some((p) => p.endsWith(`=${identifier}`));
+const names = (u: UnmappedOffer, identifier: string) => labelNames(u.offerLabel, identifier);
 
 interface TargetFacts {
   target: TargetConfig;

@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig } from '../config/load-config';
 import type { Config } from '../config/config-types';
-import type { CrmClient } from '../crm/crm-client';
-import { crmClientFor } from '../crm/crm-client-for';
-import { createHttpClient } from '../http/http-client';
+import type { CrmClient } from '../integrations/retailcrm/crm-client';
+import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
+import { createHttpClient } from '../integrations/http-client/http-client';
 
 export interface CliIo {
   argv: string[];

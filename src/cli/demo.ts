@@ -1,4 +1,4 @@
-import { demoCommand } from './demo-command';
+import { demoCommand } from '../demo/demo-command';
 import { runCli } from './cli-env';
 import { parseCliArgs, type CommandSpec } from './parse-cli-args';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { didYouMean } from '../config/did-you-mean';
-import { projectFile } from '../project-file';
+import { projectFile } from '../config/project-file';
 import type { CliIo } from './cli-env';
 
 export interface CliOption {

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { openStorage } from '../create-hub';
-import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
-import { createHttpClient } from '../http/http-client';
+import { openStorage } from '../compose/create-hub';
+import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { createHttpClient } from '../integrations/http-client/http-client';
 import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
 import { createLogger } from '../log/create-logger';
-import { reconcile } from '../sources/reconcile';
+import { reconcile } from '../reconcile/reconcile';
 import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 import { progressLine } from './progress-line';

@@ -1,7 +1,13 @@
 import path from 'node:path';
 import { ConfigError } from '../config/load-config';
-import { CrmError } from '../crm/crm-error';
-import { adviceFor, buildModule, describeEdit, maskedModule, registerModule } from '../crm/register-module';
+import { CrmError } from '../integrations/retailcrm/crm-error';
+import {
+  adviceFor,
+  buildModule,
+  describeEdit,
+  maskedModule,
+  registerModule,
+} from '../integrations/retailcrm/register-module';
 import { createLogger } from '../log/create-logger';
 import { crmFor, loadCliConfig, readJsonFile, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';

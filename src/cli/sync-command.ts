@@ -1,11 +1,11 @@
 import crypto from 'node:crypto';
-import { AppError } from '../app-error';
-import { openStorage } from '../create-hub';
-import { openPostgresStoresForCommand } from '../storage/postgres/open-postgres-hub';
-import { createHttpClient } from '../http/http-client';
+import { AppError } from '../domain/app-error';
+import { openStorage } from '../compose/create-hub';
+import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { createHttpClient } from '../integrations/http-client/http-client';
 import { createLogger } from '../log/create-logger';
-import { createSource } from '../sources/create-source';
-import { runSync, type SyncProgress } from '../sources/run-sync';
+import { createSource } from '../integrations/create-source';
+import { runSync, type SyncProgress } from '../sync/run-sync';
 import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
 import { progressLine } from './progress-line';

@@ -1,4 +1,4 @@
-import { AppError } from '../app-error';
+import { AppError } from '../domain/app-error';
 
 export interface ConfigProblem {
   path: string;

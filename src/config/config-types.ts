@@ -1,4 +1,5 @@
-export type OfferKey = 'externalId' | 'xmlId' | 'id';
+import type { OfferKey } from '../domain/offer-types';
+export type { OfferKey };
 export type ShopIdentifier = 'sku' | 'ean' | 'id';
 
 export interface MerchantProTargetConfig {

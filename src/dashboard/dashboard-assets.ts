@@ -1,4 +1,4 @@
-import { projectFile } from '../project-file';
+import { projectFile } from '../config/project-file';
 
 /**
  * The dashboard's static files (HTML, a plain script, CSS, the logo). They are not compiled, so both the tests

@@ -1,8 +1,8 @@
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { AppError } from '../app-error';
-import { batchPerTick } from '../batch-per-tick';
-import type { IntakeOffer } from './offer-types';
+import { AppError } from '../domain/app-error';
+import { batchPerTick } from '../storage/batch-per-tick';
+import type { IntakeOffer } from '../domain/offer-types';
 import type { CallbackLog, NewCallback } from '../storage/stores';
 
 export interface Intake {

@@ -1,5 +1,5 @@
-import type { IntakeLimits, IntakeOffer } from './offer-types';
-import { identifierProblem, textProblem } from './safe-text';
+import type { IntakeLimits, IntakeOffer } from '../domain/offer-types';
+import { identifierProblem, textProblem } from '../domain/safe-text';
 
 export type FieldErrors = Record<string, string>;
 

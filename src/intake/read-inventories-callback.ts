@@ -1,5 +1,5 @@
 import { hasForbiddenKey, normalizeOffers, readId, type FieldErrors } from './normalize-offers';
-import type { IntakeLimits, IntakeOffer } from './offer-types';
+import type { IntakeLimits, IntakeOffer } from '../domain/offer-types';
 
 /** The identifiers the CRM used for one offer; they come back as given in the reply. */
 export interface OfferRef {

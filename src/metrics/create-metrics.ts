@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { OUTCOME } from './outcomes';
+import { OUTCOME } from '../domain/outcomes';
 
 export interface TargetGaugeSample {
   target: string;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
-import { backoffDelay } from '../http/backoff';
+import { backoffDelay } from '../integrations/http-client/backoff';
 import type { CallbackLog, StockState } from '../storage/stores';
 import { projectBatch } from './project-batch';
 

@@ -1,19 +1,21 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { backoffDelay } from '../http/backoff';
+import { backoffDelay } from '../integrations/http-client/backoff';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
 
-import { projectFile } from '../project-file';
-
 /**
- * The thread's entry is compiled JavaScript: beside this file when running compiled code, or in dist/ when this
- * file runs under ts-jest (npm test compiles first).
+ * Running from TypeScript (ts-jest), the thread transpiles its own sources as it loads them (TypeScript is a dev
+ * dependency there), so tests never run a stale build; compiled, it runs the JavaScript beside this file.
  */
-export const PROJECTOR_ENTRY = __filename.endsWith('.ts')
-  ? projectFile('dist/src/projection/projector-thread-entry.js')
-  : path.join(__dirname, 'projector-thread-entry.js');
+const FROM_SOURCE = __filename.endsWith('.ts');
+const PROJECTOR_ENTRY = path.join(__dirname, FROM_SOURCE ? 'projector-thread-entry.ts' : 'projector-thread-entry.js');
+const TS_LOADER = `const fs = require('node:fs'); const ts = require('typescript');
+const options = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true };
+require.extensions['.ts'] = (m, file) =>
+  m._compile(ts.transpileModule(fs.readFileSync(file, 'utf8'), { fileName: file, compilerOptions: options }).outputText, file);
+require(require('node:worker_threads').workerData.entry);`;
 
 /**
  * The projector on a worker thread. If the thread dies, it is started again (with backoff): nothing is lost, since
@@ -41,8 +43,12 @@ export function createThreadedProjector(opts: {
 
   function spawn() {
     alive = true;
-    worker = new Worker(opts.entry ?? PROJECTOR_ENTRY, {
+    const entry = opts.entry ?? PROJECTOR_ENTRY;
+    const fromSource = entry.endsWith('.ts');
+    worker = new Worker(fromSource ? TS_LOADER : entry, {
+      eval: fromSource,
       workerData: {
+        entry,
         path: opts.path,
         synchronous: opts.synchronous,
         targets: opts.targets,

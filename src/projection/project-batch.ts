@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import { normalizeOffers } from '../intake/normalize-offers';
 import type { StockState } from '../storage/stores';
-import { duePriority, offerKeysOf, planFigures, type PlanRecord } from './plan-projection';
+import { duePriority, offerKeysOf, planFigures, type PlanRecord } from '../domain/plan-projection';
 
 const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity, checkText: false };
 

@@ -1,5 +1,5 @@
 import type { FieldErrors } from '../intake/normalize-offers';
-import { identifierProblem, textProblem } from '../intake/safe-text';
+import { identifierProblem, textProblem } from '../domain/safe-text';
 
 export interface ShipmentInput {
   by: 'externalId' | 'id';

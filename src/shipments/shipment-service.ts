@@ -1,9 +1,9 @@
 import crypto from 'node:crypto';
-import { AppError } from '../app-error';
+import { AppError } from '../domain/app-error';
 import type { Config } from '../config/config-types';
 import type { Shipment, ShipmentStore } from '../storage/stores';
 import type { ShipmentInput } from './normalize-shipments';
-import { isoTime as iso } from '../iso-time';
+import { isoTime as iso } from '../domain/iso-time';
 
 export function shipmentView(s: Shipment) {
   return {

@@ -1,19 +1,26 @@
-import type { CallbackLog } from './callback-log';
-import type { Deliveries } from './deliveries';
-import type { HubState } from './hub-state';
-import type { Locks } from './locks';
-import type { ShipmentStore } from './shipment-store';
-import type { SourceStore } from './source-store';
-import type { StockState } from './stock-state';
+import type { CallbackLog } from './callback-log/callback-log';
+import type { Deliveries } from './deliveries/deliveries';
+import type { HubState } from './hub-state/hub-state';
+import type { Locks } from './locks/locks';
+import type { ShipmentStore } from './shipment-store/shipment-store';
+import type { SourceStore } from './source-store/source-store';
+import type { StockState } from './stock-state/stock-state';
 
-export type * from './callback-log';
-export type * from './deliveries';
-export type * from './hub-state';
-export type * from './locks';
-export type * from './shipment-store';
-export type * from './source-store';
-export type { StockState, StockFigure, OfferKeyKind, UnmappedOffer, ProjectionPlan, ApplyResult } from './stock-state';
-export { DuePriority } from './stock-state';
+export type * from './callback-log/callback-log';
+export type * from './deliveries/deliveries';
+export type * from './hub-state/hub-state';
+export type * from './locks/locks';
+export type * from './shipment-store/shipment-store';
+export type * from './source-store/source-store';
+export type {
+  StockState,
+  StockFigure,
+  OfferKey,
+  UnmappedOffer,
+  ProjectionPlan,
+  ApplyResult,
+} from './stock-state/stock-state';
+export { DuePriority } from './stock-state/stock-state';
 
 /** One CRM warehouse's figure as a target's write is built from it (after the target's mapping). */
 export interface DesiredRow {

@@ -1,4 +1,4 @@
-import { holder } from './postgres-setup';
+import { holder } from './integration-setup';
 
 /** Stop the run's PostgreSQL and remove its temporary folder. */
 export default async function teardown(): Promise<void> {

@@ -1,5 +1,5 @@
-import type { Hub } from '../../src/create-hub';
-import { desiredRows } from '../../src/projection/desired-rows';
+import type { Hub } from '../../src/compose/create-hub';
+import { desiredRows } from '../../src/domain/desired-rows';
 import type { DesiredRow, Stores } from '../../src/storage/stores';
 
 /** What a target should hold for an item: the CRM's stored figures through that target's mapping. */

@@ -1,6 +1,10 @@
 import request from 'supertest';
-import { createHub, type Hub, type ProjectorMode } from '../../src/create-hub';
-import { startFakeMerchantPro, type FakeMerchantPro, type FakeMerchantProOptions } from '../fakes/fake-merchantpro';
+import { createHub, type Hub, type ProjectorMode } from '../../src/compose/create-hub';
+import {
+  startFakeMerchantPro,
+  type FakeMerchantPro,
+  type FakeMerchantProOptions,
+} from '../../src/demo/fakes/fake-merchantpro';
 import { formBody } from './callback-bodies';
 import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from './test-config';
 import type { Logger } from 'pino';

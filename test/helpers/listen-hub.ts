@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Hub } from '../../src/create-hub';
+import type { Hub } from '../../src/compose/create-hub';
 
 /** Starts `hub` and serves its app on a free local port; `url` is its inventories-upload callback address. */
 export async function startAndListen(hub: Hub): Promise<{ server: Server; url: string }> {

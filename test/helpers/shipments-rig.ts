@@ -1,6 +1,6 @@
 import { parseConfig } from '../../src/config/load-config';
-import { createHub, type Hub } from '../../src/create-hub';
-import { startFakeCrm, type FakeCrm } from '../fakes/fake-crm';
+import { createHub, type Hub } from '../../src/compose/create-hub';
+import { startFakeCrm, type FakeCrm } from '../../src/demo/fakes/fake-crm';
 import { rawConfig, SECRETS, silentLog } from './test-config';
 
 export interface ShipmentsRig {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../fakes/fake-merchantpro';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../src/demo/fakes/fake-merchantpro';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, SECRETS, targetRaw, tmpDir, waitFor } from '../helpers/test-config';

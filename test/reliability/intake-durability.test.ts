@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
-import { openStorage } from '../../src/create-hub';
+import { openStorage } from '../../src/compose/create-hub';
 import { desiredOf } from '../helpers/desired';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { urlPassword } from '../../src/storage/postgres/redact-url';
-import { startFakeCrm, type FakeCrm } from '../fakes/fake-crm';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../fakes/fake-merchantpro';
+import { startFakeCrm, type FakeCrm } from '../../src/demo/fakes/fake-crm';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../src/demo/fakes/fake-merchantpro';
 import { formBody, offer } from '../helpers/callback-bodies';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres-database';
 import { rawConfig, SECRETS, targetRaw, tmpDir, waitFor } from '../helpers/test-config';

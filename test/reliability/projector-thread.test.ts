@@ -1,12 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
-import { openStorage } from '../../src/create-hub';
+import { openStorage } from '../../src/compose/create-hub';
 import { desiredOf } from '../helpers/desired';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
-
-const ENTRY = path.join(__dirname, '../../dist/src/projection/projector-thread-entry.js');
 
 describe('the projector thread', () => {
   it('stops cleanly even while its thread is down', async () => {
@@ -19,7 +16,6 @@ describe('the projector thread', () => {
       log: capturingLog().log,
       logLevel: 'silent',
       gate: new Int32Array(new SharedArrayBuffer(4)),
-      entry: ENTRY,
     });
     await projector.idle();
     await projector.restartThread();
@@ -27,7 +23,6 @@ describe('the projector thread', () => {
   });
 
   it('projects on its own thread, and when the thread dies a new one takes over with nothing lost', async () => {
-    expect(fs.existsSync(ENTRY)).toBe(true); // npm test compiles first
     const file = path.join(tmpDir(), 't.db');
     const config = parseConfig(rawConfig({ storage: { path: file } }), {});
     const storage = openStorage(config);
@@ -40,7 +35,6 @@ describe('the projector thread', () => {
       log: logs.log,
       logLevel: 'silent',
       gate,
-      entry: ENTRY,
     });
     const offers = (q: number) => JSON.stringify([{ xmlId: 'A', stores: [{ code: 'main', available: q }] }]);
     try {

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import type { Hub } from '../../src/create-hub';
-import type { FakeCrm } from '../fakes/fake-crm';
+import type { Hub } from '../../src/compose/create-hub';
+import type { FakeCrm } from '../../src/demo/fakes/fake-crm';
 import { SECRETS, waitFor } from '../helpers/test-config';
 import { startShipmentsRig, type ShipmentsRig } from '../helpers/shipments-rig';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createSqliteStores } from '../../src/storage/sqlite/create-sqlite-stores';
-import { startFakeCrm, type FakeCrm } from '../fakes/fake-crm';
+import { startFakeCrm, type FakeCrm } from '../../src/demo/fakes/fake-crm';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, SECRETS, tmpDir, waitFor } from '../helpers/test-config';
 

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Deliveries } from '../deliveries';
-import type { ShipmentStore } from '../shipment-store';
-import type { StockState } from '../stock-state';
+import type { Deliveries } from '../deliveries/deliveries';
+import type { ShipmentStore } from '../shipment-store/shipment-store';
+import type { StockState } from '../stock-state/stock-state';
 import type { Stores } from '../stores';
 import type { PostgresStores } from './create-postgres-stores';
 import type { PgListener } from './create-pg-db';

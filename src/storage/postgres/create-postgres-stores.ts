@@ -2,15 +2,15 @@ import type { Logger } from 'pino';
 import type { Stores } from '../stores';
 import { createPgDb, type PgDb, type PgListener } from './create-pg-db';
 import { migratePostgres } from './migrate-postgres';
-import { createCallbackLogPostgres } from './callback-log-postgres';
+import { createCallbackLogPostgres } from '../callback-log/callback-log-postgres';
 import { PG_CHANNELS, type PgChannel } from './pg-channels';
-import { createDeliveriesPostgres } from './deliveries-postgres';
-import { createHubStatePostgres } from './hub-state-postgres';
-import { createLocksPostgres } from './locks-postgres';
+import { createDeliveriesPostgres } from '../deliveries/deliveries-postgres';
+import { createHubStatePostgres } from '../hub-state/hub-state-postgres';
+import { createLocksPostgres } from '../locks/locks-postgres';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
-import { createShipmentStorePostgres } from './shipment-store-postgres';
-import { createSourceStorePostgres } from './source-store-postgres';
-import { createStockStatePostgres } from './stock-state-postgres';
+import { createShipmentStorePostgres } from '../shipment-store/shipment-store-postgres';
+import { createSourceStorePostgres } from '../source-store/source-store-postgres';
+import { createStockStatePostgres } from '../stock-state/stock-state-postgres';
 
 export interface PostgresStoresOptions {
   url: string;

@@ -1,12 +1,12 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { Stores } from '../stores';
-import { createCallbackLogSqlite } from './callback-log-sqlite';
-import { createDeliveriesSqlite } from './deliveries-sqlite';
-import { createHubStateSqlite } from './hub-state-sqlite';
-import { createLocksSqlite } from './locks-sqlite';
-import { createShipmentStoreSqlite } from './shipment-store-sqlite';
-import { createSourceStoreSqlite } from './source-store-sqlite';
-import { createStockStateSqlite } from './stock-state-sqlite';
+import { createCallbackLogSqlite } from '../callback-log/callback-log-sqlite';
+import { createDeliveriesSqlite } from '../deliveries/deliveries-sqlite';
+import { createHubStateSqlite } from '../hub-state/hub-state-sqlite';
+import { createLocksSqlite } from '../locks/locks-sqlite';
+import { createShipmentStoreSqlite } from '../shipment-store/shipment-store-sqlite';
+import { createSourceStoreSqlite } from '../source-store/source-store-sqlite';
+import { createStockStateSqlite } from '../stock-state/stock-state-sqlite';
 import { openSqliteDb, type SqliteOptions } from './sqlite-db';
 import { migrateSqlite, type MigrationContext } from './sqlite-migrations';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { batchPerTick } from '../../batch-per-tick';
+import { batchPerTick } from '../batch-per-tick';
 
 export type Row = Record<string, unknown>;
 

@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
-import type { OfferKeyKind } from '../stock-state';
+import type { OfferKey } from '../stock-state/stock-state';
 
 /** What a migration may need from the deployment (0.1.0 stored figures per target; 2 stores them per offer key). */
 export interface MigrationContext {
   /** Each configured target's offerKey. */
-  offerKeys: Readonly<Record<string, OfferKeyKind>>;
+  offerKeys: Readonly<Record<string, OfferKey>>;
 }
 
 interface Migration {

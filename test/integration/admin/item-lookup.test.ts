@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createHub, type Hub } from '../../../src/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { parseConfig } from '../../../src/config/load-config';
 import { formBody, offer } from '../../helpers/callback-bodies';
 import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from '../../helpers/test-config';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { OUTCOME } from '../../../src/metrics/outcomes';
+import { OUTCOME } from '../../../src/domain/outcomes';
 import { offer } from '../../helpers/callback-bodies';
 import { startFanoutRig, waitDelivered } from '../../helpers/fanout-rig';
 import { capturingLog, waitFor } from '../../helpers/test-config';

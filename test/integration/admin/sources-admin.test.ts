@@ -1,9 +1,9 @@
 import path from 'node:path';
 import request from 'supertest';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, type Hub } from '../../../src/create-hub';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
-import { startFakeSyncInventory, type FakeSyncInventory } from '../../fakes/fake-syncinventory';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
+import { startFakeSyncInventory, type FakeSyncInventory } from '../../../src/demo/fakes/fake-syncinventory';
 import { rawConfig, SECRETS, silentLog, tmpDir, waitFor } from '../../helpers/test-config';
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;

@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createHub, type Hub } from '../../../src/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { capturingLog, SECRETS, testConfig } from '../../helpers/test-config';
 import { startAndListen } from '../../helpers/listen-hub';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createHub, type Hub } from '../../../src/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { offer, formBody } from '../../helpers/callback-bodies';
 import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
 

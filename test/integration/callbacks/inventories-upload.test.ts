@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { createHub, type Hub } from '../../../src/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { offer, formBody } from '../../helpers/callback-bodies';
 import { deliverNow, desiredOf } from '../../helpers/desired';
 import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
@@ -84,7 +84,7 @@ describe('POST /callbacks/inventories-upload', () => {
     await hub.projector.idle();
     expect(await hub.storage.stock.listUnmapped('ro-shop', 10)).toEqual([
       expect.objectContaining({
-        offerRef: 'externalId=only-ext',
+        offerLabel: 'externalId=only-ext',
         reason: "offer has no xmlId (the target's offerKey)",
       }),
     ]);

@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
-import { createHub, type Hub } from '../../../src/create-hub';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
-import { startFakeFlamix, type FakeFlamix } from '../../fakes/fake-flamix';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-merchantpro';
-import { startFakeSyncInventory, type FakeSyncInventory } from '../../fakes/fake-syncinventory';
-import { desiredRows } from '../../../src/projection/desired-rows';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
+import { startFakeFlamix, type FakeFlamix } from '../../../src/demo/fakes/fake-flamix';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
+import { startFakeSyncInventory, type FakeSyncInventory } from '../../../src/demo/fakes/fake-syncinventory';
+import { desiredRows } from '../../../src/domain/desired-rows';
 import { capturingLog, SECRETS, targetRaw, testConfig, waitFor } from '../../helpers/test-config';
 import { startAndListen } from '../../helpers/listen-hub';
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { registerCommand } from '../../../src/cli/register-command';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { rawConfig, SECRETS, tmpDir } from '../../helpers/test-config';
 
 describe('npm run register', () => {

@@ -5,7 +5,7 @@ import { syncCommand } from '../../../src/cli/sync-command';
 import { reconcileCommand } from '../../../src/cli/reconcile-command';
 import { migrateCommand } from '../../../src/cli/migrate-command';
 import type { CliIo } from '../../../src/cli/cli-env';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { rawConfig, SECRETS, tmpDir } from '../../helpers/test-config';
 import { runCompiled } from '../../helpers/run-compiled';
 

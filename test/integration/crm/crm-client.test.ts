@@ -1,8 +1,8 @@
-import { createCrmClient, type CrmClient } from '../../../src/crm/crm-client';
-import { CrmError } from '../../../src/crm/crm-error';
-import { createHttpClient, type HttpClient } from '../../../src/http/http-client';
-import { createRateLimiter } from '../../../src/http/rate-limiter';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
+import { createCrmClient, type CrmClient } from '../../../src/integrations/retailcrm/crm-client';
+import { CrmError } from '../../../src/integrations/retailcrm/crm-error';
+import { createHttpClient, type HttpClient } from '../../../src/integrations/http-client/http-client';
+import { createRateLimiter } from '../../../src/integrations/http-client/rate-limiter';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { capturingLog, SECRETS } from '../../helpers/test-config';
 
 describe('RetailCRM client against the fake CRM', () => {

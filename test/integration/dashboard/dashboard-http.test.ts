@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import request from 'supertest';
-import { createHub, type Hub } from '../../../src/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { parseConfig } from '../../../src/config/load-config';
 import { capturingLog, rawConfig, SECRETS } from '../../helpers/test-config';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { manyOffers, offer } from '../../helpers/callback-bodies';
 import { startFanoutRig, waitDelivered, type Rig } from '../../helpers/fanout-rig';
-import type { MpFault } from '../../fakes/fake-merchantpro';
+import type { MpFault } from '../../../src/demo/fakes/fake-merchantpro';
 import { waitFor } from '../../helpers/test-config';
 
 /** Per SKU, the versions of accepted writes must never go down. */

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, type Hub } from '../../../src/create-hub';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-merchantpro';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
 import { formBody, manyOffers } from '../../helpers/callback-bodies';
 import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from '../../helpers/test-config';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { offer } from '../../helpers/callback-bodies';
 import { startFanoutRig, waitDelivered, type Rig } from '../../helpers/fanout-rig';
-import type { MpFault } from '../../fakes/fake-merchantpro';
+import type { MpFault } from '../../../src/demo/fakes/fake-merchantpro';
 import { capturingLog, SECRETS, waitFor } from '../../helpers/test-config';
 
 const admin = (rig: Rig) => ({

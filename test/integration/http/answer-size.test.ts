@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { createHttpClient } from '../../../src/http/http-client';
+import { createHttpClient } from '../../../src/integrations/http-client/http-client';
 
 /** A peer that answers too much: plainly, or as a small gzip body that inflates far past the cap. */
 describe('the HTTP client refuses answers larger than its cap, and stays up', () => {

@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../../src/config/load-config';
-import { createCrmClient } from '../../../src/crm/crm-client';
-import { CrmError } from '../../../src/crm/crm-error';
-import { createHttpClient } from '../../../src/http/http-client';
-import { createRateLimiter } from '../../../src/http/rate-limiter';
-import { createMerchantProTarget } from '../../../src/targets/merchantpro/merchantpro-target';
+import { createCrmClient } from '../../../src/integrations/retailcrm/crm-client';
+import { CrmError } from '../../../src/integrations/retailcrm/crm-error';
+import { createHttpClient } from '../../../src/integrations/http-client/http-client';
+import { createRateLimiter } from '../../../src/integrations/http-client/rate-limiter';
+import { createMerchantProTarget } from '../../../src/integrations/merchantpro/merchantpro-target';
 import { rawConfig, SECRETS, silentLog, targetRaw } from '../../helpers/test-config';
 
 /** A real server that records the request line's target exactly as it arrived (`req.url`, not re-parsed). */

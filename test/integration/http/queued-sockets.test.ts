@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import zlib from 'node:zlib';
-import { createHttpClient, HttpTransportError } from '../../../src/http/http-client';
+import { createHttpClient, HttpTransportError } from '../../../src/integrations/http-client/http-client';
 
 /**
  * A real server that answers every request chunked (no Content-Length: what made node-fetch 2 on Node 20 fail a

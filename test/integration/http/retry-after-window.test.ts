@@ -1,11 +1,15 @@
 import request from 'supertest';
 import { parseConfig } from '../../../src/config/load-config';
-import { createCrmClient } from '../../../src/crm/crm-client';
-import { createHub, type Hub } from '../../../src/create-hub';
-import { createHttpClient, HttpTransportError, type HttpClient } from '../../../src/http/http-client';
-import { createRateLimiter } from '../../../src/http/rate-limiter';
-import { startFakeCrm, type FakeCrm } from '../../fakes/fake-crm';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-merchantpro';
+import { createCrmClient } from '../../../src/integrations/retailcrm/crm-client';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import {
+  createHttpClient,
+  HttpTransportError,
+  type HttpClient,
+} from '../../../src/integrations/http-client/http-client';
+import { createRateLimiter } from '../../../src/integrations/http-client/rate-limiter';
+import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
 import { formBody } from '../../helpers/callback-bodies';
 import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from '../../helpers/test-config';
 

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import type { Hub } from '../../../src/create-hub';
+import type { Hub } from '../../../src/compose/create-hub';
 import { todayIn } from '../../../src/shipments/normalize-shipments';
-import type { FakeCrm } from '../../fakes/fake-crm';
+import type { FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { SECRETS, waitFor } from '../../helpers/test-config';
 import { startShipmentsRig, type ShipmentsRig } from '../../helpers/shipments-rig';
 

@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, openStorage } from '../../../src/create-hub';
+import { createHub, openStorage } from '../../../src/compose/create-hub';
 import { migrateCommand } from '../../../src/cli/migrate-command';
 import { SCHEMA_VERSION } from '../../../src/storage/sqlite/sqlite-migrations';
-import { startFakeMerchantPro, type FakeMerchantPro } from '../../fakes/fake-merchantpro';
+import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
 import { desiredOf } from '../../helpers/desired';
 import { rawConfig, SECRETS, silentLog, targetRaw, tmpDir, waitFor } from '../../helpers/test-config';
 
@@ -71,7 +71,7 @@ describe('migrations: a database written by release 0.1.0', () => {
         deadReason: 'HTTP 404: unknown item',
       });
       expect(await stores.stock.listUnmapped('ro-shop', 10)).toEqual([
-        expect.objectContaining({ offerRef: 'id=99', reason: "offer has no xmlId (the target's offerKey)" }),
+        expect.objectContaining({ offerLabel: 'id=99', reason: "offer has no xmlId (the target's offerKey)" }),
       ]);
       expect(await stores.shipments.get('shp-1')).toMatchObject({ status: 'pending', ref: 'ORDER-1' });
       const again = await stores.shipments.create([], { key: 'idem-1', bodyHash: 'bh' }, Date.now());

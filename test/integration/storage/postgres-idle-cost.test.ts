@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, type Hub } from '../../../src/create-hub';
-import { openPostgresHub } from '../../../src/storage/postgres/open-postgres-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { openPostgresHub } from '../../../src/storage/open-storage';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
 import { rawConfig, silentLog } from '../../helpers/test-config';
 

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import pino from 'pino';
 import { APPEND_BARRIER_KEY, PG_CHANNELS } from '../../../src/storage/postgres/pg-channels';
 import { createPostgresStores, type PostgresStores } from '../../../src/storage/postgres/create-postgres-stores';
-import { ship } from './conformance/shipment-store-conformance';
+import { ship } from '../../contract/shipment-store-conformance';
 import { createTestDatabase, until as pollUntil, type TestDatabase } from '../../helpers/postgres-database';
 
 const logger = pino({ level: 'silent' });

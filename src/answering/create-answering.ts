@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config/config-types';
+import type { CrmClient } from '../integrations/retailcrm/crm-client';
+import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
+import type { Intake } from '../intake/create-intake';
+import type { Metrics } from '../metrics/create-metrics';
+import { createLookup } from '../integrations/create-lookup';
+import type { SourceStore, StockState } from '../storage/stores';
+import { createAnswerService } from './answer-service';
+import { createCallbackCapture, type CallbackCapture } from '../intake/callback-capture';
+import {
+  createInventoriesCallbackService,
+  type InventoriesCallbackService,
+} from '../intake/inventories-callback-service';
+import { createLastKnownStock } from './last-known-stock';
+
+/** How long a lookup may run past the answer's deadline (its late figures are still recorded). */
+const LOOKUP_GRACE_MS = 1000;
+import { createSharedLookups } from './shared-lookups';
+
+const SOCKETS = 128;
+
+/** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
+export function createAnswering(deps: {
+  config: Config;
+  stores: { stock: Pick<StockState, 'offerFigures'>; sources: SourceStore };
+  intake: Intake;
+  crm: CrmClient;
+  /** Tests inject theirs; otherwise lookups get their own keep-alive pool (closed by `close`). */
+  http?: HttpClient;
+  metrics: Metrics;
+  log: Logger;
+}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
+  const { config, log } = deps;
+  // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
+  // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
+  // their own. Beyond its sockets, lookups wait in the client's queue (src/http), within their deadline.
+  const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
+  const deadlineMs = config.callbacks.answerDeadlineMs;
+  const stock = createLastKnownStock(deps.stores, config.targets);
+  const lookups = createSharedLookups({ stock, intake: deps.intake, log });
+  const sources = config.sources.map((c) => ({
+    name: c.name,
+    offerKey: c.offerKey,
+    // A lookup outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
+    // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
+    lookup: createLookup(c, http, deadlineMs + LOOKUP_GRACE_MS),
+  }));
+  const answers = createAnswerService({
+    sources,
+    lookups,
+    stock,
+    crm: deps.crm,
+    site: config.crm.site,
+    deadlineMs,
+    log,
+    metrics: deps.metrics,
+  });
+  return {
+    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    capture: createCallbackCapture({ clientId: config.crm.clientId }),
+    close: () => {
+      if (!deps.http) http.close();
+    },
+  };
+}

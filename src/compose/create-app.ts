@@ -1,0 +1,78 @@
+import crypto from 'node:crypto';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { AppError } from '../domain/app-error';
+import type { Config } from '../config/config-types';
+import type { ActivityService } from '../accounts/activity-service';
+import type { Intake } from '../intake/create-intake';
+import type { Metrics } from '../metrics/create-metrics';
+import type { Stores } from '../storage/stores';
+import type { AdminService } from '../admin/admin-service';
+import type { CallbackCapture } from '../intake/callback-capture';
+import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
+import type { ShipmentService } from '../shipments/shipment-service';
+import { adminRouter } from '../../routes/admin';
+import { dashboardRouter } from '../../routes/dashboard';
+import { createSessionStore } from '../dashboard/session-store';
+import { callbacksRouter } from '../../routes/callbacks';
+import { healthRouter } from '../../routes/health';
+import { errorHandler } from '../../routes/middleware/error-handler';
+import { shipmentsRouter } from '../../routes/shipments';
+
+export interface AppDeps {
+  config: Config;
+  storage: Stores;
+  intake: Intake;
+  activity: ActivityService;
+  metrics: Metrics;
+  log: Logger;
+  admin: AdminService;
+  shipments: ShipmentService;
+  /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
+  isDraining?: () => boolean;
+}
+
+/** The HTTP app, built from its dependencies; it opens no sockets and reads no environment. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  // Only behind a proxy that sets X-Forwarded-Proto: then req.secure (and the Secure cookie flag) is right.
+  app.set('trust proxy', deps.config.server.trustProxy);
+  app.use(helmet());
+  app.use((req, _res, next) => {
+    req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
+    next();
+  });
+  app.use(
+    healthRouter({
+      storage: deps.storage,
+      metrics: deps.metrics,
+      isDraining: deps.isDraining ?? (() => false),
+      intake: deps.intake,
+    }),
+  );
+  app.use('/callbacks', callbacksRouter(deps));
+  app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  const sessions = createSessionStore();
+  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
+  app.use(
+    '/admin',
+    adminRouter({
+      sessions,
+      admin: deps.admin,
+      shipments: deps.shipments,
+      storage: deps.storage,
+      capture: deps.capture,
+      token: deps.config.auth.adminToken,
+    }),
+  );
+  app.use((req, _res, next) =>
+    next(new AppError(404, `no route for ${req.method} ${req.path}`, { code: 'not-found' })),
+  );
+  app.use(errorHandler(deps.log));
+  return app;
+}

@@ -1,0 +1,273 @@
+import crypto from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config, TargetConfig } from '../config/config-types';
+import { createRateLimiter } from '../integrations/http-client/rate-limiter';
+import type { Metrics } from '../metrics/create-metrics';
+import { desiredRows } from '../domain/desired-rows';
+import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
+import type { LiveFigure, PushTarget, WriteResult } from '../integrations/push-target';
+import { OUTCOME } from '../domain/outcomes';
+import { createClaimLoop } from './claim-loop';
+import { decide } from '../domain/decide';
+import { keepLease } from './keep-lease';
+import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
+
+export interface WorkerTarget {
+  config: TargetConfig;
+  target: PushTarget;
+}
+
+export interface Worker {
+  start(): Promise<void>;
+  /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
+  stop(): Promise<void>;
+  wake(targets?: readonly string[]): void;
+  /** `by: 'operator'` is an expected action (logged at info); otherwise a fault that needs one (error). */
+  pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
+  resume(target: string): Promise<void>;
+  setActive(active: boolean): void;
+  /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
+  readLive(target: string, item: string): Promise<LiveFigure> | undefined;
+}
+
+export interface WorkerDeps {
+  stores: { deliveries: Deliveries; stock: Pick<StockState, 'offerFigures'>; hubState: HubState };
+  targets: readonly WorkerTarget[];
+  log: Logger;
+  metrics: Metrics;
+  settings: Config['worker'];
+  isActive: () => Promise<boolean>;
+  owner?: string;
+  random?: () => number;
+}
+
+/** Why an item cannot be sent at all (it goes to the dead letters instead of cycling), or null. */
+function unresolvable(item: string, rows: readonly unknown[]): string | null {
+  if (!isWellFormedUnicode(item))
+    return 'the identifier is not well-formed text (it cannot be sent as it was received)';
+  if (rows.length === 0) return 'no CRM figures for this item in the warehouses the target maps';
+  return null;
+}
+
+/** What every pump shares: the worker's deps, its lease owner and backoff policy, and whether it may send. */
+interface PumpContext {
+  deps: WorkerDeps;
+  owner: string;
+  policy: { baseMs: number; maxMs: number };
+  isStopping: () => boolean;
+  isActive: () => boolean;
+}
+
+/**
+ * Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
+ * arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
+ */
+function claimLimitFor(config: TargetConfig, leaseMs: number): number {
+  const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
+  const perHalfLease = Math.floor((config.requestsPerSecond * leaseMs) / 2000);
+  return Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
+}
+
+/** What recording a write's outcome needs from its pump. */
+interface SettleContext {
+  name: string;
+  config: TargetConfig;
+  log: Logger;
+  policy: { baseMs: number; maxMs: number };
+  random?: () => number;
+  metrics: Metrics;
+  deliveries: Deliveries;
+  limiter: ReturnType<typeof createRateLimiter>;
+  stale: (c: ClaimedItem) => void;
+  pause: (reason: string) => Promise<void>;
+}
+
+/** Decide what a write's result means for the item (delivered, retry, dead letter, pause the target); record it. */
+async function settle(
+  { name, config, log, policy, random, metrics, deliveries, limiter, stale, pause }: SettleContext,
+  c: ClaimedItem,
+  version: number,
+  rows: WriteRows,
+  res: WriteResult,
+) {
+  const now = Date.now();
+  const d = decide(res, c, config, policy, now, random);
+  const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
+  metrics.deliveries.inc({ target: name, outcome });
+  const reason = res.outcome === 'ok' ? {} : { reason: res.message };
+  const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
+  log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');
+  const error = `${res.status ?? 'no answer'}: ${res.message}`;
+  let recorded = true;
+  switch (d.action) {
+    case 'delivered':
+      recorded = await deliveries.markDelivered(name, c.item, c.token, version, rows, res.status ?? 200, now);
+      if (recorded && c.dueSince !== null) metrics.deliveryLatency.observe({ target: name }, (now - c.dueSince) / 1000);
+      break;
+    case 'retry':
+      if (res.retryAfterMs) limiter.pauseUntil(now + res.retryAfterMs);
+      recorded = await deliveries.markRetry(name, c.item, c.token, d.dueAt, error, res.status, now);
+      break;
+    case 'dead':
+      log.warn({ item: c.item, reason: d.reason }, 'dead letter');
+      recorded = await deliveries.markDead(name, c.item, c.token, d.reason, res.status, now);
+      break;
+    case 'pause':
+      // The item stays due; it goes out once an operator resumes the target.
+      recorded = await deliveries.markRetry(name, c.item, c.token, now, d.reason, res.status, now);
+      await pause(d.reason);
+  }
+  if (!recorded) stale(c);
+}
+
+/** One target's delivery loop: claims due items, sends them within the rate, records each outcome. */
+function createPump(ctx: PumpContext, wt: WorkerTarget) {
+  const { deps, owner, policy } = ctx;
+  const { settings } = deps;
+  const { deliveries, stock, hubState } = deps.stores;
+  const { config, target } = wt;
+  const name = config.name;
+  const log = deps.log.child({ target: name });
+  const limiter = createRateLimiter(config.requestsPerSecond);
+  let paused = false;
+  const claimLimit = claimLimitFor(config, settings.leaseMs);
+
+  const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
+  const settling: SettleContext = {
+    name,
+    config,
+    log,
+    policy,
+    random: deps.random,
+    metrics: deps.metrics,
+    deliveries,
+    limiter,
+    stale,
+    pause: (reason) => pump.pause(reason),
+  };
+
+  async function deliver(c: ClaimedItem, claimedAt: number) {
+    await limiter.acquire();
+    if (ctx.isStopping() || paused || !ctx.isActive()) {
+      await deliveries.release(name, c.item, c.token, Date.now());
+      return;
+    }
+    // Queued for half its lease or more (a peer or a machine slower than the configured rate): extend the claim
+    // before sending. keepLease first renews a third of a lease into the send, so a claim must have more than that
+    // left when the send starts, or another claimer could send newer figures that this late write then overwrites.
+    // Extending (not giving back) also keeps the back of a long queue from being released again and again.
+    const waited = Date.now() - claimedAt > settings.leaseMs * 0.5;
+    if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
+    // The newest figures at send time, not at claim time, with this target's mapping.
+    const rows = await desiredRows(stock, config, c.item);
+    const why = unresolvable(c.item, rows);
+    if (why) {
+      log.warn({ item: c.item, reason: why }, 'dead letter');
+      if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
+      return;
+    }
+    // Figures read after the claim reflect everything up to the claimed version in the warehouses this target maps;
+    // the claimed version may come from a warehouse it no longer maps, and recording less would make it due forever.
+    const version = rows.reduce((m, r) => Math.max(m, r.version), c.version);
+    const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
+    let res: WriteResult;
+    try {
+      res = await keepLease(
+        settings.leaseMs,
+        (until) => deliveries.renew(name, c.item, c.token, until),
+        () => target.write(c.item, rows, version),
+        () => stale(c),
+      );
+    } catch (err) {
+      // The write could not even be built (e.g. an identifier that cannot be sent safely): never cycle on it.
+      const reason = `cannot send this item: ${(err as Error).message}`;
+      log.warn({ item: c.item, reason }, 'dead letter');
+      if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
+      return;
+    }
+    await settle(settling, c, version, sent, res);
+  }
+
+  const loop = createClaimLoop<ClaimedItem>({
+    log,
+    pollMs: settings.pollMs,
+    concurrency: config.concurrency,
+    claimLimit: () => claimLimit,
+    ready: () => !paused && ctx.isActive(),
+    claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
+    run: deliver,
+    release: async (items) => {
+      for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
+    },
+    nextDueAt: () => deliveries.nextDueAt(name),
+    describe: (c) => ({ item: c.item }),
+  });
+
+  const pump = {
+    loop,
+    async load() {
+      paused = (await hubState.getTarget(name)).paused;
+    },
+    async pause(reason: string, by: 'operator' | 'fault' = 'fault') {
+      if (!paused && by === 'fault') log.error({ reason }, `target paused: ${reason}`);
+      paused = true;
+      await hubState.setTargetPaused(name, reason, Date.now());
+      loop.notify();
+    },
+    async resume() {
+      paused = false;
+      await hubState.setTargetPaused(name, null, Date.now());
+      log.info('target resumed');
+      loop.notify();
+    },
+    // An operator's read shares the writes' limiter: a shop counts every request against its limit.
+    readLive(item: string): Promise<LiveFigure> | undefined {
+      const read = target.read?.bind(target);
+      return read ? limiter.acquire().then(() => read(item)) : undefined;
+    },
+  };
+  return pump;
+}
+
+export function createWorker(deps: WorkerDeps): Worker {
+  const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const { settings } = deps;
+  const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
+  let active = true;
+  let stopping = false;
+  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
+
+  const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
+  const pumpOf = (name: string) => {
+    const p = pumps.get(name);
+    if (!p) throw new Error(`unknown target ${name}`);
+    return p;
+  };
+
+  return {
+    async start() {
+      active = await deps.isActive();
+      for (const p of pumps.values()) await p.load();
+      for (const p of pumps.values()) p.loop.start();
+    },
+    async stop() {
+      stopping = true;
+      await Promise.all([...pumps.values()].map((p) => p.loop.stop()));
+      const drained = await Promise.all([...pumps.values()].map((p) => p.loop.drained(settings.drainMs)));
+      if (drained.includes(false))
+        deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
+    },
+    wake(targets) {
+      for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.loop.notify();
+    },
+    pause: (target, reason, by) => pumpOf(target).pause(reason, by),
+    resume: (target) => pumpOf(target).resume(),
+    readLive: (target, item) => pumpOf(target).readLive(item),
+    setActive(value) {
+      active = value;
+      for (const p of pumps.values()) p.loop.notify();
+    },
+  };
+}
+
+type WriteRows = Record<string, number>;

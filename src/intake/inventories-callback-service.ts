@@ -1,0 +1,53 @@
+import type { Logger } from 'pino';
+import type { Intake } from './create-intake';
+import type { InventoriesCallback } from './read-inventories-callback';
+import type { Metrics } from '../metrics/create-metrics';
+import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
+
+export interface CallbackOutcome {
+  reply: { success: true; offers?: AnsweredOffer[] };
+  /** Offers the callback named (figures and questions). */
+  named: number;
+  answered: number;
+}
+
+export interface InventoriesCallbackService {
+  handle(callback: InventoriesCallback, rawOffers?: string): Promise<CallbackOutcome>;
+}
+
+/**
+ * Figures are stored (answered only after the commit); questions are answered with stock; a well-formed callback
+ * of no known shape gets an empty answer, loudly (warning, metric; the route keeps its body in the capture).
+ */
+export function createInventoriesCallbackService(deps: {
+  intake: Intake;
+  answers: AnswerService;
+  metrics: Metrics;
+  log: Logger;
+}): InventoriesCallbackService {
+  return {
+    async handle(cb, rawOffers) {
+      const named = cb.figures.length + cb.questions.length;
+      if (cb.reading === 'unknown') {
+        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'unknown-shape' });
+        deps.log.warn(
+          { fields: cb.unknownFields },
+          'inventoriesUpload of an unknown shape: answered no offers; see GET /admin/callbacks/recent',
+        );
+        return { reply: { success: true, offers: [] }, named, answered: 0 };
+      }
+      const asking = cb.questions.length > 0 || cb.orderToRead !== undefined;
+      // The raw JSON is stored as sent only when it holds figures alone (questions never enter the callback log).
+      const stored = cb.figures.length
+        ? deps.intake.accept(cb.figures, cb.reading === 'figures' ? rawOffers : undefined)
+        : Promise.resolve(undefined);
+      // A commit that fails while the answer is still being built must not count as unhandled: it is awaited below.
+      stored.catch(() => undefined);
+      const offers = asking ? await deps.answers.answer(cb) : undefined;
+      await stored;
+      if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });
+      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'answered' });
+      return { reply: offers ? { success: true, offers } : { success: true }, named, answered: offers?.length ?? 0 };
+    },
+  };
+}

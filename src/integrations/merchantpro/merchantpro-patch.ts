@@ -1,0 +1,33 @@
+import type { MerchantProTargetConfig } from '../../config/config-types';
+import { buildPath } from '../http-client/path-segment';
+import type { DesiredRow } from '../../storage/stores';
+
+/**
+ * The absolute PATCH body for one item (never `adjust_by`: a retried relative write would double-count).
+ * - multiWarehouse: `{"warehouses": [{name, stock}]}` for each mapped CRM warehouse the CRM has reported;
+ *   a warehouse never reported is left as the shop has it.
+ * - single warehouse: `{"stock": n}`, n = sum of the newest figures of the mapped CRM warehouses; a mapped
+ *   warehouse never reported counts as 0.
+ * - `enableInventory`: adds `"inventory_enabled": "on"` so items with tracking off take the stock.
+ */
+export function merchantProPatch(
+  target: MerchantProTargetConfig,
+  rows: readonly DesiredRow[],
+): Record<string, unknown> {
+  const mapped = rows.filter((r) => Object.prototype.hasOwnProperty.call(target.warehouses, r.warehouse));
+  const body: Record<string, unknown> = target.enableInventory ? { inventory_enabled: 'on' } : {};
+  if (target.multiWarehouse) {
+    body.warehouses = mapped.map((r) => ({ name: target.warehouses[r.warehouse], stock: r.quantity }));
+  } else {
+    body.stock = mapped.reduce((sum, r) => sum + r.quantity, 0);
+  }
+  return body;
+}
+
+/**
+ * The shop path for an item: the identifier is exactly one path segment (`/`, spaces and `%` percent-encoded;
+ * `.`/`..` refused with UnsafePathSegmentError, since no encoding keeps them from collapsing).
+ */
+export function merchantProPath(target: MerchantProTargetConfig, item: string): string {
+  return buildPath`/api/v2/inventory/${target.identifier}/${item}`;
+}

@@ -1,0 +1,38 @@
+/* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
+import type { HubState, ModuleState } from './hub-state';
+import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
+
+const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
+const SQL = {
+  getKv: 'SELECT value FROM kv WHERE key = ?',
+  setKv: 'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  getTarget: 'SELECT * FROM target_state WHERE target = ?',
+  setTarget: `INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES (?, ?, ?, ?)
+    ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason,
+      paused_at = excluded.paused_at`,
+};
+
+export function createHubStateSqlite(s: SqliteDb): HubState {
+  const st = prepareAll(s.db, SQL);
+  return {
+    async getModule() {
+      const r = st.getKv.get('module.state') as Row | undefined;
+      return r ? (JSON.parse(String(r.value)) as ModuleState) : DEFAULT_MODULE;
+    },
+    async setModule(state) {
+      await s.write(() => st.setKv.run('module.state', JSON.stringify(state)));
+    },
+    async getTarget(target) {
+      const r = st.getTarget.get(target) as Row | undefined;
+      return {
+        target,
+        paused: Number(r?.paused ?? 0) === 1,
+        pausedReason: (r?.paused_reason as string | null) ?? null,
+        pausedAt: r?.paused_at == null ? null : Number(r.paused_at),
+      };
+    },
+    async setTargetPaused(target, reason, now) {
+      await s.write(() => st.setTarget.run(target, reason === null ? 0 : 1, reason, reason === null ? null : now));
+    },
+  };
+}

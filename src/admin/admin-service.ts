@@ -18,6 +18,7 @@ import type { Worker } from '../delivery/create-delivery-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../integrations/push-target';
 import { isoTime as iso } from '../domain/iso-time';
+import { DEFAULTS } from '../compose/defaults';
 
 export interface TargetView {
   name: string;
@@ -126,15 +127,15 @@ export function createAdminService(deps: {
         }),
       );
     },
-    async deadLetters(target: string, limit = 100) {
+    async deadLetters(target: string, limit: number = DEFAULTS.admin.listLimit) {
       known(target);
       return (await deps.stores.deliveries.listDead(target, limit)).map(itemView);
     },
-    async failures(target: string, limit = 100) {
+    async failures(target: string, limit: number = DEFAULTS.admin.listLimit) {
       known(target);
       return (await deps.stores.deliveries.listFailures(target, limit)).map(itemView);
     },
-    async unmapped(target: string, limit = 100) {
+    async unmapped(target: string, limit: number = DEFAULTS.admin.listLimit) {
       known(target);
       return (await deps.stores.stock.listUnmapped(target, limit)).map(({ offerLabel, ...u }) => ({
         ...u,
@@ -145,10 +146,10 @@ export function createAdminService(deps: {
     },
     /** One offer identifier across the CRM's figures, every target and every source. */
     findItem: (identifier: string) => lookup.lookup(identifier),
-    async shipments(status: ShipmentStatus, limit = 100) {
+    async shipments(status: ShipmentStatus, limit: number = DEFAULTS.admin.listLimit) {
       return (await deps.stores.shipments.list(status, limit)).map(shipmentView);
     },
-    async syncRuns(source: string | null, limit = 100) {
+    async syncRuns(source: string | null, limit: number = DEFAULTS.admin.listLimit) {
       return (await deps.stores.sources.listRuns(source, limit)).map(syncRunView);
     },
     async sources() {

@@ -14,11 +14,8 @@ import {
 } from '../intake/inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
 
-/** How long a lookup may run past the answer's deadline (its late figures are still recorded). */
-const LOOKUP_GRACE_MS = 1000;
 import { createSharedLookups } from './shared-lookups';
-
-const SOCKETS = 128;
+import { DEFAULTS } from '../compose/defaults';
 
 /** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
 export function createAnswering(deps: {
@@ -35,7 +32,7 @@ export function createAnswering(deps: {
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
   // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
   // their own. Beyond its sockets, lookups wait in the client's queue (src/http), within their deadline.
-  const http = deps.http ?? createHttpClient({ maxSockets: SOCKETS });
+  const http = deps.http ?? createHttpClient({ maxSockets: DEFAULTS.answering.maxSockets });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.stores, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
@@ -44,7 +41,7 @@ export function createAnswering(deps: {
     offerKey: c.offerKey,
     // A lookup outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
     // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
-    lookup: createLookup(c, http, deadlineMs + LOOKUP_GRACE_MS),
+    lookup: createLookup(c, http, deadlineMs + DEFAULTS.answering.lookupGraceMs),
   }));
   const answers = createAnswerService({
     sources,

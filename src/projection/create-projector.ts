@@ -3,6 +3,7 @@ import type { TargetConfig } from '../config/config-types';
 import { backoffDelay } from '../integrations/http-client/backoff';
 import type { CallbackLog, StockState } from '../storage/stores';
 import { projectBatch } from './project-batch';
+import { DEFAULTS } from '../compose/defaults';
 
 export interface Projector {
   /** Ask for a run now (after a commit); runs never overlap, and a kick during a run causes one more pass. */
@@ -23,7 +24,7 @@ export function createProjector(deps: {
   batchSize?: number;
   onDue?: (targets: string[]) => void;
 }): Projector {
-  const batchSize = deps.batchSize ?? 50;
+  const batchSize = deps.batchSize ?? DEFAULTS.projection.batchSize;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -54,7 +55,7 @@ export function createProjector(deps: {
           failures = 0;
         } catch (err) {
           failures++;
-          const wait = backoffDelay(failures, { baseMs: 200, maxMs: 30_000 });
+          const wait = backoffDelay(failures, DEFAULTS.projection.restartBackoff);
           deps.log.error(
             { err: (err as Error).message, retryInMs: wait },
             'projector failed; nothing was applied from that batch, retrying',

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { backoffDelay } from '../integrations/http-client/backoff';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
+import { DEFAULTS } from '../compose/defaults';
 
 /**
  * Running from TypeScript (ts-jest), the thread transpiles its own sources as it loads them (TypeScript is a dev
@@ -70,7 +71,7 @@ export function createThreadedProjector(opts: {
     worker.on('exit', () => {
       alive = false;
       if (stopping) return;
-      const wait = backoffDelay(++restarts, { baseMs: 200, maxMs: 30_000 });
+      const wait = backoffDelay(++restarts, DEFAULTS.projection.restartBackoff);
       opts.log.error(
         { retryInMs: wait },
         'projector thread exited; starting it again (accepted callbacks are safe in the log)',

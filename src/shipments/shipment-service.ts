@@ -4,6 +4,7 @@ import type { Config } from '../config/config-types';
 import type { Shipment, ShipmentStore } from '../storage/stores';
 import type { ShipmentInput } from './normalize-shipments';
 import { isoTime as iso } from '../domain/iso-time';
+import { DEFAULTS } from '../compose/defaults';
 
 export function shipmentView(s: Shipment) {
   return {
@@ -70,7 +71,7 @@ export function createShipmentService(deps: { shipments: ShipmentStore; config: 
       if (!s) throw new AppError(404, `no shipment ${id}`, { code: 'not-found' });
       return shipmentView(s);
     },
-    async failures(limit = 100) {
+    async failures(limit: number = DEFAULTS.admin.listLimit) {
       return (await deps.shipments.list('failed', limit)).map(shipmentView);
     },
     async retry(id: string | null) {

@@ -11,6 +11,7 @@ import type { Locks, SourceStore, SyncRunStats } from '../storage/stores';
 import { diffSnapshot, uploadKey } from './diff-snapshot';
 import { peerText } from '../integrations/source-answer';
 import type { PullSource } from '../integrations/create-source';
+import { DEFAULTS } from '../compose/defaults';
 
 export interface SyncProgress {
   (event: { phase: string; read?: number; total?: number; batches?: number; batchesTotal?: number }): void;
@@ -142,7 +143,7 @@ async function uploadWithRetries(deps: SyncDeps, batch: CrmOfferUpload[], log: L
       return await deps.crm.uploadInventories(batch, { site: deps.site });
     } catch (err) {
       if (!(err instanceof CrmError) || !err.retryable || attempt > deps.batchRetries) throw err;
-      const wait = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, { baseMs: 500, maxMs: 10_000 }));
+      const wait = Math.max(err.retryAfterMs ?? 0, backoffDelay(attempt, DEFAULTS.sync.batchBackoff));
       log.warn({ attempt, waitMs: wait, reason: err.message }, 'upload batch failed; retrying');
       await sleep(wait);
     }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import zlib from 'node:zlib';
 import { parseRetryAfter } from './classify-status';
+import { DEFAULTS } from '../../compose/defaults';
 
 export interface HttpRequest {
   method: string;
@@ -97,10 +98,10 @@ function decode(
 export function createHttpClient(
   opts: { timeoutMs?: number; maxSockets?: number; maxBodyBytes?: number } = {},
 ): HttpClient {
-  const defaultTimeout = opts.timeoutMs ?? 15_000;
+  const defaultTimeout = opts.timeoutMs ?? DEFAULTS.http.timeoutMs;
   // An answer (as sent, and decoded) larger than this is refused: a peer must not be able to exhaust memory.
   const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
+  const agentOpts = { keepAlive: true, maxSockets: opts.maxSockets ?? DEFAULTS.http.maxSockets };
   const httpAgent = new http.Agent(agentOpts);
   const httpsAgent = new https.Agent(agentOpts);
   // Per origin: the time before which nothing may be sent. The last check before the socket: rate limiters hand

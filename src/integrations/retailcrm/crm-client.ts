@@ -6,6 +6,7 @@ import { buildPath } from '../http-client/path-segment';
 import type { RateLimiter } from '../http-client/rate-limiter';
 import { CrmError } from './crm-error';
 import type { CrmInventoryOffer, CrmOfferUpload, CrmOrderEdit, IntegrationModule, UploadResult } from './crm-types';
+import { DEFAULTS } from '../../compose/defaults';
 
 export interface CrmClientOptions {
   baseUrl: string;
@@ -147,8 +148,8 @@ export function readEnvelope(res: HttpResponse, now = Date.now()): Record<string
 export function createCrmClient(opts: CrmClientOptions): CrmClient {
   const base = opts.baseUrl.replace(/\/+$/, '');
   const maxRetries = opts.maxRetries ?? 5;
-  const backoff = opts.backoff ?? { baseMs: 100, maxMs: 10_000 };
-  const batchSize = Math.min(250, Math.max(1, opts.batchSize ?? 250));
+  const backoff = opts.backoff ?? DEFAULTS.crm.backoff;
+  const batchSize = Math.min(DEFAULTS.crm.maxUploadBatch, Math.max(1, opts.batchSize ?? DEFAULTS.crm.maxUploadBatch));
   const sleep = opts.sleep ?? sleepReal;
 
   async function call(

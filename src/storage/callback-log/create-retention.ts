@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallbackLog } from '../stores';
+import { DEFAULTS } from '../../compose/defaults';
 
 /**
  * Keeps the callback log from growing forever: every `everyMs`, deletes projected callbacks older than the
@@ -23,9 +24,9 @@ export function createRetention(deps: {
     const before = now() - deps.days * 86_400_000;
     let total = 0;
     for (;;) {
-      const n = await deps.callbackLog.prune(before, deps.batch ?? 2000);
+      const n = await deps.callbackLog.prune(before, deps.batch ?? DEFAULTS.retention.pruneBatch);
       total += n;
-      if (n < (deps.batch ?? 2000)) break;
+      if (n < (deps.batch ?? DEFAULTS.retention.pruneBatch)) break;
       await new Promise((r) => setImmediate(r));
     }
     if (total) deps.log.info({ pruned: total, olderThanDays: deps.days }, 'pruned projected callbacks from the log');

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import { shipmentView } from '../shipments/shipment-service';
 import type {
   CallbackLog,
@@ -96,7 +96,7 @@ export function createAdminService(deps: {
   };
 
   return {
-    /** Accepted callbacks not yet turned into desired state: a backlog no target's count includes yet. */
+    /** Accepted callbacks not yet projected: a backlog no target's count includes yet. */
     async unprojectedCallbacks(): Promise<number> {
       return Math.max(0, (await deps.stores.callbackLog.latestSeq()) - (await deps.stores.stock.cursor()));
     },
@@ -187,7 +187,7 @@ export function createAdminService(deps: {
       const t = known(target);
       const [state, desired] = await Promise.all([
         deps.stores.deliveries.get(target, item),
-        desiredRows(deps.stores.stock, t, item),
+        targetFigures(deps.stores.stock, t, item),
       ]);
       if (!state) throw new AppError(404, await lookup.whyNothing(known(target), item), { code: 'not-found' });
       return { ...itemView(state), desired };

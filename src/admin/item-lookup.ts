@@ -1,8 +1,8 @@
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import type {
   CallbackLog,
-  DesiredRow,
+  TargetFigure,
   Deliveries,
   ItemState,
   OfferKey,
@@ -22,7 +22,7 @@ const names = (u: UnmappedOffer, identifier: string) => labelNames(u.offerLabel,
 
 interface TargetFacts {
   target: TargetConfig;
-  desired: DesiredRow[];
+  desired: TargetFigure[];
   state: ItemState | undefined;
   unmappedOffer: UnmappedOffer | undefined;
 }
@@ -107,7 +107,7 @@ export function createItemLookup(deps: {
     return Promise.all(
       deps.targets.map(async (target) => {
         const [desired, state, unmapped] = await Promise.all([
-          desiredRows(stock, target, identifier),
+          targetFigures(stock, target, identifier),
           deliveries.get(target.name, identifier),
           stock.listUnmapped(target.name, 1000),
         ]);

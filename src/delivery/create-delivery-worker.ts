@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Config, TargetConfig } from '../config/config-types';
 import { createRateLimiter } from '../integrations/http-client/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
 import type { LiveFigure, PushTarget, WriteResult } from '../integrations/push-target';
 import { OUTCOME } from '../domain/outcomes';
@@ -159,7 +159,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
     const waited = Date.now() - claimedAt > settings.leaseMs * 0.5;
     if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
     // The newest figures at send time, not at claim time, with this target's mapping.
-    const rows = await desiredRows(stock, config, c.item);
+    const rows = await targetFigures(stock, config, c.item);
     const why = unresolvable(c.item, rows);
     if (why) {
       log.warn({ item: c.item, reason: why }, 'dead letter');

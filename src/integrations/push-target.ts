@@ -1,8 +1,8 @@
-import type { Outcome } from './http-client/classify-status';
-import type { DesiredRow } from '../storage/stores';
+import type { PeerClass } from './http-client/classify-status';
+import type { TargetFigure } from '../storage/stores';
 
 export interface WriteResult {
-  outcome: Outcome;
+  outcome: PeerClass;
   status: number | null;
   /** Safe to show an operator: the peer's own message or a short excerpt; never a credential. */
   message: string;
@@ -23,7 +23,7 @@ export interface LiveFigure {
 /** A system that takes absolute stock for one item at a time. */
 export interface PushTarget {
   readonly name: string;
-  write(item: string, rows: readonly DesiredRow[], version: number): Promise<WriteResult>;
+  write(item: string, rows: readonly TargetFigure[], version: number): Promise<WriteResult>;
   /** Ask the shop for its current figure of one item (not every target type can). */
   read?(item: string): Promise<LiveFigure>;
 }

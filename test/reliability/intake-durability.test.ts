@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { openStorage } from '../../src/compose/create-hub';
-import { desiredOf } from '../helpers/desired';
+import { targetFiguresOf } from '../helpers/target-figures';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, tmpDir, waitFor } from '../helpers/test-config';
@@ -45,7 +45,7 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
         what: 'projector catch-up after restart',
       });
       for (let i = 0; i < 20; i++) {
-        expect(await desiredOf({ storage: store, config }, 'ro-shop', `SKU-${i * 5}`)).toEqual([
+        expect(await targetFiguresOf({ storage: store, config }, 'ro-shop', `SKU-${i * 5}`)).toEqual([
           expect.objectContaining({ warehouse: 'main', quantity: i + 1 }),
         ]);
       }

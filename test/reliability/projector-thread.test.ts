@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
 import { openStorage } from '../../src/compose/create-hub';
-import { desiredOf } from '../helpers/desired';
+import { targetFiguresOf } from '../helpers/target-figures';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
 
 describe('the projector thread', () => {
@@ -41,14 +41,14 @@ describe('the projector thread', () => {
       await storage.callbackLog.append([{ receivedAt: 1, contentHash: 'h', offersJson: offers(3) }]);
       projector.kick();
       await projector.idle();
-      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+      expect(await targetFiguresOf({ storage, config }, 'ro-shop', 'A')).toEqual([
         { warehouse: 'main', quantity: 3, version: 1 },
       ]);
 
       await projector.restartThread();
       await storage.callbackLog.append([{ receivedAt: 2, contentHash: 'h', offersJson: offers(8) }]);
       await projector.idle(); // answered by the new thread
-      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+      expect(await targetFiguresOf({ storage, config }, 'ro-shop', 'A')).toEqual([
         { warehouse: 'main', quantity: 8, version: 2 },
       ]);
       expect(logs.text()).toContain('projector thread exited; starting it again');

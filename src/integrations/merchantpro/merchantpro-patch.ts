@@ -1,6 +1,6 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
 import { buildPath } from '../http-client/path-segment';
-import type { DesiredRow } from '../../storage/stores';
+import type { TargetFigure } from '../../storage/stores';
 
 /**
  * The absolute PATCH body for one item (never `adjust_by`: a retried relative write would double-count).
@@ -12,7 +12,7 @@ import type { DesiredRow } from '../../storage/stores';
  */
 export function merchantProPatch(
   target: MerchantProTargetConfig,
-  rows: readonly DesiredRow[],
+  rows: readonly TargetFigure[],
 ): Record<string, unknown> {
   const mapped = rows.filter((r) => Object.prototype.hasOwnProperty.call(target.warehouses, r.warehouse));
   const body: Record<string, unknown> = target.enableInventory ? { inventory_enabled: 'on' } : {};

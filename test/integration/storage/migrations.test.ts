@@ -6,7 +6,7 @@ import { createHub, openStorage } from '../../../src/compose/create-hub';
 import { migrateCommand } from '../../../src/cli/migrate-command';
 import { SCHEMA_VERSION } from '../../../src/storage/sqlite/sqlite-migrations';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
-import { desiredOf } from '../../helpers/desired';
+import { targetFiguresOf } from '../../helpers/target-figures';
 import { rawConfig, SECRETS, silentLog, targetRaw, tmpDir, waitFor } from '../../helpers/test-config';
 
 const FIXTURE = path.join(__dirname, '../../fixtures/0.1.0');
@@ -52,11 +52,11 @@ describe('migrations: a database written by release 0.1.0', () => {
       db.close();
       expect(await stores.callbackLog.count()).toBe(3);
       expect(await stores.stock.cursor()).toBe(2);
-      expect(await desiredOf({ storage: stores, config }, 'ro-shop', 'SKU-1')).toEqual([
+      expect(await targetFiguresOf({ storage: stores, config }, 'ro-shop', 'SKU-1')).toEqual([
         { warehouse: 'main', quantity: 4, version: 2 },
         { warehouse: 'north', quantity: 2, version: 1 },
       ]);
-      expect(await desiredOf({ storage: stores, config }, 'bg-shop', 'E-1')).toEqual([
+      expect(await targetFiguresOf({ storage: stores, config }, 'bg-shop', 'E-1')).toEqual([
         { warehouse: 'main', quantity: 4, version: 2 },
       ]);
       expect(await stores.deliveries.get('ro-shop', 'SKU-1')).toMatchObject({

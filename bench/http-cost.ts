@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import fetch from 'node-fetch';
+import { Pool } from 'undici';
 import { createHttpClient } from '../src/integrations/http-client/http-client';
 
 /**
- * CPU per outbound GET, in the same run: a bare node-fetch 2 keep-alive GET (what src/http used before issue 8b)
- * against src/http's client (node:http). The answering server runs in a child process, so only the client's CPU
+ * CPU per outbound GET, in the same run: a bare node-fetch 2 keep-alive GET (what the client used before 0.2),
+ * the hub's client (src/integrations/http-client, on node:http), and undici's Pool.request (Node core's HTTP
+ * engine) with the same socket count, reading the body as text. The answering server runs in a child process, so only the client's CPU
  * is counted. Usage: node dist/bench/http-cost.js [requests] [concurrency]
  */
 const N = Number(process.argv[2] ?? 8000);
@@ -49,14 +51,27 @@ async function main() {
     await r.text();
     clearTimeout(t);
   };
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: 64 });
+  const path = new URL(url).pathname + new URL(url).search;
+  const viaUndici = async () => {
+    const r = await pool.request({
+      method: 'GET',
+      path,
+      headers: { accept: 'application/json' },
+      headersTimeout: 3000,
+    });
+    await r.body.text();
+  };
   const viaClient = () =>
     client.request({ method: 'GET', url, headers: { Accept: 'application/json' }, timeoutMs: 3000 });
   console.log(`bench:http-cost — ${N} GETs at concurrency ${CONC}, server in a child process`);
   for (let round = 1; round <= 2; round++)
     console.log(
-      `round ${round}: node-fetch 2: ${await measure(viaFetch)} | src/http client: ${await measure(viaClient)}`,
+      `round ${round}: node-fetch 2: ${await measure(viaFetch)} | hub client: ${await measure(viaClient)} | ` +
+        `undici Pool: ${await measure(viaUndici)}`,
     );
   agent.destroy();
   client.close();
+  await pool.close();
   child.kill();
 }

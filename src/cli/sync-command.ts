@@ -4,7 +4,7 @@ import { openStorage } from '../compose/create-hub';
 import { openPostgresStoresForCommand } from '../storage/open-storage';
 import { createHttpClient } from '../integrations/http-client/http-client';
 import { createLogger } from '../log/create-logger';
-import { createSource } from '../integrations/create-source';
+import { createPullSource } from '../integrations/registry';
 import { runSync, type SyncProgress } from '../sync/run-sync';
 import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
@@ -56,7 +56,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
         owner: `cli-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
       },
       sourceConfig,
-      createSource(sourceConfig, http),
+      createPullSource(sourceConfig, http),
       {
         dryRun,
         progress: (e) => line.update(progressText(sourceConfig.name, e), e.phase),

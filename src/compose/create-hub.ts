@@ -12,13 +12,12 @@ import { createSqliteStores } from '../storage/sqlite/create-sqlite-stores';
 import type { Stores } from '../storage/stores';
 import { createAdminService, type AdminService } from '../admin/admin-service';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
-import { createMerchantProTarget } from '../integrations/merchantpro/merchantpro-target';
 import { createWorker } from '../delivery/create-delivery-worker';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
 import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { createShipmentService } from '../shipments/shipment-service';
 import { createShipmentWorker } from '../shipments/create-shipment-worker';
-import { createSource } from '../integrations/create-source';
+import { createPullSource, createPushTarget } from '../integrations/registry';
 import { createScheduler } from '../sync/create-scheduler';
 import type { SyncDeps } from '../sync/run-sync';
 import { createAnswering } from '../answering/create-answering';
@@ -118,7 +117,7 @@ function createHubScheduler({ config, storage, crm, http, log }: HubBase) {
   return createScheduler({
     syncDeps,
     log,
-    sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
+    sources: config.sources.map((c) => ({ config: c, source: createPullSource(c, http) })),
   });
 }
 
@@ -173,7 +172,7 @@ function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
     log: log.child({ part: 'activity' }),
     onChange: (s) => worker.setActive(s.active && !s.freeze),
   });
-  const pushTargets = config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) }));
+  const pushTargets = config.targets.map((t) => ({ config: t, target: createPushTarget(t, http) }));
   const worker = createWorker({
     stores: storage,
     log: log.child({ part: 'worker' }),

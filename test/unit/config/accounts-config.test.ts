@@ -58,7 +58,7 @@ describe('config: accounts', () => {
   it('names an account-level problem by its full path (missing crm, unknown key, duplicate target)', () => {
     const a = accountRaw('acme');
     delete a.crm;
-    const b = { ...accountRaw('beta'), colour: 'red' };
+    const b: Record<string, unknown> = { ...accountRaw('beta'), colour: 'red' };
     (b.targets as unknown[]).push((b.targets as unknown[])[0]);
     const err = problemsOf(() => parseConfig(rawAccountsConfig([a, b]), {}));
     expect(err.problems.map((p) => p.path)).toEqual(

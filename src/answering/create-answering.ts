@@ -27,6 +27,8 @@ export function createAnswering(deps: {
   http?: HttpClient;
   metrics: Metrics;
   log: Logger;
+  /** The account whose callbacks these are (its figures are stored under it; its sources answer). */
+  account?: string;
 }): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
@@ -54,7 +56,13 @@ export function createAnswering(deps: {
     metrics: deps.metrics,
   });
   return {
-    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    callbacks: createInventoriesCallbackService({
+      intake: deps.intake,
+      answers,
+      metrics: deps.metrics,
+      log,
+      account: deps.account,
+    }),
     capture: createCallbackCapture({ clientId: config.crm.clientId }),
     close: () => {
       if (!deps.http) http.close();

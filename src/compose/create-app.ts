@@ -4,14 +4,12 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { Config } from '../config/config-types';
-import type { ActivityService } from '../accounts/activity-service';
+import type { Account, AccountRegistry } from '../accounts/account-registry';
+import type { AccountServices, AccountView } from '../accounts/account-services';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Stores } from '../storage/stores';
-import type { AdminService } from '../admin/admin-service';
 import type { CallbackCapture } from '../intake/callback-capture';
-import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
-import type { ShipmentService } from '../shipments/shipment-service';
 import { adminRouter } from '../../routes/admin';
 import { dashboardRouter } from '../../routes/dashboard';
 import { createSessionStore } from '../dashboard/session-store';
@@ -24,13 +22,13 @@ export interface AppDeps {
   config: Config;
   storage: Stores;
   intake: Intake;
-  activity: ActivityService;
   metrics: Metrics;
   log: Logger;
-  admin: AdminService;
-  shipments: ShipmentService;
-  /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
-  callbacks: InventoriesCallbackService;
+  accounts: AccountRegistry;
+  /** Each account's services (callbacks, activity, shipments, admin), over its own targets, sources and rows. */
+  servicesOf: (account: Account) => AccountServices;
+  describe: (account: Account) => Promise<AccountView>;
+  /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
   isDraining?: () => boolean;
 }
@@ -56,16 +54,23 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/callbacks', callbacksRouter(deps));
-  app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  app.use(
+    '/shipments',
+    shipmentsRouter({
+      config: deps.config,
+      accounts: deps.accounts,
+      shipmentsOf: (a) => deps.servicesOf(a).shipments,
+    }),
+  );
   const sessions = createSessionStore();
   app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
   app.use(
     '/admin',
     adminRouter({
       sessions,
-      admin: deps.admin,
-      shipments: deps.shipments,
-      storage: deps.storage,
+      accounts: deps.accounts,
+      servicesOf: deps.servicesOf,
+      describe: deps.describe,
       capture: deps.capture,
       token: deps.config.auth.adminToken,
     }),

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './create-app';
 import type { Config } from '../config/config-types';
-import { createActivityService, type ActivityService } from '../accounts/activity-service';
+import type { ActivityService } from '../accounts/activity-service';
 import { createIntake, type Intake } from '../intake/create-intake';
 import { createProjector, type Projector } from '../projection/create-projector';
 import { createRetention } from '../storage/callback-log/create-retention';
@@ -10,26 +10,31 @@ import { createThreadedProjector } from '../projection/create-threaded-projector
 import { createMetrics, type Metrics } from '../metrics/create-metrics';
 import { createSqliteStores } from '../storage/sqlite/create-sqlite-stores';
 import type { Stores } from '../storage/stores';
-import { createAdminService, type AdminService } from '../admin/admin-service';
+import type { AdminService } from '../admin/admin-service';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
 import { createWorker } from '../delivery/create-delivery-worker';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
-import type { CrmClient } from '../integrations/retailcrm/crm-client';
-import { createShipmentService } from '../shipments/shipment-service';
 import { createShipmentWorker } from '../shipments/create-shipment-worker';
-import { createPullSource, createPushTarget } from '../integrations/registry';
-import { createScheduler } from '../sync/create-scheduler';
-import type { SyncDeps } from '../sync/run-sync';
-import { createAnswering } from '../answering/create-answering';
+import { createPushTarget } from '../integrations/registry';
+import { scopeStock } from '../accounts/scoped-stock';
+import { createHubAccounts, type HubAccounts } from './create-hub-accounts';
+import { createAccountRegistry, type AccountRegistry } from '../accounts/account-registry';
+import { createCallbackCapture } from '../intake/callback-capture';
+import { DEFAULTS } from './defaults';
 
 export interface Hub {
   app: Express;
   config: Config;
+  /** The hub's accounts (file-declared; connected ones join at runtime) and each one's services. */
+  accounts: AccountRegistry;
   storage: Stores;
   intake: Intake;
   projector: Projector;
+  /** The activity of the hub's first account (the 0.2 single-account view; `accounts` has each one's). */
   activity: ActivityService;
+  /** The first account's admin service (the 0.2 view). */
   admin: AdminService;
+  perAccount: HubAccounts;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -70,118 +75,50 @@ export interface HubOptions {
   }) => Promise<void>;
 }
 
-/** What every part of the hub is built from. */
-interface HubBase {
-  config: Config;
-  log: Logger;
-  storage: Stores;
-  http: HttpClient;
-  metrics: Metrics;
-  crm: CrmClient;
-}
-
 /** Projection in its own thread (SQLite, asked for) or in process; `onDue` wakes the worker for new due items. */
 function createHubProjector(
   deps: HubOptions,
   storage: Stores,
+  registry: AccountRegistry,
   threaded: boolean,
   gate: Int32Array,
   onDue: (names: string[]) => void,
 ): Projector {
   const { config, log } = deps;
+  // A record's figures go to its own account's targets only.
+  const accounts = registry.list().map((a) => ({ account: a.name, targets: a.targets }));
   return threaded
     ? createThreadedProjector({
         path: config.storage.path,
         synchronous: config.storage.synchronous,
         targets: config.targets,
+        accounts,
         log,
         logLevel: log.level,
         gate,
         onDue,
       })
-    : createProjector({ stores: storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+    : createProjector({ stores: storage, accounts, log: log.child({ part: 'projector' }), onDue });
 }
 
-/** The pull sources' scheduler, with what each sync run needs. */
-function createHubScheduler({ config, storage, crm, http, log }: HubBase) {
-  const syncDeps: SyncDeps = {
-    stores: storage,
-    crm,
-    log: log.child({ part: 'sync' }),
-    site: config.crm.site,
-    batchSize: config.crm.batchSize,
-    batchRetries: config.sync.batchRetries,
-    reportDir: config.sync.reportDir,
-    owner: `hub-${process.pid}`,
-  };
-  return createScheduler({
-    syncDeps,
-    log,
-    sources: config.sources.map((c) => ({ config: c, source: createPullSource(c, http) })),
-  });
-}
-
-type AdminDeps = Parameters<typeof createAdminService>[0];
-
-/** The operator service; its per-target figures also feed the metrics scrape. */
-function createHubAdmin(
-  { config, storage, metrics, log }: HubBase,
-  live: Pick<AdminDeps, 'worker' | 'isActive' | 'syncNow' | 'readLive'>,
-): AdminService {
-  const admin = createAdminService({
-    stores: storage,
-    targets: config.targets,
-    worker: live.worker,
-    isActive: live.isActive,
-    sources: config.sources,
-    syncNow: live.syncNow,
-    readLive: live.readLive,
-    deliveredTotal: (name) => metrics.deliveredTotal(name),
-    log: log.child({ part: 'admin' }),
-  });
-  metrics.setTargetSampler(async () =>
-    (await admin.listTargets()).map((t) => ({
+/** Per-target figures of every account for the metrics scrape (target and a bounded account label). */
+function sampleMetrics(metrics: Metrics, accounts: HubAccounts, storage: Stores) {
+  metrics.setTargetSampler(async () => {
+    const all = await Promise.all(
+      accounts.all().map(async (r) => (await r.rawAdmin.listTargets()).map((t) => ({ t, account: r.account.name }))),
+    );
+    return all.flat().map(({ t, account }) => ({
       target: t.name,
+      account,
       backlog: t.backlog,
       oldestDueAgeSeconds: t.oldestDueAgeSeconds,
       dead: t.dead,
       paused: t.state === 'paused',
-    })),
+    }));
+  });
+  metrics.setLagSampler(async () =>
+    Math.max(0, (await storage.callbackLog.latestSeq()) - (await storage.stock.cursor())),
   );
-  metrics.setLagSampler(() => admin.unprojectedCallbacks());
-  return admin;
-}
-
-/** Both delivery loops (stock to the targets, shipment reports to the CRM) and the module activity that gates them. */
-function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
-  const shipmentWorker = createShipmentWorker({
-    store: storage.shipments,
-    crm,
-    log: log.child({ part: 'shipments' }),
-    metrics,
-    settings: config.worker,
-    shipments: config.shipments,
-  });
-  const shipments = createShipmentService({
-    shipments: storage.shipments,
-    config,
-    onCreated: () => shipmentWorker.wake(),
-  });
-  const activity = createActivityService({
-    hubState: storage.hubState,
-    log: log.child({ part: 'activity' }),
-    onChange: (s) => worker.setActive(s.active && !s.freeze),
-  });
-  const pushTargets = config.targets.map((t) => ({ config: t, target: createPushTarget(t, http) }));
-  const worker = createWorker({
-    stores: storage,
-    log: log.child({ part: 'worker' }),
-    metrics,
-    settings: config.worker,
-    isActive: () => activity.isActive(),
-    targets: pushTargets,
-  });
-  return { shipmentWorker, shipments, activity, worker };
 }
 
 /** Start: catch up the projector, then the background loops; stop: drain them, then close what is open. */
@@ -191,15 +128,15 @@ function hubLifecycle(
     projector: Projector;
     worker: { start(): Promise<void>; stop(): Promise<void>; wake(targets?: readonly string[]): void };
     shipmentWorker: { start(): void; stop(): Promise<void>; wake(): void };
-    scheduler: { start(): void; stop(): Promise<void> };
+    accounts: HubAccounts;
     retention: { start(): void; stop(): Promise<void> };
-    answering: { close(): void };
+    lookupHttp: HttpClient;
     http: HttpClient;
     storage: Stores;
   },
   drain: () => void,
 ): Pick<Hub, 'start' | 'stop'> {
-  const { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage } = p;
+  const { projector, worker, shipmentWorker, accounts, retention, http, storage } = p;
   return {
     async start() {
       await deps.attachWakers?.({
@@ -211,15 +148,23 @@ function hubLifecycle(
       await projector.idle();
       await worker.start();
       shipmentWorker.start();
-      scheduler.start();
+      for (const a of accounts.all()) a.scheduler.start();
       retention.start();
     },
     async stop() {
       drain();
-      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
+      await Promise.all([
+        worker.stop(),
+        shipmentWorker.stop(),
+        ...accounts.all().map((a) => a.scheduler.stop()),
+        retention.stop(),
+      ]);
       await projector.stop();
-      if (!deps.http) http.close();
-      answering.close();
+      if (!deps.http) {
+        http.close();
+        p.lookupHttp.close();
+      }
+      for (const a of accounts.all()) a.close();
       await storage.close();
     },
   };
@@ -234,12 +179,36 @@ export function createHub(deps: HubOptions): Hub {
   const gate = new Int32Array(new SharedArrayBuffer(4));
   const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
   const http = deps.http ?? createHttpClient();
+  // Questions fan out one request per offer and source: lookups get a larger pool of their own (one for the hub).
+  const lookupHttp = deps.http ?? createHttpClient({ maxSockets: DEFAULTS.answering.maxSockets });
   const metrics = createMetrics();
-  // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
-  const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
-  const base: HubBase = { config, log, storage, http, metrics, crm };
-  const { shipmentWorker, shipments, activity, worker } = createDelivery(base);
-  const projector = createHubProjector(deps, storage, threaded, gate, (names) => worker.wake(names));
+  const registry = createAccountRegistry(config.accounts.map((c) => ({ config: c, origin: 'file' as const })));
+  // One delivery loop per (qualified) target, each held while its account's module is inactive: fairness across
+  // accounts comes from the per-target loops (one account's backlog is its own targets' queue).
+  const worker = createWorker({
+    stores: storage,
+    log: log.child({ part: 'worker' }),
+    metrics,
+    settings: config.worker,
+    isActive: (target) => accounts.of(registry.ownerOf(target)!).activity.isActive(),
+    targets: registry.list().flatMap((a) =>
+      a.targets.map((t) => ({
+        config: t,
+        target: createPushTarget(t, http),
+        stock: scopeStock(storage.stock, a.name),
+      })),
+    ),
+  });
+  const shipmentWorker = createShipmentWorker({
+    store: storage.shipments,
+    // Shipment reports go to the CRM of the account that sent them.
+    crm: crmClientFor(config, http, log.child({ part: 'crm' })),
+    log: log.child({ part: 'shipments' }),
+    metrics,
+    settings: config.worker,
+    shipments: config.shipments,
+  });
+  const projector = createHubProjector(deps, storage, registry, threaded, gate, (names) => worker.wake(names));
   const retention = createRetention({
     callbackLog: storage.callbackLog,
     log: log.child({ part: 'retention' }),
@@ -250,44 +219,49 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'intake' }),
     onCommitted: () => projector.kick(),
   });
-  const scheduler = createHubScheduler(base);
-  const admin = createHubAdmin(base, {
-    worker,
-    isActive: () => activity.isActive(),
-    syncNow: (name) => scheduler.runNow(name),
-    readLive: (name, item) => worker.readLive(name, item),
-  });
-  const answering = createAnswering({
-    ...base,
-    stores: storage,
-    intake,
-    // Only an injected client (tests): otherwise lookups get their own 128-socket pool, not the shared 64 sockets.
-    http: deps.http,
-    log: log.child({ part: 'answers' }),
-  });
+  const accounts = createHubAccounts(
+    {
+      config,
+      log,
+      storage,
+      http,
+      lookupHttp,
+      metrics,
+      intake,
+      worker,
+      wakeShipments: () => shipmentWorker.wake(),
+      deliveredTotal: (name) => metrics.deliveredTotal(name),
+    },
+    registry,
+  );
+  sampleMetrics(metrics, accounts, storage);
+  const capture = createCallbackCapture({ clientId: '' });
   let draining = false;
   const app = createApp({
-    ...answering,
     config,
     storage,
     intake,
-    activity,
     metrics,
     log,
-    admin,
-    shipments,
+    accounts: registry,
+    servicesOf: (a) => accounts.of(a),
+    describe: (a) => accounts.describe(a),
+    capture,
     isDraining: () => draining,
   });
+  const first = accounts.all()[0];
 
   return {
     app,
     config,
+    accounts: registry,
+    perAccount: accounts,
     storage,
     intake,
     projector,
-    activity,
-    admin,
-    ...hubLifecycle(deps, { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage }, () => {
+    activity: first.activity,
+    admin: first.rawAdmin,
+    ...hubLifecycle(deps, { projector, worker, shipmentWorker, accounts, retention, lookupHttp, http, storage }, () => {
       draining = true;
     }),
   };

@@ -15,6 +15,8 @@ import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
 export interface WorkerTarget {
   config: TargetConfig;
   target: PushTarget;
+  /** The stock reads of the target's account (see accounts/scoped-stock); default: the stores' own. */
+  stock?: Pick<StockState, 'offerFigures'>;
 }
 
 export interface Worker {
@@ -25,7 +27,8 @@ export interface Worker {
   /** `by: 'operator'` is an expected action (logged at info); otherwise a fault that needs one (error). */
   pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
   resume(target: string): Promise<void>;
-  setActive(active: boolean): void;
+  /** Hold or release sending for these targets (an account's, after its activity callback), or all of them. */
+  setActive(active: boolean, targets?: readonly string[]): void;
   /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
   readLive(target: string, item: string): Promise<LiveFigure> | undefined;
 }
@@ -36,7 +39,8 @@ export interface WorkerDeps {
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
-  isActive: () => Promise<boolean>;
+  /** Whether a target's module (its account's) is active; asked once per target at start. */
+  isActive: (target: string) => Promise<boolean>;
   owner?: string;
   random?: () => number;
 }
@@ -55,7 +59,7 @@ interface PumpContext {
   owner: string;
   policy: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
-  isActive: () => boolean;
+  isActive: (target: string) => boolean;
 }
 
 /**
@@ -124,7 +128,8 @@ async function settle(
 function createPump(ctx: PumpContext, wt: WorkerTarget) {
   const { deps, owner, policy } = ctx;
   const { settings } = deps;
-  const { deliveries, stock, hubState } = deps.stores;
+  const { deliveries, hubState } = deps.stores;
+  const stock = wt.stock ?? deps.stores.stock;
   const { config, target } = wt;
   const name = config.name;
   const log = deps.log.child({ target: name });
@@ -148,7 +153,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
 
   async function deliver(c: ClaimedItem, claimedAt: number) {
     await limiter.acquire();
-    if (ctx.isStopping() || paused || !ctx.isActive()) {
+    if (ctx.isStopping() || paused || !ctx.isActive(wt.config.name)) {
       await deliveries.release(name, c.item, c.token, Date.now());
       return;
     }
@@ -193,7 +198,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
     pollMs: settings.pollMs,
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
-    ready: () => !paused && ctx.isActive(),
+    ready: () => !paused && ctx.isActive(wt.config.name),
     claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
     run: deliver,
     release: async (items) => {
@@ -233,9 +238,9 @@ export function createWorker(deps: WorkerDeps): Worker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
-  let active = true;
+  const held = new Set<string>();
   let stopping = false;
-  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
+  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: (t) => !held.has(t) };
 
   const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
   const pumpOf = (name: string) => {
@@ -246,7 +251,7 @@ export function createWorker(deps: WorkerDeps): Worker {
 
   return {
     async start() {
-      active = await deps.isActive();
+      for (const name of pumps.keys()) if (!(await deps.isActive(name))) held.add(name);
       for (const p of pumps.values()) await p.load();
       for (const p of pumps.values()) p.loop.start();
     },
@@ -263,9 +268,12 @@ export function createWorker(deps: WorkerDeps): Worker {
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     readLive: (target, item) => pumpOf(target).readLive(item),
-    setActive(value) {
-      active = value;
-      for (const p of pumps.values()) p.loop.notify();
+    setActive(value, targets) {
+      for (const name of targets ?? [...pumps.keys()]) {
+        if (value) held.delete(name);
+        else held.add(name);
+        pumps.get(name)?.loop.notify();
+      }
     },
   };
 }

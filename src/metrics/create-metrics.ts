@@ -3,11 +3,19 @@ import { OUTCOME } from '../domain/outcomes';
 
 export interface TargetGaugeSample {
   target: string;
+  /** The target's account (its label value is bounded, see accountLabel). */
+  account?: string;
   backlog: number;
   oldestDueAgeSeconds: number;
   dead: number;
   paused: boolean;
 }
+
+/**
+ * Accounts that get their own `account` label value: the first this many seen; any later one is `other`, so a hub
+ * of thousands of accounts keeps a bounded number of series (the `target` label names them anyway).
+ */
+export const MAX_ACCOUNT_LABELS = 100;
 
 /** One registry per app (never prom-client's global), so tests and several apps in one process do not collide. */
 export function createMetrics() {
@@ -17,7 +25,19 @@ export function createMetrics() {
   const gauge = <T extends string>(name: string, help: string, labelNames?: readonly T[]) =>
     new Gauge<T>({ name, help, ...(labelNames ? { labelNames } : {}), registers: [registry] });
   let sampleTargets: () => Promise<TargetGaugeSample[]> = () => Promise.resolve([]);
-  const callbacks = counter('stockbridge_callbacks_total', 'CRM callbacks by kind and outcome', ['kind', 'outcome']);
+  const labelled = new Set<string>();
+  /** The `account` label value of an account: its name for the first MAX_ACCOUNT_LABELS, then `other`. */
+  const accountLabel = (name: string): string => {
+    if (labelled.has(name)) return name;
+    if (labelled.size >= MAX_ACCOUNT_LABELS) return 'other';
+    labelled.add(name);
+    return name;
+  };
+  const callbacks = counter('stockbridge_callbacks_total', 'CRM callbacks by account, kind and outcome', [
+    'account',
+    'kind',
+    'outcome',
+  ]);
   const deliveries = counter('stockbridge_deliveries_total', 'Delivery attempts by target and outcome', [
     'target',
     'outcome',
@@ -30,9 +50,15 @@ export function createMetrics() {
     registers: [registry],
   });
   const shipments = counter('stockbridge_shipments_total', 'Shipment reports by outcome', ['outcome']);
-  const backlog = gauge('stockbridge_backlog_items', 'Items due for delivery, by target', ['target']);
-  const oldest = gauge('stockbridge_oldest_due_age_seconds', 'Age of the oldest due item, by target', ['target']);
-  const dead = gauge('stockbridge_dead_letters', 'Dead-lettered items, by target', ['target']);
+  const backlog = gauge('stockbridge_backlog_items', 'Items due for delivery, by account and target', [
+    'account',
+    'target',
+  ]);
+  const oldest = gauge('stockbridge_oldest_due_age_seconds', 'Age of the oldest due item, by account and target', [
+    'account',
+    'target',
+  ]);
+  const dead = gauge('stockbridge_dead_letters', 'Dead-lettered items, by account and target', ['account', 'target']);
   const projectorLag = gauge(
     'stockbridge_projector_lag_callbacks',
     'Accepted callbacks not yet projected into desired state',
@@ -47,6 +73,7 @@ export function createMetrics() {
 
   return {
     registry,
+    accountLabel,
     callbacks,
     deliveries,
     deliveryLatency,
@@ -67,9 +94,10 @@ export function createMetrics() {
     },
     async render(): Promise<{ contentType: string; body: string }> {
       for (const s of await sampleTargets()) {
-        backlog.set({ target: s.target }, s.backlog);
-        oldest.set({ target: s.target }, s.oldestDueAgeSeconds);
-        dead.set({ target: s.target }, s.dead);
+        const labels = { target: s.target, account: accountLabel(s.account ?? 'default') };
+        backlog.set(labels, s.backlog);
+        oldest.set(labels, s.oldestDueAgeSeconds);
+        dead.set(labels, s.dead);
         paused.set({ target: s.target }, s.paused ? 1 : 0);
       }
       projectorLag.set(await sampleLag());

@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import { backoffDelay } from '../integrations/http-client/backoff';
 import type { CallbackLog, StockState } from '../storage/stores';
-import { projectBatch } from './project-batch';
+import { projectBatch, type AccountTargets } from './project-batch';
+import { DEFAULT_ACCOUNT } from '../accounts/account-names';
 import { DEFAULTS } from '../compose/defaults';
 
 export interface Projector {
@@ -19,7 +20,9 @@ export interface Projector {
  */
 export function createProjector(deps: {
   stores: { stock: StockState; callbackLog: CallbackLog };
-  targets: readonly TargetConfig[];
+  /** The single account's targets (`default`); or `accounts`, each account's own. */
+  targets?: readonly TargetConfig[];
+  accounts?: AccountTargets;
   log: Logger;
   batchSize?: number;
   onDue?: (targets: string[]) => void;
@@ -29,11 +32,12 @@ export function createProjector(deps: {
   let again = false;
   let stopped = false;
   let failures = 0;
+  const accounts: AccountTargets = deps.accounts ?? [{ account: DEFAULT_ACCOUNT, targets: deps.targets ?? [] }];
 
   async function runOnce(): Promise<void> {
     for (;;) {
-      const res = await projectBatch(deps.stores.stock, deps.targets, batchSize, deps.log, Date.now);
-      if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
+      const res = await projectBatch(deps.stores.stock, accounts, batchSize, deps.log, Date.now);
+      if (res.dueItems > 0) deps.onDue?.(res.dueTargets);
       if (res.callbacks > 0) deps.log.debug(res, 'projected');
       if ((res.applied && res.callbacks < batchSize) || stopped) return;
       // Let requests in between batches: without this the catch-up would hold the event loop to the end.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../integrations/http-client/backoff';
+import type { AccountTargets } from './project-batch';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
 import { DEFAULTS } from '../compose/defaults';
@@ -26,6 +27,8 @@ export function createThreadedProjector(opts: {
   path: string;
   synchronous: 'full' | 'normal';
   targets: readonly TargetConfig[];
+  /** Each account's targets (a record's figures go to its account's only); absent: `targets` are `default`'s. */
+  accounts?: AccountTargets;
   log: Logger;
   logLevel: string;
   /** Projector batch size (callbacks per transaction). */
@@ -53,6 +56,7 @@ export function createThreadedProjector(opts: {
         path: opts.path,
         synchronous: opts.synchronous,
         targets: opts.targets,
+        accounts: opts.accounts,
         logLevel: opts.logLevel,
         batchSize: opts.batchSize,
         gate: opts.gate.buffer,

@@ -14,7 +14,7 @@ import type {
   StockState,
   SyncRun,
 } from '../storage/stores';
-import type { Worker } from '../delivery/create-delivery-worker';
+import type { DeliveryWorker } from '../delivery/create-delivery-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../integrations/push-target';
 import { isoTime as iso } from '../domain/iso-time';
@@ -67,7 +67,7 @@ export function createAdminService(deps: {
     sources: SourceStore;
   };
   targets: readonly TargetConfig[];
-  worker: Worker;
+  worker: DeliveryWorker;
   isActive: () => Promise<boolean>;
   sources?: readonly SourceConfig[];
   /** Start a run of a source now (the scheduler's); absent where no scheduler runs. */

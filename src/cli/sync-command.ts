@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import { AppError } from '../domain/app-error';
-import { openStorage } from '../compose/create-hub';
-import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { openStorage } from '../storage/open-storage';
 import { createHttpClient } from '../integrations/http-client/http-client';
 import { createLogger } from '../log/create-logger';
 import { createPullSource } from '../integrations/registry';
@@ -39,8 +38,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   const dryRun = args.values['dry-run'] === true;
   if (!dryRun) io.out(`sync ${sourceConfig.name}: changed figures will be uploaded to the CRM at ${config.crm.url}`);
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage =
-    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
+  const { stores: storage } = await openStorage(config, log, { role: 'command' });
   const http = createHttpClient();
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {

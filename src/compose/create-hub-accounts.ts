@@ -4,7 +4,7 @@ import type { Stores } from '../storage/stores';
 import type { HttpClient } from '../integrations/http-client/http-client';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Intake } from '../intake/create-intake';
-import type { Worker } from '../delivery/create-delivery-worker';
+import type { DeliveryWorker as Worker } from '../delivery/create-delivery-worker';
 import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
 import { createActivityService } from '../accounts/activity-service';
@@ -83,8 +83,13 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     log,
     sources: account.sources.map((c) => ({ config: c, source: createPullSource(c, d.http) })),
   });
-  const shipments = createShipmentService({ shipments: storage.shipments, config: own, onCreated: d.wakeShipments });
-  const rawAdmin = createAdminService({
+  const shipments = createShipmentService({
+    shipments: storage.shipments,
+    config: own,
+    onCreated: d.wakeShipments,
+    account: account.name,
+  });
+  const anyAdmin = createAdminService({
     stores: { ...storage, stock },
     targets: account.targets,
     worker: d.worker as Worker,
@@ -95,6 +100,8 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     deliveredTotal: d.deliveredTotal,
     log: log.child({ part: 'admin' }),
   });
+  // Shipment lists are this account's only.
+  const rawAdmin: AdminService = { ...anyAdmin, shipments: (status, limit) => shipments.list(status, limit) };
   const runtime: AccountRuntime = {
     account,
     crm,

@@ -12,14 +12,14 @@ import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
 
-export interface WorkerTarget {
+export interface DeliveryTarget {
   config: TargetConfig;
   target: PushTarget;
   /** The stock reads of the target's account (see accounts/scoped-stock); default: the stores' own. */
   stock?: Pick<StockState, 'offerFigures'>;
 }
 
-export interface Worker {
+export interface DeliveryWorker {
   start(): Promise<void>;
   /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
   stop(): Promise<void>;
@@ -33,9 +33,9 @@ export interface Worker {
   readLive(target: string, item: string): Promise<LiveFigure> | undefined;
 }
 
-export interface WorkerDeps {
+export interface DeliveryWorkerDeps {
   stores: { deliveries: Deliveries; stock: Pick<StockState, 'offerFigures'>; hubState: HubState };
-  targets: readonly WorkerTarget[];
+  targets: readonly DeliveryTarget[];
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
@@ -55,7 +55,7 @@ function unresolvable(item: string, rows: readonly unknown[]): string | null {
 
 /** What every pump shares: the worker's deps, its lease owner and backoff policy, and whether it may send. */
 interface PumpContext {
-  deps: WorkerDeps;
+  deps: DeliveryWorkerDeps;
   owner: string;
   policy: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
@@ -125,7 +125,7 @@ async function settle(
 }
 
 /** One target's delivery loop: claims due items, sends them within the rate, records each outcome. */
-function createPump(ctx: PumpContext, wt: WorkerTarget) {
+function createPump(ctx: PumpContext, wt: DeliveryTarget) {
   const { deps, owner, policy } = ctx;
   const { settings } = deps;
   const { deliveries, hubState } = deps.stores;
@@ -205,6 +205,8 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
     },
     nextDueAt: () => deliveries.nextDueAt(name),
+    onOwnership: (mine) =>
+      log.info(mine ? 'this instance delivers to this target now' : 'another instance delivers to this target'),
     describe: (c) => ({ item: c.item }),
   });
 
@@ -234,7 +236,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
   return pump;
 }
 
-export function createWorker(deps: WorkerDeps): Worker {
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };

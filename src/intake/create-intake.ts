@@ -61,7 +61,7 @@ export function createIntake(deps: {
       const offersJson = rawJson ?? JSON.stringify(offers);
       const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');
       // The account goes with the record (the projector sends its figures to that account's targets only).
-      const seq = await append({ receivedAt: Date.now(), contentHash, offersJson, account } as NewCallback);
+      const seq = await append({ receivedAt: Date.now(), contentHash, offersJson, account });
       return { seq, contentHash };
     },
   };

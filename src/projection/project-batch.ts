@@ -66,7 +66,7 @@ export async function projectBatch(
     }
     return { seq: rec.seq, offers: r.offers };
   });
-  const accountOf = records.map((r) => (r as { account?: string }).account ?? DEFAULT_ACCOUNT);
+  const accountOf = records.map((r) => r.account ?? DEFAULT_ACCOUNT);
   const { figures, touched, unmapped } = await planPerAccount(stock, accounts, plan, accountOf);
   const byTarget = new Map<string, string[]>();
   for (const t of touched) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t.item]);

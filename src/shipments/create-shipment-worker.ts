@@ -18,7 +18,8 @@ export interface ShipmentWorker {
 
 interface ShipmentWorkerDeps {
   store: ShipmentStore;
-  crm: CrmClient;
+  /** The CRM client of a report's account (each account's reports go to its own CRM, through its own limiter). */
+  crmOf: (account: string) => CrmClient;
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
@@ -93,7 +94,7 @@ export function createShipmentWorker(deps: ShipmentWorkerDeps): ShipmentWorker {
       const answer = await keepLease(
         deps.settings.leaseMs,
         (until) => store.renew(s.id, s.token, until),
-        () => deps.crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report }),
+        () => deps.crmOf(s.account ?? 'default').editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report }),
         lost,
       );
       recorded = await store.markDelivered(s.id, s.token, { id: answer.id ?? null }, 200, Date.now());
@@ -117,6 +118,8 @@ export function createShipmentWorker(deps: ShipmentWorkerDeps): ShipmentWorker {
     // Queued reports were never sent: their leases simply lapse (an order's next report waits behind them).
     release: () => Promise.resolve(),
     nextDueAt: () => store.nextAt(),
+    onOwnership: (mine) =>
+      deps.log.info(mine ? 'this instance reports shipments now' : 'another instance reports shipments'),
     describe: (s) => ({ shipment: s.id }),
   });
 

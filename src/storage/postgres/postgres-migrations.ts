@@ -89,4 +89,30 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
         target TEXT PRIMARY KEY, paused BOOLEAN NOT NULL DEFAULT false, paused_reason TEXT, paused_at BIGINT);
     `,
   },
+  {
+    version: 3,
+    name: 'one schema vocabulary with SQLite',
+    // The claim token has one name on both drivers; the claim index follows the one claim order (priority, then
+    // oldest due_since, then item) that both drivers now use.
+    sql: `
+      ALTER TABLE items RENAME COLUMN token TO claim_token;
+      ALTER TABLE shipments RENAME COLUMN token TO claim_token;
+      DROP INDEX items_due;
+      CREATE INDEX items_claim ON items (target, (coalesce(priority, 3)), due_since, item)
+        WHERE NOT dead AND due_at IS NOT NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'accounts: each callback, shipment and module state belongs to one account',
+    // Rows written before accounts belong to the account a single-account config is read as (`default`).
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE shipments ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX shipments_account ON shipments (account, status, updated_at);
+      CREATE TABLE account_state (account TEXT PRIMARY KEY, state TEXT NOT NULL);
+      INSERT INTO account_state (account, state) SELECT 'default', state FROM module_state WHERE id = 1;
+      DROP TABLE module_state;
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import type { Claimed } from '../deliveries/deliveries';
 export type ShipmentStatus = 'pending' | 'delivered' | 'failed';
 
 export interface NewShipment {
@@ -6,6 +7,8 @@ export interface NewShipment {
   ref: string;
   site: string;
   report: { shipped: boolean; shipmentStore: string; shipmentDate: string };
+  /** The account whose shipments token sent it (its CRM gets the edit); default `default`. */
+  account?: string;
 }
 
 export interface Shipment extends NewShipment {
@@ -42,7 +45,7 @@ export interface ShipmentStore {
    * Lease pending reports whose time has come and that no earlier pending report of the same order is ahead of
    * (seq order), each with a fresh token. ONE transaction.
    */
-  claim(limit: number, now: number, leaseMs: number, owner: string): Promise<ClaimedShipment[]>;
+  claim(limit: number, now: number, leaseMs: number, owner: string): Promise<Claimed<ClaimedShipment>>;
   renew(id: string, token: number, until: number): Promise<boolean>;
   markDelivered(
     id: string,
@@ -67,7 +70,9 @@ export interface ShipmentStore {
     now: number,
   ): Promise<boolean>;
   /** Operator retry of one failed report (or all with null); returns count. */
-  retry(id: string | null, now: number): Promise<number>;
-  list(status: ShipmentStatus, limit: number): Promise<Shipment[]>;
+  /** Failed reports of one account (default `default`) back to pending: one, or all of them. */
+  retry(id: string | null, now: number, account?: string): Promise<number>;
+  /** One account's reports (default `default`) in this status, newest first. */
+  list(status: ShipmentStatus, limit: number, account?: string): Promise<Shipment[]>;
   nextAt(): Promise<number | null>;
 }

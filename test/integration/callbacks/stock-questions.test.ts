@@ -193,7 +193,8 @@ describe('inventoriesUpload as a stock question', () => {
     const started = Date.now();
     const res = await postForm({ clientId: C, order: { externalId: 'ord-slow' } });
     expect(res.body).toEqual({ success: true, offers: [] });
-    expect(Date.now() - started).toBeLessThanOrEqual(DEADLINE + 100);
+    // Well before the CRM's 2 s answer: the deadline, not the CRM, ended the call (a margin for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {
@@ -255,7 +256,9 @@ describe('inventoriesUpload as a stock question', () => {
     expect(res).toEqual({ status: 200, body: { success: true, offers: [] } });
     expect(logs.text()).toContain('inventoriesUpload of an unknown shape');
     const metrics = await (await fetch(url.replace('/callbacks/inventories-upload', '/metrics'))).text();
-    expect(metrics).toMatch(/stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="unknown-shape",account="default"\} [1-9]/);
+    expect(metrics).toMatch(
+      /stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="unknown-shape",account="default"\} [1-9]/,
+    );
     const admin = await fetch(url.replace('/callbacks/inventories-upload', '/admin/callbacks/recent'), {
       headers: { Authorization: `Bearer ${SECRETS.adminToken}` },
     });

@@ -104,15 +104,13 @@ export function createHub(deps: HubOptions): Hub {
     metrics,
     settings: config.worker,
     isActive: (target) => accounts.of(registry.ownerOf(target)!).activity.isActive(),
-    targets: registry
-      .list()
-      .flatMap((a) =>
-        a.targets.map((t) => ({
-          config: t,
-          target: createPushTarget(t, http),
-          stock: scopeStock(storage.stock, a.name),
-        })),
-      ),
+    targets: registry.list().flatMap((a) =>
+      a.targets.map((t) => ({
+        config: t,
+        target: createPushTarget(t, http),
+        stock: scopeStock(storage.stock, a.name),
+      })),
+    ),
   });
   const shipmentWorker = createShipmentWorker({
     store: storage.shipments,

@@ -28,7 +28,7 @@ export function toCallbackRecord(r: Record<string, unknown>): CallbackRecord {
     receivedAt: Number(r.received_at),
     contentHash: String(r.content_hash),
     offers: JSON.parse(String(r.offers)) as unknown,
-    account: String(r.account ?? 'default'),
+    account: typeof r.account === 'string' ? r.account : 'default',
   };
 }
 

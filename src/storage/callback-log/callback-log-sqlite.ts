@@ -7,7 +7,7 @@ export const toRecord = (r: Row): CallbackRecord => ({
   receivedAt: Number(r.received_at),
   contentHash: String(r.content_hash),
   offers: JSON.parse(String(r.offers)),
-  account: String(r.account ?? 'default'),
+  account: typeof r.account === 'string' ? r.account : 'default',
 });
 
 /** Intake's appends touch only the log file (`contends: false`), so they never wait for the projector's lock. */

@@ -17,6 +17,9 @@ import { callbacksRouter } from '../../routes/callbacks';
 import { healthRouter } from '../../routes/health';
 import { errorHandler } from '../../routes/middleware/error-handler';
 import { shipmentsRouter } from '../../routes/shipments';
+import { simpleConnectionRouter } from '../../routes/simple-connection';
+import type { ConnectAccount } from '../connect/connect-account';
+import { MODULE_SCOPES } from '../integrations/retailcrm/module-scopes';
 
 export interface AppDeps {
   config: Config;
@@ -31,6 +34,8 @@ export interface AppDeps {
   /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
   isDraining?: () => boolean;
+  /** The one connect routine (URL rules, scopes, registration, storing); the merchant's doors run it. */
+  connectAccount?: ConnectAccount;
 }
 
 /** The HTTP app, built from its dependencies; it opens no sockets and reads no environment. */
@@ -62,6 +67,19 @@ export function createApp(deps: AppDeps): Express {
       shipmentsOf: (a) => deps.servicesOf(a).shipments,
     }),
   );
+  const { marketplaceSecret } = deps.config.connect;
+  // Without the partner secret the marketplace cannot sign anything: the routes do not exist (404).
+  if (marketplaceSecret && deps.connectAccount)
+    app.use(
+      '/simple-connection',
+      simpleConnectionRouter({
+        secret: marketplaceSecret,
+        publicUrl: deps.config.server.publicUrl,
+        scopes: MODULE_SCOPES,
+        connectAccount: deps.connectAccount,
+        log: deps.log.child({ part: 'connect' }),
+      }),
+    );
   const sessions = createSessionStore();
   app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
   app.use(

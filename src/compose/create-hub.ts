@@ -20,6 +20,7 @@ import { createAccountRegistry, type AccountRegistry } from '../accounts/account
 import { createCallbackCapture } from '../intake/callback-capture';
 import { scopeStock } from '../accounts/scoped-stock';
 import { DEFAULTS } from './defaults';
+import type { ConnectAccount } from '../connect/connect-account';
 
 export interface Hub {
   app: Express;
@@ -50,6 +51,8 @@ export interface HubOptions {
    */
   storage?: Storage;
   http?: HttpClient;
+  /** The connect routine the merchant's doors run (tests may pass a recording one). */
+  connectAccount?: ConnectAccount;
 }
 
 /** Projection where the storage says; a record's figures go to its own account's targets only. */
@@ -161,6 +164,7 @@ export function createHub(deps: HubOptions): Hub {
     describe: (a) => accounts.describe(a),
     capture,
     isDraining: () => draining,
+    connectAccount: deps.connectAccount,
   });
   const first = accounts.all()[0];
 

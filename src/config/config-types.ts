@@ -124,7 +124,11 @@ export interface Config {
    */
   readonly accounts: readonly AccountConfig[];
   /** Runtime connections: CRM hosts allowed besides the RetailCRM/Simla SaaS domains (on-premise, local fakes). */
-  readonly connect: { readonly allowedHosts: readonly string[] };
+  readonly connect: {
+    readonly allowedHosts: readonly string[];
+    /** The partner account's secret for the marketplace's simple connection; unset: that feature is off. */
+    readonly marketplaceSecret?: string;
+  };
   readonly crm: CrmConfig;
   readonly auth: { readonly shipmentsToken: string; readonly adminToken: string };
   readonly intake: {

@@ -3,6 +3,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { ConfigReader } from './config-reader';
 import { substituteEnv, type Env } from './substitute-env';
 import { readAccounts, readAllowedHosts } from './read-accounts';
+import { readMarketplaceSecret } from './read-connect';
 import { qualify } from '../accounts/account-names';
 import {
   readIntake,
@@ -63,7 +64,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     server: readServer(r, server, port),
     storage: readStorage(r, storage, storageDriver),
     accounts: Object.freeze(accounts),
-    connect: Object.freeze({ allowedHosts: readAllowedHosts(r, connect) }),
+    connect: Object.freeze({ allowedHosts: readAllowedHosts(r, connect), ...readMarketplaceSecret(r, connect) }),
     crm: accounts[0]?.crm ?? NO_CRM,
     auth: Object.freeze({
       shipmentsToken: accounts[0]?.shipmentsToken ?? '',

@@ -1,0 +1,25 @@
+import type { Account } from '../accounts/account-registry';
+
+/** Which door a merchant came through (kept with the account, shown to the operator). */
+export type ConnectVia = 'simple' | 'form';
+
+export interface ConnectRequest {
+  /** The CRM address as given (the routine normalises and checks it). */
+  readonly url: string;
+  readonly apiKey: string;
+  readonly via: ConnectVia;
+}
+
+export interface ConnectResult {
+  readonly account: Account;
+  /** False when this CRM was connected before: its key was replaced (if the new one works), the account is the same. */
+  readonly created: boolean;
+}
+
+/**
+ * THE connect routine (the operator's `POST /admin/accounts` runs the same one): URL rules, `GET /api/credentials`
+ * scopes, the public URL, registration, storing the account. Its refusals are AppErrors whose message is safe to
+ * show the merchant (it never holds the key): 400 for what the merchant can fix, 402 when the CRM asks for payment.
+ * The merchant's routes take it as a dependency and never implement one of their own.
+ */
+export type ConnectAccount = (req: ConnectRequest) => Promise<ConnectResult>;

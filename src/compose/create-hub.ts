@@ -12,7 +12,7 @@ import { createSqliteStores } from '../storage/sqlite/create-sqlite-stores';
 import type { Stores } from '../storage/stores';
 import { createAdminService, type AdminService } from '../admin/admin-service';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
-import { createMerchantProTarget } from '../integrations/merchantpro/merchantpro-target';
+import { createPushTarget } from '../integrations/target-registry';
 import { createWorker } from '../delivery/create-delivery-worker';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
 import type { CrmClient } from '../integrations/retailcrm/crm-client';
@@ -173,7 +173,8 @@ function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
     log: log.child({ part: 'activity' }),
     onChange: (s) => worker.setActive(s.active && !s.freeze),
   });
-  const pushTargets = config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) }));
+  const targetLog = log.child({ part: 'targets' });
+  const pushTargets = config.targets.map((t) => ({ config: t, target: createPushTarget(t, { http, log: targetLog }) }));
   const worker = createWorker({
     stores: storage,
     log: log.child({ part: 'worker' }),

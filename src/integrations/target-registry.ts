@@ -7,6 +7,8 @@ import { createMerchantProTarget } from './merchantpro/merchantpro-target';
 import { readMerchantProTarget } from './merchantpro/read-merchantpro-target';
 import { createWooCommerceTarget } from './woocommerce/woocommerce-target';
 import { readWooCommerceTarget } from './woocommerce/read-woocommerce-target';
+import { createRetailCrmTarget } from './retailcrm/retailcrm-target';
+import { readRetailCrmTarget } from './retailcrm/read-retailcrm-target';
 
 /** What a push target's factory may use. */
 export interface TargetDeps {
@@ -35,6 +37,11 @@ export const TARGET_TYPES: Registry = {
     label: 'WooCommerce',
     read: readWooCommerceTarget,
     create: (c, d) => createWooCommerceTarget(c, d.http),
+  },
+  retailcrm: {
+    label: 'RetailCRM',
+    read: readRetailCrmTarget,
+    create: (c, d) => createRetailCrmTarget(c, d.http, d.log),
   },
 } as Registry;
 

@@ -9,6 +9,8 @@ import { createWooCommerceTarget } from './woocommerce/woocommerce-target';
 import { readWooCommerceTarget } from './woocommerce/read-woocommerce-target';
 import { createRetailCrmTarget } from './retailcrm/retailcrm-target';
 import { readRetailCrmTarget } from './retailcrm/read-retailcrm-target';
+import { createOzonTarget } from './ozon/ozon-target';
+import { readOzonTarget } from './ozon/read-ozon-target';
 
 /** What a push target's factory may use. */
 export interface TargetDeps {
@@ -42,6 +44,11 @@ export const TARGET_TYPES: Registry = {
     label: 'RetailCRM',
     read: readRetailCrmTarget,
     create: (c, d) => createRetailCrmTarget(c, d.http, d.log),
+  },
+  ozon: {
+    label: 'Ozon',
+    read: readOzonTarget,
+    create: (c, d) => createOzonTarget(c, d.http),
   },
 } as Registry;
 

@@ -11,6 +11,8 @@ import { createRetailCrmTarget } from './retailcrm/retailcrm-target';
 import { readRetailCrmTarget } from './retailcrm/read-retailcrm-target';
 import { createOzonTarget } from './ozon/ozon-target';
 import { readOzonTarget } from './ozon/read-ozon-target';
+import { createShopifyTarget } from './shopify/shopify-target';
+import { readShopifyTarget } from './shopify/read-shopify-target';
 
 /** What a push target's factory may use. */
 export interface TargetDeps {
@@ -50,7 +52,12 @@ export const TARGET_TYPES: Registry = {
     read: readOzonTarget,
     create: (c, d) => createOzonTarget(c, d.http),
   },
-} as Registry;
+  shopify: {
+    label: 'Shopify',
+    read: readShopifyTarget,
+    create: (c, d) => createShopifyTarget(c, d.http),
+  },
+};
 
 export function targetTypeNames(): TargetType[] {
   return Object.keys(TARGET_TYPES) as TargetType[];

@@ -234,11 +234,8 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       results = await keepLease(
         settings.leaseMs,
         // The send is one request for all its items: renewed together, held while any of them is still held.
-        async (until) => {
-          let held = false;
-          for (const { c } of ready) held = (await deliveries.renew(name, c.item, c.token, until)) || held;
-          return held;
-        },
+        async (until) =>
+          (await Promise.all(ready.map(({ c }) => deliveries.renew(name, c.item, c.token, until)))).includes(true),
         () =>
           target.writeBatch(
             ready.map((r) => r.entry),
@@ -252,17 +249,20 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
       return;
     }
     const sentAt = Date.now();
-    for (const [i, { c, entry }] of ready.entries()) {
-      const res: WriteResult = results[i] ?? {
-        outcome: 'retry',
-        status: null,
-        message: 'the target gave no result for this item',
-        durationMs: 0,
-      };
-      if (res.outcome === 'ok') spacing.sent(c.item, sentAt);
-      const sent = Object.fromEntries(entry.rows.map((r) => [r.warehouse, r.quantity]));
-      await settle(settling, c, entry.version, sent, res);
-    }
+    // Settled together: the stores group-commit writes issued in one turn (one transaction, one fsync per send).
+    await Promise.all(
+      ready.map(({ c, entry }, i) => {
+        const res: WriteResult = results[i] ?? {
+          outcome: 'retry',
+          status: null,
+          message: 'the target gave no result for this item',
+          durationMs: 0,
+        };
+        if (res.outcome === 'ok') spacing.sent(c.item, sentAt);
+        const sent = Object.fromEntries(entry.rows.map((r) => [r.warehouse, r.quantity]));
+        return settle(settling, c, entry.version, sent, res);
+      }),
+    );
   }
 
   const loop = createClaimLoop<ClaimedItem[]>({

@@ -5,7 +5,7 @@ import { createRateLimiter } from '../integrations/http-client/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import { targetFigures } from '../domain/target-figures';
 import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
-import type { BatchEntry, LiveFigure, PushTarget, WriteResult } from '../integrations/push-target';
+import type { BatchEntry, LiveFigure, PushTarget, TargetCapabilities, WriteResult } from '../integrations/push-target';
 import { OUTCOME } from '../domain/outcomes';
 import { createClaimLoop } from './claim-loop';
 import { decide } from '../domain/decide';
@@ -28,6 +28,10 @@ export interface Worker {
   setActive(active: boolean): void;
   /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
   readLive(target: string, item: string): Promise<LiveFigure> | undefined;
+  /** What the target declares (batch size, identifiers, locations, limits), for the operator views. */
+  describe?(target: string): TargetCapabilities | undefined;
+  /** The shop's own identifier for an item as the target last resolved it, in words. */
+  shopIdOf?(target: string, item: string): string | undefined;
 }
 
 export interface WorkerDeps {
@@ -315,6 +319,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
 
   const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
+  const targetsByName = new Map(deps.targets.map((t) => [t.config.name, t.target]));
   const pumpOf = (name: string) => {
     const p = pumps.get(name);
     if (!p) throw new Error(`unknown target ${name}`);
@@ -340,6 +345,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     readLive: (target, item) => pumpOf(target).readLive(item),
+    describe: (target) => targetsByName.get(target)?.capabilities,
+    shopIdOf: (target, item) => targetsByName.get(target)?.shopIdOf?.(item),
     setActive(value) {
       active = value;
       for (const p of pumps.values()) p.loop.notify();

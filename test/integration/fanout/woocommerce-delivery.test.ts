@@ -161,4 +161,26 @@ describe('delivery to a WooCommerce shop over real sockets', () => {
     expect(JSON.stringify(t)).toContain('consumerKey and consumerSecret');
     expect(JSON.stringify(t)).not.toContain('cs_wrong');
   });
+
+  it('the admin API and the SKU view show the target’s own identifiers and per-item errors in plain words', async () => {
+    const p = shop.addProduct('SEEN');
+    shop.addProduct('LOCKED');
+    shop.itemError('LOCKED', { code: 'woocommerce_rest_invalid_product', message: 'Product is locked.', status: 400 });
+    rig = await start();
+    await rig.post([offer('SEEN', { main: 1 }), offer('LOCKED', { main: 1 })]);
+    await waitDelivered(rig.hub, 'woo', ['SEEN']);
+    await waitFor(async () => (await item('LOCKED'))?.dead, { what: 'dead letter' });
+    const [t] = await rig.hub.admin.listTargets();
+    expect(t).toMatchObject({
+      typeLabel: 'WooCommerce',
+      maxBatch: 100,
+      locations: 'summed',
+      warehouses: { main: 'main', north: 'north' },
+    });
+    expect(t.identifiedBy).toContain('SKU');
+    const seen = (await rig.hub.admin.findItem('SEEN')).targets[0];
+    expect(seen).toMatchObject({ type: 'woocommerce', shopId: `product ${p.id}`, upToDate: true });
+    const locked = (await rig.hub.admin.findItem('LOCKED')).targets[0];
+    expect(locked.deadReason).toContain('Product is locked. (woocommerce_rest_invalid_product)');
+  });
 });

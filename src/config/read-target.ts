@@ -8,10 +8,10 @@ export interface TargetReading {
   t: Section;
   path: string;
   /** The common fields, with this type's defaults (its vendor url, rate, concurrency) and warehouse rule. */
-  base<T extends TargetType>(
+  base: <T extends TargetType>(
     type: T,
     defaults: { url?: string; requestsPerSecond: number; concurrency: number; warehouses: WarehouseRule },
-  ): TargetBase & { type: T };
+  ) => TargetBase & { type: T };
 }
 
 /**

@@ -7,11 +7,11 @@ export function peerMessage(text: string, status: number | null): string {
     const j = JSON.parse(text) as {
       error?: { message?: unknown } | string;
       message?: unknown;
-      errors?: Array<{ message?: unknown }> | unknown;
+      errors?: unknown;
     };
     const e = j.error;
     const first = Array.isArray(j.errors) ? (j.errors[0] as { message?: unknown } | undefined)?.message : undefined;
-    const msg = typeof e === 'string' ? e : ((e?.message as unknown) ?? j.message ?? first);
+    const msg = typeof e === 'string' ? e : (e?.message ?? j.message ?? first);
     if (typeof msg === 'string' && msg) return msg.slice(0, 300);
   } catch {
     /* not JSON */

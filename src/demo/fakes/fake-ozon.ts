@@ -59,7 +59,7 @@ export async function startFakeOzon(opts: {
     return grpc(f.status, 13, `injected ${f.status}`, f.retryAfter ? { 'retry-after': f.retryAfter } : undefined);
   }
 
-  async function handle(req: FakeRequest): Promise<Reply> {
+  function handle(req: FakeRequest): Reply {
     requests.push(req);
     const f = fault();
     if (f) return f;

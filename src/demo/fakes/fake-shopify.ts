@@ -130,7 +130,7 @@ export async function startFakeShopify(opts: {
     };
   }
 
-  async function handle(req: FakeRequest): Promise<Reply> {
+  function handle(req: FakeRequest): Reply {
     requests.push(req);
     const f = fault();
     if (f) return f;
@@ -165,7 +165,7 @@ export async function startFakeShopify(opts: {
     available -= cost;
     const extensions = { cost: { requestedQueryCost: cost, actualQueryCost: cost, throttleStatus: status() } };
     if (!isSet) {
-      const skus = [...String(variables.q ?? '').matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map(
+      const skus = [...(typeof variables.q === 'string' ? variables.q : '').matchAll(/sku:"((?:[^"\\]|\\.)*)"/g)].map(
         (x) => JSON.parse(`"${x[1]}"`) as string,
       );
       const nodes = skus

@@ -130,7 +130,7 @@ export async function startFakeWooCommerce(opts: FakeWooCommerceOptions) {
     return { status: 200, body: { update } };
   }
 
-  async function handle(req: FakeRequest): Promise<Reply> {
+  function handle(req: FakeRequest): Reply {
     requests.push(req);
     const f = fault();
     if (f) return f;

@@ -313,7 +313,7 @@ export function createShopifyTarget(config: ShopifyTargetConfig, http: HttpClien
         const said = new Map(gone.map((i) => [i, out[i]]));
         for (const i of gone) {
           inventoryItems.delete(entries[i].item);
-          delete (out as Array<WriteResult | undefined>)[i];
+          (out as Array<WriteResult | undefined>)[i] = undefined;
         }
         await writeSome(entries, gone, out, pace);
         for (const i of gone)

@@ -283,7 +283,7 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
         const said = new Map(gone.map((i) => [i, out[i]]));
         for (const i of gone) {
           refs.delete(entries[i].item);
-          delete (out as Array<WriteResult | undefined>)[i];
+          (out as Array<WriteResult | undefined>)[i] = undefined;
         }
         await writeSome(entries, gone, out, pace);
         for (const i of gone) {

@@ -261,7 +261,7 @@ export function createHttpClient(
         {
           origin: u.origin,
           path,
-          method: method as Dispatcher.HttpMethod,
+          method,
           headers,
           body: req.body,
           headersTimeout: 0,

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import { Agent, type Dispatcher } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { parseRetryAfter } from './classify-status';
 import { DEFAULTS } from '../../compose/defaults';
 
@@ -123,7 +123,16 @@ export function createHttpClient(
   const defaultTimeout = opts.timeoutMs ?? DEFAULTS.http.timeoutMs;
   // An answer (as sent, and decoded) larger than this is refused: a peer must not be able to exhaust memory.
   const maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024 * 1024;
-  const agent = new Agent({ connections: opts.maxSockets ?? DEFAULTS.http.maxSockets, connect: { timeout: 0 } });
+  const poolOpts = { connections: opts.maxSockets ?? DEFAULTS.http.maxSockets, connect: { timeout: 0 } };
+  // One pool per origin for the client's life, as http.Agent kept its sockets per origin. Not undici's Agent: it
+  // closes an origin's pool whenever its last connection drops and opens a new one beside the closing one, so a peer
+  // that resets every connection churned pools (and could briefly exceed maxSockets); the fan-out suite caught it.
+  const pools = new Map<string, Pool>();
+  const poolFor = (origin: string) => {
+    let pool = pools.get(origin);
+    if (!pool) pools.set(origin, (pool = new Pool(origin, poolOpts)));
+    return pool;
+  };
   // Per origin: the time before which nothing may be sent. The last check before the socket: rate limiters hand
   // out slots ahead of time, and a caller between its slot and its send must not slip into the pause.
   const holds = new Map<string, number>();
@@ -257,9 +266,8 @@ export function createHttpClient(
           settle(err instanceof HttpTransportError ? err : connectionError(err));
         },
       };
-      agent.dispatch(
+      poolFor(u.origin).dispatch(
         {
-          origin: u.origin,
           path,
           method,
           headers,
@@ -277,7 +285,8 @@ export function createHttpClient(
     holdUntil,
     close() {
       // Sockets closed at once, requests in flight fail (as http.Agent#destroy did); nothing to wait for.
-      agent.destroy().catch(() => undefined);
+      for (const pool of pools.values()) pool.destroy().catch(() => undefined);
+      pools.clear();
     },
   };
 }

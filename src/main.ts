@@ -8,7 +8,7 @@ import { createServer } from './compose/create-server';
 import { createLogger } from './log/create-logger';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
-import { openPostgresHub } from './storage/open-storage';
+import { openStorage } from './storage/open-storage';
 
 /** The config, or exit 2 after printing every problem in it. */
 function loadStartConfig(configPath: string): Config {
@@ -62,11 +62,8 @@ async function main(): Promise<void> {
   );
   const config = loadStartConfig(configPath);
   const log = createLogger({ level: config.log.level });
-  // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
-  const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
-  const hub = pg
-    ? createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers })
-    : createHub({ config, log, projector: 'thread' });
+  // Opened (and migrated) before the hub: the driver decides where projection runs and who owns what.
+  const hub = createHub({ config, log, storage: await openStorage(config, log, { role: 'service' }) });
   await hub.start();
   const server: Server = createServer(hub.app, config.server).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
 import type { TargetCapabilities } from '../integrations/push-target';
-import { targetTypeLabel } from '../integrations/target-registry';
+import { targetTypeLabel } from '../integrations/registry';
 import { targetFigures } from '../domain/target-figures';
 import { shipmentView } from '../shipments/shipment-service';
 import type {
@@ -16,7 +16,7 @@ import type {
   StockState,
   SyncRun,
 } from '../storage/stores';
-import type { Worker } from '../delivery/create-delivery-worker';
+import type { DeliveryWorker } from '../delivery/create-delivery-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../integrations/push-target';
 import { isoTime as iso } from '../domain/iso-time';
@@ -91,7 +91,7 @@ export function createAdminService(deps: {
     sources: SourceStore;
   };
   targets: readonly TargetConfig[];
-  worker: Worker;
+  worker: DeliveryWorker;
   isActive: () => Promise<boolean>;
   sources?: readonly SourceConfig[];
   /** Start a run of a source now (the scheduler's); absent where no scheduler runs. */

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { openStorage } from '../compose/create-hub';
-import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { openStorage } from '../storage/open-storage';
 import { createHttpClient } from '../integrations/http-client/http-client';
 import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
@@ -42,8 +41,7 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
     return 2;
   }
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage =
-    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
+  const { stores: storage } = await openStorage(config, log, { role: 'command' });
   const http = createHttpClient();
   const projector = createProjector({ stores: storage, targets: config.targets, log });
   const intake = createIntake({ callbackLog: storage.callbackLog, log });

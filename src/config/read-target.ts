@@ -1,6 +1,6 @@
 import type { OfferKey, TargetBase, TargetConfig, TargetType } from './config-types';
 import type { ConfigReader, Section } from './config-reader';
-import { TARGET_TYPES, targetTypeNames } from '../integrations/target-registry';
+import { TARGET_TYPES, targetTypeNames } from '../integrations/registry';
 
 /** What a type's reader is given: the raw section, its path, and the reader of the fields every target has. */
 export interface TargetReading {
@@ -56,7 +56,7 @@ function readWarehouses(r: ConfigReader, t: Section, path: string, rule: Warehou
   return warehouses;
 }
 
-/** One push target, read by its type's reader (see target-registry.ts); undefined when its type is unknown. */
+/** One push target, read by its type's reader (see integrations/registry.ts); undefined when its type is unknown. */
 export function readTarget(r: ConfigReader, raw: unknown, path: string): TargetConfig | undefined {
   const t = r.obj(raw, path);
   const type = r.str(t, 'type', path, { oneOf: targetTypeNames() });

@@ -5,6 +5,7 @@ import { createRateLimiter } from '../integrations/http-client/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
 import { targetFigures } from '../domain/target-figures';
 import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
+import { notMine } from '../storage/deliveries/deliveries';
 import type { BatchEntry, LiveFigure, PushTarget, TargetCapabilities, WriteResult } from '../integrations/push-target';
 import { OUTCOME } from '../domain/outcomes';
 import { createClaimLoop } from './claim-loop';
@@ -12,12 +13,12 @@ import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
 
-export interface WorkerTarget {
+export interface DeliveryTarget {
   config: TargetConfig;
   target: PushTarget;
 }
 
-export interface Worker {
+export interface DeliveryWorker {
   start(): Promise<void>;
   /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
   stop(): Promise<void>;
@@ -34,9 +35,9 @@ export interface Worker {
   shopIdOf?(target: string, item: string): string | undefined;
 }
 
-export interface WorkerDeps {
+export interface DeliveryWorkerDeps {
   stores: { deliveries: Deliveries; stock: Pick<StockState, 'offerFigures'>; hubState: HubState };
-  targets: readonly WorkerTarget[];
+  targets: readonly DeliveryTarget[];
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
@@ -55,7 +56,7 @@ function unresolvable(item: string, rows: readonly unknown[]): string | null {
 
 /** What every pump shares: the worker's deps, its lease owner and backoff policy, and whether it may send. */
 interface PumpContext {
-  deps: WorkerDeps;
+  deps: DeliveryWorkerDeps;
   owner: string;
   policy: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
@@ -158,7 +159,7 @@ function createItemSpacing(intervalMs: number) {
 }
 
 /** One target's delivery loop: claims due items, sends them in batches within the rate, records each outcome. */
-function createPump(ctx: PumpContext, wt: WorkerTarget) {
+function createPump(ctx: PumpContext, wt: DeliveryTarget) {
   const { deps, owner, policy } = ctx;
   const { settings } = deps;
   const { deliveries, stock, hubState } = deps.stores;
@@ -275,12 +276,18 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
     ready: () => !paused && ctx.isActive(),
-    claim: async (limit, now) => inBatches(await deliveries.claim(name, limit, now, settings.leaseMs, owner), maxBatch),
+    claim: async (limit, now) => {
+      const claimed = await deliveries.claim(name, limit, now, settings.leaseMs, owner);
+      // Batching must not hide why a claim came back empty.
+      return claimed.notMine ? notMine<ClaimedItem[]>() : inBatches(claimed, maxBatch);
+    },
     run: deliver,
     release: async (batches) => {
       for (const c of batches.flat()) await deliveries.release(name, c.item, c.token, Date.now());
     },
     nextDueAt: () => deliveries.nextDueAt(name),
+    onOwnership: (mine) =>
+      log.info(mine ? 'this instance delivers to this target now' : 'another instance delivers to this target'),
     describe: (b) => (b.length === 1 ? { item: b[0].item } : { items: b.length, first: b[0]?.item }),
   });
 
@@ -310,7 +317,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
   return pump;
 }
 
-export function createWorker(deps: WorkerDeps): Worker {
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };

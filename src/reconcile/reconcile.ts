@@ -7,7 +7,8 @@ import type { Projector } from '../projection/create-projector';
 import type { Deliveries } from '../storage/stores';
 import { merchantProPatch } from '../integrations/merchantpro/merchantpro-patch';
 import type { IntakeOffer } from '../domain/offer-types';
-import { readMerchantProStock, type PullProgress } from '../integrations/create-source';
+import type { PullProgress } from '../integrations/source-answer';
+import { readMerchantProStock } from '../integrations/merchantpro/merchantpro-reader';
 
 export interface Difference {
   item: string;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
-import { openStorage } from '../../src/compose/create-hub';
+import { openSqliteStorage } from '../../src/storage/open-storage';
 import { targetFiguresOf } from '../helpers/target-figures';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
@@ -38,7 +38,7 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
     const second = await spawnHub(configFile);
     children.push(second);
     const config = parseConfig(rawConfig({ storage: { path: dbPath } }), {});
-    const store = openStorage(config);
+    const store = openSqliteStorage(config).stores;
     try {
       expect(await store.callbackLog.count()).toBe(20);
       await waitFor(async () => (await store.stock.cursor()) === (await store.callbackLog.latestSeq()), {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
-import { openStorage } from '../../src/compose/create-hub';
+import { openSqliteStorage } from '../../src/storage/open-storage';
 import { targetFiguresOf } from '../helpers/target-figures';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
 
@@ -25,7 +25,7 @@ describe('the projector thread', () => {
   it('projects on its own thread, and when the thread dies a new one takes over with nothing lost', async () => {
     const file = path.join(tmpDir(), 't.db');
     const config = parseConfig(rawConfig({ storage: { path: file } }), {});
-    const storage = openStorage(config);
+    const storage = openSqliteStorage(config).stores;
     const logs = capturingLog('info');
     const gate = new Int32Array(new SharedArrayBuffer(4));
     const projector = createThreadedProjector({

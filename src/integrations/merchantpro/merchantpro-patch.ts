@@ -1,5 +1,4 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
-import { buildPath } from '../http-client/path-segment';
 import type { TargetFigure } from '../../storage/stores';
 
 /**
@@ -22,12 +21,4 @@ export function merchantProPatch(
     body.stock = mapped.reduce((sum, r) => sum + r.quantity, 0);
   }
   return body;
-}
-
-/**
- * The shop path for an item: the identifier is exactly one path segment (`/`, spaces and `%` percent-encoded;
- * `.`/`..` refused with UnsafePathSegmentError, since no encoding keeps them from collapsing).
- */
-export function merchantProPath(target: MerchantProTargetConfig, item: string): string {
-  return buildPath`/api/v2/inventory/${target.identifier}/${item}`;
 }

@@ -2,7 +2,8 @@ import type { MerchantProTargetConfig } from '../../config/config-types';
 import { classifyStatus, parseRetryAfter } from '../http-client/classify-status';
 import { HttpTransportError, type HttpClient } from '../http-client/http-client';
 import { UnsafePathSegmentError } from '../http-client/path-segment';
-import { merchantProPatch, merchantProPath } from './merchantpro-patch';
+import { merchantProPatch } from './merchantpro-patch';
+import { merchantProAuth, merchantProItemPath } from './merchantpro-api';
 import { oneByOne, type BatchEntry, type LiveFigure, type PushTarget, type WriteResult } from '../push-target';
 
 /** MerchantPro answers errors as `{"error": {"name", "message"}}`; read it defensively, and never echo HTML whole. */
@@ -25,7 +26,7 @@ export function peerMessage(text: string, status: number): string {
 }
 
 export function createMerchantProTarget(config: MerchantProTargetConfig, http: HttpClient): PushTarget {
-  const auth = 'Basic ' + Buffer.from(`${config.apiKey}:${config.apiSecret}`).toString('base64');
+  const auth = merchantProAuth(config);
   return {
     name: config.name,
     capabilities: {
@@ -40,7 +41,7 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
       try {
         const res = await http.request({
           method: 'GET',
-          url: config.url + merchantProPath(config, item),
+          url: config.url + merchantProItemPath(config.identifier, item),
           headers: { Authorization: auth, Accept: 'application/json' },
           timeoutMs: config.timeoutMs,
         });
@@ -62,7 +63,7 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
     const started = Date.now();
     let path: string;
     try {
-      path = merchantProPath(config, item);
+      path = merchantProItemPath(config.identifier, item);
     } catch (err) {
       // Stored before intake refused such identifiers: sending would address another resource, and retrying
       // cannot help, so it is a permanent failure (a dead letter with its reason), never a request.

@@ -1,6 +1,7 @@
 import type { WooCommerceTargetConfig } from '../../config/config-types';
 import { classifyStatus, parseRetryAfter, type PeerClass } from '../http-client/classify-status';
 import { HttpTransportError, type HttpClient, type HttpResponse } from '../http-client/http-client';
+import { basicAuth } from '../http-client/basic-auth';
 import { looksLikeHtml, peerMessage } from '../peer-message';
 import type { BatchEntry, LiveFigure, PushTarget, SendContext, WriteResult } from '../push-target';
 import { wooStockUpdate } from './woocommerce-body';
@@ -36,7 +37,7 @@ const describeRef = (r: WooRef) => (r.parentId ? `variation ${r.id} of product $
  * only when the shop answers it with the quantity sent and stock managed.
  */
 export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: HttpClient): PushTarget {
-  const basic = 'Basic ' + Buffer.from(`${config.consumerKey}:${config.consumerSecret}`).toString('base64');
+  const basic = basicAuth(config.consumerKey, config.consumerSecret);
   const refs = new Map<string, WooRef>();
 
   function url(path: string, query: Record<string, string> = {}): string {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { inProcess } from '../../../src/storage/open-storage';
 import { offer, formBody } from '../../helpers/callback-bodies';
 import { deliverNow, targetFiguresOf } from '../../helpers/target-figures';
 import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
@@ -128,7 +129,7 @@ describe('POST /callbacks/inventories-upload', () => {
         append: () => Promise.reject(new Error('disk I/O error')),
       },
     };
-    const h2 = createHub({ config: testConfig(), log: silentLog, storage: broken });
+    const h2 = createHub({ config: testConfig(), log: silentLog, storage: inProcess(broken) });
     const res = await request(h2.app)
       .post('/callbacks/inventories-upload')
       .type('form')

@@ -193,7 +193,8 @@ describe('inventoriesUpload as a stock question', () => {
     const started = Date.now();
     const res = await postForm({ clientId: C, order: { externalId: 'ord-slow' } });
     expect(res.body).toEqual({ success: true, offers: [] });
-    expect(Date.now() - started).toBeLessThanOrEqual(DEADLINE + 100);
+    // Well before the CRM's 2 s answer: the deadline, not the CRM, ended the call (a margin for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {

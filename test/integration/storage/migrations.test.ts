@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, openStorage } from '../../../src/compose/create-hub';
+import { createHub } from '../../../src/compose/create-hub';
+import { openSqliteStorage } from '../../../src/storage/open-storage';
 import { migrateCommand } from '../../../src/cli/migrate-command';
 import { SCHEMA_VERSION } from '../../../src/storage/sqlite/sqlite-migrations';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
@@ -45,7 +46,7 @@ describe('migrations: a database written by release 0.1.0', () => {
   it('opens, is upgraded to the current schema, and keeps everything it held', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
-    const stores = openStorage(config);
+    const stores = openSqliteStorage(config).stores;
     try {
       const db = new Database(config.storage.path, { readonly: true });
       expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
@@ -146,11 +147,11 @@ describe('migrations: a database written by release 0.1.0', () => {
   it('a file from a newer schema refuses to open, saying so', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
-    await openStorage(config).close();
+    await openSqliteStorage(config).stores.close();
     const db = new Database(config.storage.path);
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     db.close();
-    expect(() => openStorage(config)).toThrow(
+    expect(() => openSqliteStorage(config).stores).toThrow(
       `the database is at schema version ${SCHEMA_VERSION + 1}, newer than this release understands (${SCHEMA_VERSION})`,
     );
   });

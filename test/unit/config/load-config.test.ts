@@ -50,7 +50,7 @@ describe('config', () => {
               offerKey: 'sku',
               warehouses: {},
             },
-            { type: 'shopify' },
+            { type: 'bigcommerce' },
           ],
         },
         {},

@@ -4,26 +4,8 @@ import { HttpTransportError, type HttpClient } from '../http-client/http-client'
 import { UnsafePathSegmentError } from '../http-client/path-segment';
 import { merchantProPatch } from './merchantpro-patch';
 import { merchantProAuth, merchantProItemPath } from './merchantpro-api';
+import { looksLikeHtml, peerMessage } from '../peer-message';
 import { oneByOne, type BatchEntry, type LiveFigure, type PushTarget, type WriteResult } from '../push-target';
-
-/** MerchantPro answers errors as `{"error": {"name", "message"}}`; read it defensively, and never echo HTML whole. */
-export function peerMessage(text: string, status: number): string {
-  try {
-    const j = JSON.parse(text) as { error?: { name?: string; message?: string } | string; message?: string };
-    const e = j.error;
-    const msg = typeof e === 'string' ? e : (e?.message ?? j.message);
-    if (msg) return String(msg).slice(0, 300);
-  } catch {
-    /* not JSON */
-  }
-  if (/^\s*</.test(text))
-    return `HTML page instead of JSON: "${text
-      .replace(/<[^>]*>/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 100)}"`;
-  return text ? text.slice(0, 200) : `HTTP ${status}`;
-}
 
 export function createMerchantProTarget(config: MerchantProTargetConfig, http: HttpClient): PushTarget {
   const auth = merchantProAuth(config);
@@ -85,7 +67,7 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
       });
       let outcome = classifyStatus(res.status);
       let message = outcome === 'ok' ? 'ok' : peerMessage(res.text, res.status);
-      if (outcome === 'ok' && /^\s*</.test(res.text)) {
+      if (outcome === 'ok' && looksLikeHtml(res.text)) {
         // A 2xx HTML page is a proxy or maintenance page, not the shop's API: try again later.
         outcome = 'retry';
         message = peerMessage(res.text, res.status);

@@ -1,3 +1,4 @@
+import { HttpTransportError } from './http-client/http-client';
 import type { PeerClass } from './http-client/classify-status';
 import type { TargetFigure } from '../storage/stores';
 
@@ -66,6 +67,30 @@ export interface PushTarget {
   read?(item: string): Promise<LiveFigure>;
   /** The shop's own identifier for an item as last resolved, in words (undefined: not resolved, or none needed). */
   shopIdOf?(item: string): string | undefined;
+}
+
+/**
+ * A request that got no answer (refused, timed out, or not sent because the shop's Retry-After pause still runs):
+ * retried, keeping the pause. Anything but a transport failure is a bug and is thrown on.
+ */
+export function transportRetry(err: unknown, started: number): WriteResult {
+  if (!(err instanceof HttpTransportError)) throw err;
+  return {
+    outcome: 'retry',
+    status: null,
+    message: err.message,
+    retryAfterMs: err.retryAfterMs,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** A pace for the requests of one send: the worker took the slot of the first; every further one waits for its own. */
+export function afterFirst(ctx: SendContext): () => Promise<void> {
+  let first = true;
+  return async () => {
+    if (first) first = false;
+    else await ctx.pace();
+  };
 }
 
 /** The same result for every item of a send (the whole request failed, or succeeded as one). */

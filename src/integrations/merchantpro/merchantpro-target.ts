@@ -5,7 +5,14 @@ import { UnsafePathSegmentError } from '../http-client/path-segment';
 import { merchantProPatch } from './merchantpro-patch';
 import { merchantProAuth, merchantProItemPath } from './merchantpro-api';
 import { looksLikeHtml, peerMessage } from '../peer-message';
-import { oneByOne, type BatchEntry, type LiveFigure, type PushTarget, type WriteResult } from '../push-target';
+import {
+  oneByOne,
+  transportRetry,
+  type BatchEntry,
+  type LiveFigure,
+  type PushTarget,
+  type WriteResult,
+} from '../push-target';
 
 export function createMerchantProTarget(config: MerchantProTargetConfig, http: HttpClient): PushTarget {
   const auth = merchantProAuth(config);
@@ -84,15 +91,8 @@ export function createMerchantProTarget(config: MerchantProTargetConfig, http: H
         durationMs: res.durationMs,
       };
     } catch (err) {
-      if (!(err instanceof HttpTransportError)) throw err;
       // `held`: not sent, the shop's Retry-After pause is still running; the rest of it holds this item too.
-      return {
-        outcome: 'retry',
-        status: null,
-        message: err.message,
-        retryAfterMs: err.retryAfterMs,
-        durationMs: Date.now() - started,
-      };
+      return transportRetry(err, started);
     }
   }
 }

@@ -1,8 +1,8 @@
 import type { OzonTargetConfig } from '../../config/config-types';
 import { classifyStatus, parseRetryAfter, type PeerClass } from '../http-client/classify-status';
-import { HttpTransportError, type HttpClient } from '../http-client/http-client';
+import type { HttpClient } from '../http-client/http-client';
 import { looksLikeHtml, peerMessage } from '../peer-message';
-import { sameForAll, type PushTarget, type WriteResult } from '../push-target';
+import { sameForAll, transportRetry, type PushTarget, type WriteResult } from '../push-target';
 import { OZON_PAIRS_PER_REQUEST } from './read-ozon-target';
 
 interface OzonPairResult {
@@ -64,14 +64,7 @@ export function createOzonTarget(config: OzonTargetConfig, http: HttpClient): Pu
           timeoutMs: config.timeoutMs,
         });
       } catch (err) {
-        if (!(err instanceof HttpTransportError)) throw err;
-        return sameForAll(entries, {
-          outcome: 'retry',
-          status: null,
-          message: err.message,
-          retryAfterMs: err.retryAfterMs,
-          durationMs: Date.now() - started,
-        });
+        return sameForAll(entries, transportRetry(err, started));
       }
       const base = { status: res.status, durationMs: res.durationMs };
       const cls = classifyStatus(res.status);

@@ -3,7 +3,14 @@ import type { ShopifyTargetConfig } from '../../config/config-types';
 import { classifyStatus, parseRetryAfter, type PeerClass } from '../http-client/classify-status';
 import { HttpTransportError, type HttpClient } from '../http-client/http-client';
 import { looksLikeHtml, peerMessage } from '../peer-message';
-import type { BatchEntry, PushTarget, SendContext, WriteResult } from '../push-target';
+import {
+  afterFirst,
+  transportRetry,
+  type BatchEntry,
+  type PushTarget,
+  type SendContext,
+  type WriteResult,
+} from '../push-target';
 import { SHOPIFY_QUANTITIES_PER_CALL } from './read-shopify-target';
 
 interface ThrottleStatus {
@@ -98,13 +105,7 @@ export function createShopifyTarget(config: ShopifyTargetConfig, http: HttpClien
       if (!(err instanceof HttpTransportError)) throw err;
       return {
         ok: false,
-        result: {
-          outcome: 'retry',
-          status: null,
-          message: err.message,
-          retryAfterMs: err.retryAfterMs,
-          durationMs: Date.now() - started,
-        },
+        result: transportRetry(err, started),
       };
     }
     const base = { status: res.status, durationMs: res.durationMs };
@@ -295,11 +296,7 @@ export function createShopifyTarget(config: ShopifyTargetConfig, http: HttpClien
     },
     shopIdOf: (item) => inventoryItems.get(item),
     async writeBatch(entries, ctx: SendContext) {
-      let first = true;
-      const pace = async () => {
-        if (first) first = false;
-        else await ctx.pace();
-      };
+      const pace = afterFirst(ctx);
       const out: WriteResult[] = new Array<WriteResult>(entries.length);
       await writeSome(
         entries,

@@ -3,7 +3,15 @@ import { classifyStatus, parseRetryAfter, type PeerClass } from '../http-client/
 import { HttpTransportError, type HttpClient, type HttpResponse } from '../http-client/http-client';
 import { basicAuth } from '../http-client/basic-auth';
 import { looksLikeHtml, peerMessage } from '../peer-message';
-import type { BatchEntry, LiveFigure, PushTarget, SendContext, WriteResult } from '../push-target';
+import {
+  afterFirst,
+  transportRetry,
+  type BatchEntry,
+  type LiveFigure,
+  type PushTarget,
+  type SendContext,
+  type WriteResult,
+} from '../push-target';
 import { wooStockUpdate } from './woocommerce-body';
 
 /** Where an SKU lives in the shop: a product (parentId null) or a variation of product parentId. */
@@ -89,17 +97,6 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
     return { ...base, outcome: cls, message: peerMessage(res.text, res.status) };
   }
 
-  const transportFailure = (err: unknown, started: number): WriteResult => {
-    if (!(err instanceof HttpTransportError)) throw err;
-    return {
-      outcome: 'retry',
-      status: null,
-      message: err.message,
-      retryAfterMs: err.retryAfterMs,
-      durationMs: Date.now() - started,
-    };
-  };
-
   /** Look SKUs up (products and variations), page by page; what is found is cached. A failure: the result. */
   async function lookUp(skus: string[], pace: () => Promise<void>): Promise<WriteResult | undefined> {
     const started = Date.now();
@@ -116,7 +113,7 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
             timeoutMs: config.timeoutMs,
           });
         } catch (err) {
-          return transportFailure(err, started);
+          return transportRetry(err, started);
         }
         const failed = requestFailure(res);
         if (failed) return failed;
@@ -163,7 +160,7 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
         timeoutMs: config.timeoutMs,
       });
     } catch (err) {
-      const f = transportFailure(err, started);
+      const f = transportRetry(err, started);
       for (const g of group) out[g.i] = { ...f };
       return;
     }
@@ -263,12 +260,7 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
       return r ? describeRef(r) : undefined;
     },
     async writeBatch(entries, ctx: SendContext) {
-      // The worker took a slot for the first request of this send; every further one waits for its own.
-      let first = true;
-      const pace = async () => {
-        if (first) first = false;
-        else await ctx.pace();
-      };
+      const pace = afterFirst(ctx);
       const out: WriteResult[] = new Array<WriteResult>(entries.length);
       await writeSome(
         entries,

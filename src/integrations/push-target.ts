@@ -93,6 +93,51 @@ export function afterFirst(ctx: SendContext): () => Promise<void> {
   };
 }
 
+/** Writes the entries at `indexes` whose slot in `out` is still empty into that slot, pacing each request. */
+export type WriteSome = (
+  entries: readonly BatchEntry[],
+  indexes: number[],
+  out: WriteResult[],
+  pace: () => Promise<void>,
+) => Promise<void>;
+
+/**
+ * Send a batch for a target that caches the shop's own id per item; an item the shop answers "not found" under a
+ * cached id (deleted and made again, moved) is forgotten, looked up and sent once more. `explain` words the
+ * answer of an item still not found after that, from what the shop said the first time.
+ */
+export async function writeResolvingAgain<Id>(
+  entries: readonly BatchEntry[],
+  ctx: SendContext,
+  cache: Map<string, Id>,
+  writeSome: WriteSome,
+  explain: (entry: BatchEntry, first: WriteResult, again: WriteResult, was: Id) => string,
+): Promise<WriteResult[]> {
+  const pace = afterFirst(ctx);
+  const out = new Array<WriteResult>(entries.length);
+  await writeSome(
+    entries,
+    entries.map((_, i) => i),
+    out,
+    pace,
+  );
+  const gone = out.flatMap((r, i) => (r.outcome === 'not-found' && cache.has(entries[i].item) ? [i] : []));
+  if (!gone.length) return out;
+  const first = new Map(gone.map((i) => [i, { said: out[i], was: cache.get(entries[i].item)! }]));
+  for (const i of gone) {
+    cache.delete(entries[i].item);
+    // writeSome fills only the empty slots.
+    (out as Array<WriteResult | undefined>)[i] = undefined;
+  }
+  await writeSome(entries, gone, out, pace);
+  for (const i of gone) {
+    if (out[i].outcome !== 'not-found') continue;
+    const { said, was } = first.get(i)!;
+    out[i] = { ...said, message: explain(entries[i], said, out[i], was) };
+  }
+  return out;
+}
+
 /** The same result for every item of a send (the whole request failed, or succeeded as one). */
 export function sameForAll(entries: readonly BatchEntry[], res: WriteResult): WriteResult[] {
   return entries.map(() => ({ ...res }));

@@ -4,7 +4,7 @@ import { classifyStatus, parseRetryAfter, type PeerClass } from '../http-client/
 import { HttpTransportError, type HttpClient } from '../http-client/http-client';
 import { looksLikeHtml, peerMessage } from '../peer-message';
 import {
-  afterFirst,
+  writeResolvingAgain,
   transportRetry,
   type BatchEntry,
   type PushTarget,
@@ -295,29 +295,14 @@ export function createShopifyTarget(config: ShopifyTargetConfig, http: HttpClien
       },
     },
     shopIdOf: (item) => inventoryItems.get(item),
-    async writeBatch(entries, ctx: SendContext) {
-      const pace = afterFirst(ctx);
-      const out: WriteResult[] = new Array<WriteResult>(entries.length);
-      await writeSome(
+    // An inventory item Shopify no longer knows (variant deleted and made again): found again once.
+    writeBatch: (entries, ctx: SendContext) =>
+      writeResolvingAgain(
         entries,
-        entries.map((_, i) => i),
-        out,
-        pace,
-      );
-      // An inventory item Shopify no longer knows (variant deleted and made again): find it again once.
-      const gone = out.flatMap((r, i) => (r.outcome === 'not-found' && inventoryItems.has(entries[i].item) ? [i] : []));
-      if (gone.length) {
-        const said = new Map(gone.map((i) => [i, out[i]]));
-        for (const i of gone) {
-          inventoryItems.delete(entries[i].item);
-          (out as Array<WriteResult | undefined>)[i] = undefined;
-        }
-        await writeSome(entries, gone, out, pace);
-        for (const i of gone)
-          if (out[i].outcome === 'not-found')
-            out[i] = { ...said.get(i)!, message: `${said.get(i)!.message}; looked up again: ${out[i].message}` };
-      }
-      return out;
-    },
+        ctx,
+        inventoryItems,
+        writeSome,
+        (_entry, said, again) => `${said.message}; looked up again: ${again.message}`,
+      ),
   };
 }

@@ -4,7 +4,7 @@ import { HttpTransportError, type HttpClient, type HttpResponse } from '../http-
 import { basicAuth } from '../http-client/basic-auth';
 import { looksLikeHtml, peerMessage } from '../peer-message';
 import {
-  afterFirst,
+  writeResolvingAgain,
   transportRetry,
   type BatchEntry,
   type LiveFigure,
@@ -259,38 +259,13 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
       const r = refs.get(item);
       return r ? describeRef(r) : undefined;
     },
-    async writeBatch(entries, ctx: SendContext) {
-      const pace = afterFirst(ctx);
-      const out: WriteResult[] = new Array<WriteResult>(entries.length);
-      await writeSome(
-        entries,
-        entries.map((_, i) => i),
-        out,
-        pace,
-      );
-      // An id the shop no longer knows (product deleted and made again, SKU moved): look it up again once and, if it
-      // now lives elsewhere, send there; otherwise it stays "not found" with the shop's own words.
-      const gone = out.flatMap((r, i) => (r.outcome === 'not-found' && refs.has(entries[i].item) ? [i] : []));
-      if (gone.length) {
-        const before = new Map(gone.map((i) => [i, refs.get(entries[i].item)!]));
-        const said = new Map(gone.map((i) => [i, out[i]]));
-        for (const i of gone) {
-          refs.delete(entries[i].item);
-          (out as Array<WriteResult | undefined>)[i] = undefined;
-        }
-        await writeSome(entries, gone, out, pace);
-        for (const i of gone) {
-          if (out[i].outcome !== 'not-found') continue;
-          const again = refs.get(entries[i].item);
-          const was = describeRef(before.get(i)!);
-          out[i] = {
-            ...said.get(i)!,
-            message: `${said.get(i)!.message}; ${was} is gone and ${again ? `${describeRef(again)} was refused too` : `no product or variation has SKU "${entries[i].item}" any more`}`,
-          };
-        }
-      }
-      return out;
-    },
+    // An id the shop no longer knows (product deleted and made again, SKU moved): looked up again once and, if it
+    // now lives elsewhere, sent there; otherwise it stays "not found" with the shop's own words.
+    writeBatch: (entries, ctx: SendContext) =>
+      writeResolvingAgain(entries, ctx, refs, writeSome, (entry, said, _again, was) => {
+        const now = refs.get(entry.item);
+        return `${said.message}; ${describeRef(was)} is gone and ${now ? `${describeRef(now)} was refused too` : `no product or variation has SKU "${entry.item}" any more`}`;
+      }),
     async read(item): Promise<LiveFigure> {
       try {
         const res = await http.request({

@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
+import type { TargetCapabilities } from '../integrations/push-target';
+import { targetTypeLabel } from '../integrations/registry';
 import { targetFigures } from '../domain/target-figures';
 import { shipmentView } from '../shipments/shipment-service';
 import type {
@@ -34,6 +36,28 @@ export interface TargetView {
   lastErrorAt: string | null;
   /** Writes accepted since start-up; two readings give the delivery rate. */
   deliveredTotal: number;
+  /** The type in words (e.g. "WooCommerce"). */
+  typeLabel: string;
+  /** How the shop knows an item, in plain words. */
+  identifiedBy: string | null;
+  /** Items per request at most. */
+  maxBatch: number | null;
+  /** CRM warehouse code → what this target calls it (or, for a summed stock, the codes added up). */
+  warehouses: Record<string, string>;
+  locations: 'per-warehouse' | 'summed' | null;
+  limits: { requestsPerSecond: number; costPerSecond?: number; minItemIntervalMs?: number } | null;
+}
+
+/** A target's own identifiers and limits, as its type declares them. */
+function describeTarget(t: TargetConfig, caps: TargetCapabilities | undefined) {
+  return {
+    typeLabel: targetTypeLabel(t.type),
+    identifiedBy: caps ? `${caps.identifiedBy}; the CRM offer's ${t.offerKey}` : null,
+    maxBatch: caps?.maxBatch ?? null,
+    warehouses: { ...t.warehouses },
+    locations: caps?.locations ?? null,
+    limits: caps ? { ...caps.limits } : null,
+  };
 }
 
 export function syncRunView(r: SyncRun) {
@@ -81,7 +105,12 @@ export function createAdminService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const sources = deps.sources ?? [];
-  const lookup = createItemLookup({ stores: deps.stores, targets: deps.targets, sources });
+  const lookup = createItemLookup({
+    stores: deps.stores,
+    targets: deps.targets,
+    sources,
+    shopIdOf: (target, item) => deps.worker.shopIdOf?.(target, item),
+  });
   // Operator actions are expected events, logged at info (never at error, which pages someone).
   const operator = (fields: Record<string, unknown>, msg: string) => deps.log?.info({ ...fields, by: 'operator' }, msg);
   const knownSource = (name: string) => {
@@ -123,6 +152,7 @@ export function createAdminService(deps: {
             lastError: stats.lastError,
             lastErrorAt: iso(stats.lastErrorAt),
             deliveredTotal,
+            ...describeTarget(t, deps.worker.describe?.(t.name)),
           } satisfies TargetView;
         }),
       );

@@ -36,6 +36,10 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   if (!config) return 2;
   const target = pickNamed(io, config.targets, 'target', args.values.target as string | undefined);
   if (!target) return 2;
+  if (target.type !== 'merchantpro') {
+    io.err(`reconcile reads MerchantPro shops only; target "${target.name}" is of type ${target.type}`);
+    return 2;
+  }
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
   const { stores: storage } = await openStorage(config, log, { role: 'command' });
   const http = createHttpClient();

@@ -98,6 +98,7 @@ export function createHub(deps: HubOptions): Hub {
   // Questions fan out one request per offer and source: lookups get a larger pool of their own (one for the hub).
   const lookupHttp = deps.http ?? createHttpClient({ maxSockets: DEFAULTS.answering.maxSockets });
   const metrics = createMetrics();
+  const targetLog = log.child({ part: 'targets' });
   const registry = createAccountRegistry(config.accounts.map((c) => ({ config: c, origin: 'file' as const })));
   // One delivery loop per (qualified) target, each held while its account's module is inactive: fairness across
   // accounts comes from the per-target loops (one account's backlog is its own targets' queue).
@@ -110,7 +111,7 @@ export function createHub(deps: HubOptions): Hub {
     targets: registry.list().flatMap((a) =>
       a.targets.map((t) => ({
         config: t,
-        target: createPushTarget(t, http),
+        target: createPushTarget(t, { http, log: targetLog }),
         stock: scopeStock(storage.stock, a.name),
       })),
     ),

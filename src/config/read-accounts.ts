@@ -2,7 +2,7 @@ import type { AccountConfig, CrmConfig, SourceConfig, TargetConfig } from './con
 import type { ConfigReader, Section } from './config-reader';
 import { readTarget } from './read-target';
 import { readSource } from './read-source';
-import { findCycles } from './find-cycles';
+import { findCrmLoops, findCycles } from './find-cycles';
 import { readCrm } from './config-sections';
 import { ACCOUNT_NAME, DEFAULT_ACCOUNT } from '../accounts/account-names';
 
@@ -30,8 +30,8 @@ export function readNamedList<T extends { name: string }>(
   return list;
 }
 
-/** One account's targets and sources (paths under `prefix`), cycle-checked together. */
-function readLists(r: ConfigReader, o: Section, prefix: string, baseDir: string) {
+/** One account's targets and sources (paths under `prefix`), cycle- and loop-checked together. */
+export function readLists(r: ConfigReader, o: Section, prefix: string, baseDir: string, crmUrl: string) {
   const targets = readNamedList<TargetConfig>(r, r.take(o, 'targets'), `${prefix}targets`, (t, p) =>
     readTarget(r, t, p),
   );
@@ -40,6 +40,7 @@ function readLists(r: ConfigReader, o: Section, prefix: string, baseDir: string)
   );
   const before = r.problems.length;
   findCycles(targets, sources, r.problems);
+  findCrmLoops(targets, { url: crmUrl }, r.problems);
   for (const p of r.problems.slice(before)) p.path = `${prefix}${p.path}`;
   return { targets: Object.freeze(targets), sources: Object.freeze(sources) };
 }
@@ -77,7 +78,7 @@ function readOneAccount(r: ConfigReader, raw: unknown, path: string, baseDir: st
     });
   const crm: CrmConfig = readCrm(r, r.obj(r.take(a, 'crm'), `${path}.crm`), `${path}.crm`);
   const shipmentsToken = r.str(a, 'shipmentsToken', path, { secret: true });
-  return Object.freeze({ name, crm, shipmentsToken, ...readLists(r, a, `${path}.`, baseDir) });
+  return Object.freeze({ name, crm, shipmentsToken, ...readLists(r, a, `${path}.`, baseDir, crm.url) });
 }
 
 /** Two accounts must not share a name, a clientId or a shipments token (each picks one account). */
@@ -113,7 +114,7 @@ export function readAccounts(r: ConfigReader, root: Section, auth: Section, base
   if (raw === undefined) {
     const crm = readCrm(r, r.obj(r.take(root, 'crm'), 'crm', true));
     const shipmentsToken = r.str(auth, 'shipmentsToken', 'auth', { secret: true });
-    return [Object.freeze({ name: DEFAULT_ACCOUNT, crm, shipmentsToken, ...readLists(r, root, '', baseDir) })];
+    return [Object.freeze({ name: DEFAULT_ACCOUNT, crm, shipmentsToken, ...readLists(r, root, '', baseDir, crm.url) })];
   }
   refuseBothForms(r, root, auth);
   if (!Array.isArray(raw) || raw.length === 0) {

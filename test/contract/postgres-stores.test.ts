@@ -22,7 +22,7 @@ const TABLES = [
   'source_state',
   'sync_runs',
   'locks',
-  'module_state',
+  'account_state',
   'target_state',
 ];
 

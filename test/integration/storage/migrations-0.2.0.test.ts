@@ -1,8 +1,5 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
-import { parseConfig } from '../../../src/config/load-config';
 import { createHub } from '../../../src/compose/create-hub';
 import { openSqliteStorage } from '../../../src/storage/open-storage';
 import { SCHEMA_VERSION } from '../../../src/storage/sqlite/sqlite-migrations';
@@ -13,32 +10,10 @@ import { createPostgresStores } from '../../../src/storage/postgres/create-postg
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
 import { createTestDatabase } from '../../helpers/postgres-database';
 import { targetFiguresOf } from '../../helpers/target-figures';
-import { rawConfig, SECRETS, silentLog, targetRaw, tmpDir, waitFor } from '../../helpers/test-config';
+import { copyReleaseFixture } from '../../helpers/release-fixture';
+import { SECRETS, silentLog, waitFor } from '../../helpers/test-config';
 
-const FIXTURE = path.join(__dirname, '../../fixtures/0.2.0');
-
-/** A copy of the database release 0.2.0 wrote (see test/fixtures/0.2.0/README.md), with its deployment's targets. */
-function copyFixture(shopUrl = 'http://127.0.0.1:9') {
-  const dir = tmpDir();
-  for (const f of ['stockbridge.db', 'stockbridge.db-log']) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
-  const config = parseConfig(
-    rawConfig({
-      storage: { path: path.join(dir, 'stockbridge.db') },
-      targets: [
-        targetRaw('ro-shop', shopUrl, { timeoutMs: 1000 }),
-        targetRaw('bg-shop', shopUrl, {
-          timeoutMs: 1000,
-          offerKey: 'externalId',
-          warehouses: { main: 'Main' },
-          multiWarehouse: false,
-        }),
-      ],
-      worker: { leaseMs: 3000, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, drainMs: 2000 },
-    }),
-    {},
-  );
-  return { dir, config };
-}
+const copyFixture = (shopUrl?: string) => copyReleaseFixture('0.2.0', shopUrl);
 
 describe('migrations: a SQLite database written by release 0.2.0', () => {
   let shop: FakeMerchantPro | undefined;
@@ -57,7 +32,7 @@ describe('migrations: a SQLite database written by release 0.2.0', () => {
       )
         .map((t) => t.name)
         .sort();
-      expect(tables).toEqual(expect.arrayContaining(['figures', 'projector', 'module_state', 'items', 'shipments']));
+      expect(tables).toEqual(expect.arrayContaining(['figures', 'projector', 'account_state', 'items', 'shipments']));
       expect(tables).not.toContain('stock');
       expect(tables).not.toContain('kv');
       const keys = db.prepare('SELECT id, order_key FROM shipments ORDER BY seq').all();

@@ -8,7 +8,7 @@ import type { AccountServices, AccountView } from '../src/accounts/account-servi
 import { AppError } from '../src/domain/app-error';
 import { requireAdmin } from './middleware/dashboard-session';
 import { rejectInvalid } from './middleware/reject-invalid';
-import type { SessionStore } from '../src/dashboard/session-store';
+import type { SessionService } from '../src/sessions/session-service';
 import { targetActionsRouter, targetReadsRouter } from './admin/targets-admin-router';
 import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
@@ -43,7 +43,7 @@ export function adminRouter(deps: {
   /** Recent inventoriesUpload callbacks of this instance (in memory), each tagged with its account. */
   capture?: CallbackCapture;
   token: string;
-  sessions: SessionStore;
+  sessions: SessionService;
 }): Router {
   const router = Router();
   router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));

@@ -2,8 +2,8 @@ import express, { Router, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../src/domain/app-error';
 import { dashboardAssets } from '../src/dashboard/dashboard-assets';
-import type { SessionStore } from '../src/dashboard/session-store';
-import { createSignInGuard, type SignInGuard } from '../src/dashboard/sign-in-guard';
+import type { SessionService } from '../src/sessions/session-service';
+import type { SignInGuard } from '../src/sessions/sign-in-guard';
 import { checkCsrf, sameOrigin, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
 import { safeEqual } from './middleware/safe-equal';
 
@@ -14,12 +14,11 @@ import { safeEqual } from './middleware/safe-equal';
  */
 export function dashboardRouter(deps: {
   token: string;
-  sessions: SessionStore;
+  sessions: SessionService;
   log: Logger;
-  guard?: SignInGuard;
+  guard: SignInGuard;
 }): Router {
   const router = Router();
-  const guard = deps.guard ?? createSignInGuard();
   const dir = dashboardAssets();
   const noStore: RequestHandler = (_req, res, next) => {
     // same-origin (not helmet's no-referrer) so the page's own POSTs carry a real Origin for the CSRF check.
@@ -32,19 +31,19 @@ export function dashboardRouter(deps: {
   router.post(
     '/dashboard/sign-in',
     express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
-    signIn({ ...deps, guard }),
+    signIn(deps),
   );
-  router.get('/dashboard/session', noStore, (req, res, next) => {
-    const session = deps.sessions.get(sessionIdOf(req));
+  router.get('/dashboard/session', noStore, async (req, res, next) => {
+    const session = await deps.sessions.get(sessionIdOf(req), 'dashboard');
     if (!session) return next(new AppError(401, 'not signed in', { code: 'auth' }));
     res.json({ csrf: session.csrf });
   });
-  router.post('/dashboard/sign-out', (req, res, next) => {
+  router.post('/dashboard/sign-out', async (req, res, next) => {
     const id = sessionIdOf(req);
-    const session = deps.sessions.get(id);
+    const session = await deps.sessions.get(id, 'dashboard');
     const refused = session ? checkCsrf(req, session) : undefined;
     if (refused) return next(refused);
-    deps.sessions.destroy(id);
+    await deps.sessions.destroy(id);
     res
       .set('Set-Cookie', sessionCookie(req, '', 0))
       .status(204)
@@ -54,18 +53,19 @@ export function dashboardRouter(deps: {
 }
 
 /** Right token: a new session and back to the page. Wrong one: back to the page with a marker, logged at info. */
-function signIn(deps: { token: string; sessions: SessionStore; log: Logger; guard: SignInGuard }): RequestHandler {
-  return (req, res) => {
+function signIn(deps: { token: string; sessions: SessionService; log: Logger; guard: SignInGuard }): RequestHandler {
+  return async (req, res) => {
     const given = (req.body as { token?: unknown } | undefined)?.token;
     const who = req.ip ?? 'unknown';
-    if (deps.guard.blocked(who) || !sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
-      deps.guard.failed(who);
+    const blocked = await deps.guard.blocked('dashboard', who);
+    if (blocked || !sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
+      await deps.guard.failed('dashboard', who);
       deps.log.info({ ip: req.ip }, 'dashboard sign-in refused');
       return res.redirect(303, '/dashboard#sign-in-refused');
     }
-    const { id } = deps.sessions.create();
+    const { id } = await deps.sessions.create('dashboard');
     deps.log.info({ ip: req.ip }, 'dashboard sign-in');
-    res.set('Set-Cookie', sessionCookie(req, id, Math.round(deps.sessions.ttlMs / 1000)));
+    res.set('Set-Cookie', sessionCookie(req, id, Math.round(deps.sessions.ttlMs.dashboard / 1000)));
     res.redirect(303, '/dashboard');
   };
 }

@@ -1,23 +1,32 @@
 import type { Request, RequestHandler } from 'express';
 import { AppError } from '../../src/domain/app-error';
-import type { DashboardSession, SessionStore } from '../../src/dashboard/session-store';
+import type { Session, SessionService } from '../../src/sessions/session-service';
 import { requireBearer } from './require-bearer';
 import { safeEqual } from './safe-equal';
 
+/** The operator's cookie (SameSite=Strict) and the merchant's (SameSite=Lax: the CRM opens that page). */
 export const SESSION_COOKIE = 'stockbridge_session';
+export const MERCHANT_COOKIE = 'stockbridge_settings';
 
-export function sessionIdOf(req: Request): string | undefined {
+export function cookieOf(req: Request, name: string): string | undefined {
   for (const part of (req.get('cookie') ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === SESSION_COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return undefined;
 }
 
-/** `HttpOnly`, `SameSite=Strict`, and `Secure` when the request came over HTTPS (see `server.trustProxy`). */
-export function sessionCookie(req: Request, value: string, maxAgeSeconds: number): string {
+export const sessionIdOf = (req: Request) => cookieOf(req, SESSION_COOKIE);
+
+/** `HttpOnly`, and `Secure` when the request came over HTTPS (see `server.trustProxy`). */
+export function sessionCookie(
+  req: Request,
+  value: string,
+  maxAgeSeconds: number,
+  opts: { name?: string; sameSite?: 'Strict' | 'Lax' } = {},
+): string {
   const secure = req.secure ? '; Secure' : '';
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+  return `${opts.name ?? SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=${opts.sameSite ?? 'Strict'}; Max-Age=${maxAgeSeconds}${secure}`;
 }
 
 /**
@@ -34,12 +43,11 @@ export function sameOrigin(req: Request): boolean {
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-/** A state-changing request from the page must carry its session's CSRF token and come from this origin. */
-export function checkCsrf(req: Request, session: DashboardSession): AppError | undefined {
+/** A state-changing request from a page must carry its session's CSRF token and come from this origin. */
+export function checkCsrf(req: Request, session: Session, given = req.get('x-csrf-token')): AppError | undefined {
   if (SAFE.has(req.method)) return undefined;
-  const given = req.get('x-csrf-token');
   if (!given || !safeEqual(given, session.csrf) || !sameOrigin(req))
-    return new AppError(403, 'this action needs the page’s CSRF token from the same origin; reload the dashboard', {
+    return new AppError(403, 'this action needs the page’s CSRF token from the same origin; reload the page', {
       code: 'csrf',
     });
   return undefined;
@@ -47,12 +55,14 @@ export function checkCsrf(req: Request, session: DashboardSession): AppError | u
 
 /**
  * Admin endpoints: the bearer token (scripts, curl) or a dashboard session (the page), whose state-changing
- * requests must also pass the CSRF check. A request with an Authorization header is judged by it alone.
+ * requests must also pass the CSRF check. A request with an Authorization header is judged by it alone; a
+ * merchant's session never counts here.
  */
-export function requireAdmin(token: string, sessions: SessionStore): RequestHandler {
+export function requireAdmin(token: string, sessions: SessionService): RequestHandler {
   const bearer = requireBearer(token, 'auth.adminToken');
-  return (req, res, next) => {
-    const session = req.get('authorization') === undefined ? sessions.get(sessionIdOf(req)) : undefined;
+  return async (req, res, next) => {
+    const session =
+      req.get('authorization') === undefined ? await sessions.get(sessionIdOf(req), 'dashboard') : undefined;
     if (!session) return bearer(req, res, next);
     next(checkCsrf(req, session));
   };

@@ -12,7 +12,9 @@ import type { Stores } from '../storage/stores';
 import type { CallbackCapture } from '../intake/callback-capture';
 import { adminRouter } from '../../routes/admin';
 import { dashboardRouter } from '../../routes/dashboard';
-import { createSessionStore } from '../dashboard/session-store';
+import { createSessionService } from '../sessions/session-service';
+import { createSignInGuard } from '../sessions/sign-in-guard';
+import { DEFAULTS } from './defaults';
 import { callbacksRouter } from '../../routes/callbacks';
 import { healthRouter } from '../../routes/health';
 import { errorHandler } from '../../routes/middleware/error-handler';
@@ -80,8 +82,9 @@ export function createApp(deps: AppDeps): Express {
         log: deps.log.child({ part: 'connect' }),
       }),
     );
-  const sessions = createSessionStore();
-  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
+  const sessions = createSessionService({ store: deps.storage.sessions, ttlMs: DEFAULTS.sessions.ttlMs });
+  const guard = createSignInGuard({ store: deps.storage.sessions, ...DEFAULTS.sessions.guard });
+  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, guard, log: deps.log }));
   app.use(
     '/admin',
     adminRouter({

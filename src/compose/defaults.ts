@@ -47,6 +47,12 @@ export const DEFAULTS = {
     /** After gaining ownership, wait this long before claiming, so the previous owner's last writes settle. */
     ownershipQuietMs: 1_100,
   },
+  sessions: {
+    /** Sliding lifetimes: an operator's working day; a merchant's visit from the CRM (reopened from there). */
+    ttlMs: { dashboard: 12 * 3_600_000, merchant: 2 * 3_600_000 },
+    /** Wrong secrets tried from one address at one door before it is refused for the rest of the window. */
+    guard: { maxFailures: 10, windowMs: 60_000 },
+  },
   sqlite: {
     /** How long a connection that yields waits for the write lock before SQLITE_BUSY (the projector thread). */
     busyTimeoutMs: 5_000,

@@ -2,6 +2,7 @@ import type { CallbackLog } from './callback-log/callback-log';
 import type { Deliveries } from './deliveries/deliveries';
 import type { HubState } from './hub-state/hub-state';
 import type { Locks } from './locks/locks';
+import type { SessionsStore } from './sessions/sessions';
 import type { ShipmentStore } from './shipment-store/shipment-store';
 import type { SourceStore } from './source-store/source-store';
 import type { StockState } from './stock-state/stock-state';
@@ -10,6 +11,7 @@ export type * from './callback-log/callback-log';
 export type * from './deliveries/deliveries';
 export type * from './hub-state/hub-state';
 export type * from './locks/locks';
+export type * from './sessions/sessions';
 export type * from './shipment-store/shipment-store';
 export type * from './source-store/source-store';
 export type {
@@ -43,6 +45,8 @@ export interface Stores {
   readonly sources: SourceStore;
   readonly locks: Locks;
   readonly hubState: HubState;
+  /** Sign-in sessions and the sign-in guard's counts (any instance serves any session). */
+  readonly sessions: SessionsStore;
   /** Cheap round trip (readiness). */
   ping(): Promise<void>;
   /** Waits for pending group commits, then closes. */

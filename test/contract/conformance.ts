@@ -3,6 +3,7 @@ import { callbackLogConformance } from './callback-log-conformance';
 import { deliveriesConformance } from './deliveries-conformance';
 import { hubStateConformance } from './hub-state-conformance';
 import { locksConformance } from './locks-conformance';
+import { sessionsConformance } from './sessions-conformance';
 import { shipmentStoreConformance } from './shipment-store-conformance';
 import { sourceStoreConformance } from './source-store-conformance';
 import { stockStateConformance } from './stock-state-conformance';
@@ -12,6 +13,7 @@ export {
   deliveriesConformance,
   hubStateConformance,
   locksConformance,
+  sessionsConformance,
   shipmentStoreConformance,
   sourceStoreConformance,
   stockStateConformance,
@@ -25,5 +27,6 @@ export function storesConformance(driverName: string, openStores: OpenStores) {
   shipmentStoreConformance(driverName, openStores);
   sourceStoreConformance(driverName, openStores);
   locksConformance(driverName, openStores);
+  sessionsConformance(driverName, openStores);
   hubStateConformance(driverName, openStores);
 }

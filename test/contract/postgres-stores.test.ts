@@ -24,6 +24,8 @@ const TABLES = [
   'locks',
   'account_state',
   'target_state',
+  'sessions',
+  'sign_in_failures',
 ];
 
 const openPostgres: OpenStores = async () => {

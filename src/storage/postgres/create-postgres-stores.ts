@@ -10,6 +10,7 @@ import { createLocksPostgres } from '../locks/locks-postgres';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
 import { createShipmentStorePostgres } from '../shipment-store/shipment-store-postgres';
 import { createSourceStorePostgres } from '../source-store/source-store-postgres';
+import { createSessionsPostgres } from '../sessions/sessions-postgres';
 import { createStockStatePostgres } from '../stock-state/stock-state-postgres';
 
 export interface PostgresStoresOptions {
@@ -51,6 +52,7 @@ export async function createPostgresStores(opts: PostgresStoresOptions): Promise
     sources: createSourceStorePostgres(db),
     locks: createLocksPostgres(db),
     hubState: createHubStatePostgres(db),
+    sessions: createSessionsPostgres(db),
     async ping() {
       await db.query('SELECT 1');
     },

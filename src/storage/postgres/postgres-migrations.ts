@@ -115,4 +115,18 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
       DROP TABLE module_state;
     `,
   },
+  {
+    version: 5,
+    name: 'sessions and sign-in failures in the database',
+    // Any instance behind a balancer serves a session another made; keyed by the SHA-256 of the id.
+    sql: `
+      CREATE TABLE sessions (
+        id_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT, csrf TEXT NOT NULL,
+        created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+      CREATE INDEX sessions_expiry ON sessions (expires_at);
+      CREATE INDEX sessions_account ON sessions (account) WHERE account IS NOT NULL;
+      CREATE TABLE sign_in_failures (who TEXT PRIMARY KEY, failed INTEGER NOT NULL, until_at BIGINT NOT NULL);
+      CREATE INDEX sign_in_failures_until ON sign_in_failures (until_at);
+    `,
+  },
 ];

@@ -129,7 +129,24 @@ const v4: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
+/**
+ * Sessions (the dashboard's and the merchants') and the sign-in guard's failure counts, in the database, so any
+ * instance behind a balancer serves them. Keyed by the SHA-256 of the session id; new tables only.
+ */
+const v5: Migration = {
+  version: 5,
+  name: 'sessions and sign-in failures in the database',
+  up(db) {
+    db.exec(`CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT, csrf TEXT NOT NULL,
+      created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
+    CREATE INDEX sessions_expiry ON sessions (expires_at);
+    CREATE INDEX sessions_account ON sessions (account) WHERE account IS NOT NULL;
+    CREATE TABLE sign_in_failures (who TEXT PRIMARY KEY, failed INTEGER NOT NULL, until_at BIGINT NOT NULL);
+    CREATE INDEX sign_in_failures_until ON sign_in_failures (until_at)`);
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4, v5];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export class SchemaTooNewError extends Error {

@@ -16,7 +16,7 @@ import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-rout
 import { json } from './admin/admin-json';
 
 /** Every 0.2 admin route, over one account's services (its targets, sources, shipments and callbacks only). */
-function accountRoutes(admin: AdminService, shipments: ShipmentService, capture: CallbackCapture | undefined) {
+export function accountRoutes(admin: AdminService, shipments: ShipmentService, capture: CallbackCapture | undefined) {
   return Router().use(
     callbacksAdminRouter(capture),
     targetReadsRouter(admin),
@@ -28,7 +28,7 @@ function accountRoutes(admin: AdminService, shipments: ShipmentService, capture:
 }
 
 /** The captured callbacks of one account only. */
-const captureOf = (capture: CallbackCapture | undefined, account: string): CallbackCapture | undefined =>
+export const captureOf = (capture: CallbackCapture | undefined, account: string): CallbackCapture | undefined =>
   capture && { add: (e) => capture.add(e), recent: () => capture.recent().filter((c) => c.account === account) };
 
 /**

@@ -20,6 +20,7 @@ import { healthRouter } from '../../routes/health';
 import { errorHandler } from '../../routes/middleware/error-handler';
 import { shipmentsRouter } from '../../routes/shipments';
 import { simpleConnectionRouter } from '../../routes/simple-connection';
+import { settingsRouter } from '../../routes/settings';
 import type { ConnectAccount } from '../connect/connect-account';
 import { MODULE_SCOPES } from '../integrations/retailcrm/module-scopes';
 
@@ -85,6 +86,16 @@ export function createApp(deps: AppDeps): Express {
   const sessions = createSessionService({ store: deps.storage.sessions, ttlMs: DEFAULTS.sessions.ttlMs });
   const guard = createSignInGuard({ store: deps.storage.sessions, ...DEFAULTS.sessions.guard });
   app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, guard, log: deps.log }));
+  app.use(
+    settingsRouter({
+      accounts: deps.accounts,
+      servicesOf: deps.servicesOf,
+      capture: deps.capture,
+      sessions,
+      guard,
+      log: deps.log.child({ part: 'settings' }),
+    }),
+  );
   app.use(
     '/admin',
     adminRouter({

@@ -34,6 +34,7 @@ const EN = {
   showDead: 'Show',
   running: 'Running: stock is sent as it changes.',
   pausedByYou: 'Paused by you: nothing is sent. Press Resume when ready.',
+  pausedByOperator: 'Paused by the hub’s operator: nothing is sent. Ask them, or press Resume.',
   pausedCredentials:
     'Paused: the shop refused our credentials ({reason}). Correct them in the shop’s settings, then press Resume.',
   pausedOther: 'Paused: {reason}. Press Resume when it is fixed.',
@@ -59,6 +60,8 @@ const EN = {
   when: 'When',
   offers: 'Offers',
   result: 'Result',
+  accepted: 'accepted',
+  refusedStatus: 'refused (HTTP {status})',
   shipments: 'Shipment reports',
   order: 'Order',
   status: 'Status',
@@ -103,6 +106,8 @@ const RU: Messages = {
   showDead: 'Показать',
   running: 'Работает: остатки отправляются по мере изменения.',
   pausedByYou: 'Приостановлено вами: ничего не отправляется. Нажмите «Возобновить», когда будете готовы.',
+  pausedByOperator:
+    'Приостановлено оператором сервиса: ничего не отправляется. Уточните у него или нажмите «Возобновить».',
   pausedCredentials:
     'Приостановлено: магазин не принял наши учётные данные ({reason}). Исправьте их в настройках магазина и нажмите «Возобновить».',
   pausedOther: 'Приостановлено: {reason}. Нажмите «Возобновить», когда причина устранена.',
@@ -125,6 +130,8 @@ const RU: Messages = {
   when: 'Когда',
   offers: 'Предложений',
   result: 'Результат',
+  accepted: 'принят',
+  refusedStatus: 'отклонён (HTTP {status})',
   shipments: 'Отчёты об отгрузках',
   order: 'Заказ',
   status: 'Статус',

@@ -2,27 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo, Server } from 'node:net';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { offer } from '../helpers/callback-bodies';
 import { startFanoutRig, waitDelivered, type Rig } from '../helpers/fanout-rig';
 import { SECRETS, waitFor } from '../helpers/test-config';
-
-/**
- * @sparticuz/chromium is an ES module, which jest's CommonJS runtime cannot load: ask plain Node for the browser's
- * path (it unpacks the binary to /tmp on first use) and its flags.
- */
-async function chromiumLaunchInfo(): Promise<{ path: string; args: string[] }> {
-  const script =
-    "import('@sparticuz/chromium').then(async ({ default: c }) => " +
-    'process.stdout.write(JSON.stringify({ path: await c.executablePath(), args: c.args })))';
-  const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {
-    cwd: path.join(__dirname, '../..'),
-    timeout: 120_000,
-  });
-  return JSON.parse(stdout) as { path: string; args: string[] };
-}
+import { chromiumLaunchInfo } from '../helpers/chromium';
 
 // A real browser over a real hub: the page's script, cookie, CSRF header and CSP are exercised as a user meets them.
 jest.setTimeout(180_000);

@@ -70,9 +70,9 @@ function say(text, isError) {
   box.className = isError ? 'error' : 'muted';
 }
 
-async function act(method, path, okText) {
+async function act(method, path, okText, body) {
   try {
-    const r = await api(method, `/settings/api${path}`);
+    const r = await api(method, `/settings/api${path}`, body);
     if (r.status >= 400) say(t('failed', { message: (r.data.error && r.data.error.message) || r.status }), true);
     else say(okText || t('done'));
   } catch (e) {
@@ -87,7 +87,8 @@ function stateInWords(s) {
   if (s.state === 'held') return t('held');
   if (s.state === 'paused') {
     const reason = s.pausedReason || '';
-    if (/operator|by you|paused by/i.test(reason) || !reason) return t('pausedByYou');
+    if (reason === 'paused by the merchant' || !reason) return t('pausedByYou');
+    if (reason === 'paused by an operator') return t('pausedByOperator');
     if (/401|403|credential|unauthori|forbidden|login/i.test(reason)) return t('pausedCredentials', { reason });
     return t('pausedOther', { reason });
   }
@@ -114,7 +115,9 @@ async function refreshShops() {
       : num(0),
     s.state === 'paused'
       ? button('resume', 'resume', () => act('POST', `/targets/${enc(s.name)}/resume`))
-      : button('pause', 'pause', () => act('POST', `/targets/${enc(s.name)}/pause`)),
+      : button('pause', 'pause', () =>
+          act('POST', `/targets/${enc(s.name)}/pause`, undefined, { reason: 'paused by the merchant' }),
+        ),
   ]);
   document
     .getElementById('shops')
@@ -130,9 +133,18 @@ async function showDead(shop) {
   const list = data.deadLetters || [];
   const rows = list.map((d) => [
     d.item,
-    d.reason || '—',
-    time(d.at || d.updatedAt),
-    button('retry', 'retry', () => act('POST', `/targets/${enc(shop)}/dead-letters/retry`)),
+    d.deadReason || d.lastError || '—',
+    time(d.updatedAt),
+    el(
+      'button',
+      {
+        type: 'button',
+        'data-action': 'retry',
+        'data-item': d.item,
+        onclick: () => act('POST', `/targets/${enc(shop)}/dead-letters/retry`, undefined, { item: d.item }),
+      },
+      t('retry'),
+    ),
   ]);
   document
     .getElementById('dead')
@@ -197,7 +209,11 @@ async function refreshShipments() {
 
 async function refreshCallbacks() {
   const r = await api('GET', '/settings/api/callbacks/recent');
-  const rows = (r.data.callbacks || []).map((c) => [time(c.at), num(c.offers), String(c.status)]);
+  const rows = (r.data.callbacks || []).map((c) => [
+    time(c.at),
+    num(c.offers),
+    c.status < 400 ? t('accepted') : t('refusedStatus', { status: c.status }),
+  ]);
   document.getElementById('callbacks').replaceChildren(table(['when', 'offers', 'result'], rows, 'callbacks-table'));
 }
 

@@ -75,7 +75,8 @@ export function callbacksRouter(deps: {
   };
   const countRejected: RequestHandler = (_req, res, next) => {
     res.on('finish', () => {
-      if (res.statusCode >= 400)
+      // An unknown clientId (403 before any account is known) is counted once, as unknown-client.
+      if (res.statusCode >= 400 && !(res.statusCode === 403 && !res.locals.account))
         deps.metrics.callbacks.inc({
           kind: 'any',
           outcome: OUTCOME.rejected,

@@ -27,7 +27,12 @@ export function scopeAdmin(admin: AdminService, account: Account): AdminService 
   const q = (name: string) => qualify(account.name, name);
   const out = <T>(v: T) => (account.name === DEFAULT_ACCOUNT ? v : unscope(v, prefix));
   const clean = (err: unknown): never => {
-    if (err instanceof AppError) err.message = err.message.split(`"${prefix}`).join('"');
+    // Its own names, and the routes under its own path (`GET /admin/targets lists them` → …/accounts/acme/targets).
+    if (err instanceof AppError && account.name !== DEFAULT_ACCOUNT)
+      err.message = err.message
+        .split(`"${prefix}`)
+        .join('"')
+        .replace(/\bGET \/admin\/(?!accounts\b)/g, `GET /admin/accounts/${account.name}/`);
     throw err;
   };
   const run = async <T>(fn: () => Promise<T>): Promise<T> => {
@@ -44,16 +49,8 @@ export function scopeAdmin(admin: AdminService, account: Account): AdminService 
     failures: (t, limit) => run(() => admin.failures(q(t), limit)),
     unmapped: (t, limit) => run(() => admin.unmapped(q(t), limit)),
     findItem: (identifier) => run(() => admin.findItem(identifier)),
-    // Runs of this account's sources only (the store lists every source's when asked for all).
-    syncRuns: (source, limit) =>
-      run(async () => {
-        if (source !== null) return admin.syncRuns(q(source), limit);
-        const each = await Promise.all(account.sources.map((s) => admin.syncRuns(s.name, limit)));
-        return each
-          .flat()
-          .sort((a, b) => String(b.startedAt).localeCompare(String(a.startedAt)))
-          .slice(0, limit);
-      }),
+    // Runs of this account's sources only (the service underneath lists its account's when none is named).
+    syncRuns: (source, limit) => run(() => admin.syncRuns(source === null ? null : q(source), limit)),
     sources: () => run(() => admin.sources()),
     liveFigure: (t, item) => run(() => admin.liveFigure(q(t), item)),
     syncNow: (source) => {

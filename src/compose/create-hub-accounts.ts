@@ -99,6 +99,7 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     readLive: (name, item) => d.worker.readLive(name, item),
     deliveredTotal: d.deliveredTotal,
     log: log.child({ part: 'admin' }),
+    account: account.name,
   });
   // Shipment lists are this account's only.
   const rawAdmin: AdminService = { ...anyAdmin, shipments: (status, limit) => shipments.list(status, limit) };

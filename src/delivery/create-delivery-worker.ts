@@ -12,6 +12,7 @@ import { createClaimLoop } from './claim-loop';
 import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
+import { unqualify } from '../accounts/account-names';
 
 export interface DeliveryTarget {
   config: TargetConfig;
@@ -103,7 +104,7 @@ async function settle(
   const now = Date.now();
   const d = decide(res, c, limits, policy, now, random);
   const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
-  metrics.deliveries.inc({ target: name, outcome });
+  metrics.deliveries.inc({ account: metrics.accountLabel(unqualify(name).account), target: name, outcome });
   const reason = res.outcome === 'ok' ? {} : { reason: res.message };
   const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
   log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');

@@ -38,7 +38,8 @@ export function createMetrics() {
     'kind',
     'outcome',
   ]);
-  const deliveries = counter('stockbridge_deliveries_total', 'Delivery attempts by target and outcome', [
+  const deliveries = counter('stockbridge_deliveries_total', 'Delivery attempts by account, target and outcome', [
+    'account',
     'target',
     'outcome',
   ]);

@@ -26,7 +26,7 @@ export interface SettingsDeps {
 
 const DOOR = 'settings';
 /** Nothing but this origin's own files: no inline script or style, no plug-ins, no other site's frames or forms. */
-const CSP =
+export const SETTINGS_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
   "form-action 'self'; base-uri 'none'; frame-ancestors 'self'";
 const CLIENT_ID_MAX = 200;
@@ -48,7 +48,7 @@ export function settingsRouter(deps: SettingsDeps): Router {
   const router = Router();
   const dir = settingsAssets();
   const noStore: RequestHandler = (_req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'Content-Security-Policy': CSP });
+    res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'Content-Security-Policy': SETTINGS_CSP });
     next();
   };
   const langOf = (req: Request, account?: Account): Language =>

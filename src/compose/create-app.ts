@@ -21,6 +21,7 @@ import { errorHandler } from '../../routes/middleware/error-handler';
 import { shipmentsRouter } from '../../routes/shipments';
 import { simpleConnectionRouter } from '../../routes/simple-connection';
 import { settingsRouter } from '../../routes/settings';
+import { connectRouter } from '../../routes/connect';
 import type { ConnectAccount } from '../connect/connect-account';
 import { MODULE_SCOPES } from '../integrations/retailcrm/module-scopes';
 
@@ -96,6 +97,16 @@ export function createApp(deps: AppDeps): Express {
       log: deps.log.child({ part: 'settings' }),
     }),
   );
+  if (deps.connectAccount)
+    app.use(
+      connectRouter({
+        connectAccount: deps.connectAccount,
+        scopes: MODULE_SCOPES,
+        sessions,
+        guard,
+        log: deps.log.child({ part: 'connect' }),
+      }),
+    );
   app.use(
     '/admin',
     adminRouter({

@@ -75,6 +75,17 @@ const EN = {
   failed: 'That did not work: {message}',
   sessionEnded: 'Your session ended: open the settings from your CRM again.',
   done: 'Done.',
+  // The connect form
+  connectTitle: 'Connect your CRM to Stockbridge',
+  connectIntro:
+    'Enter your CRM’s address and an API key made for this module (CRM: Settings → Integration → API keys), with the scopes listed below.',
+  crmUrl: 'CRM address',
+  crmUrlHint: 'like https://yourshop.retailcrm.ru',
+  apiKey: 'API key',
+  connect: 'Connect',
+  scopesNeeded: 'The key needs these scopes: {scopes}.',
+  connectFailed: 'Not connected: {message}',
+  connectExpired: 'The form expired: it was opened too long ago or from another page. Try again.',
 };
 
 export type Messages = typeof EN;
@@ -145,6 +156,16 @@ const RU: Messages = {
   failed: 'Не получилось: {message}',
   sessionEnded: 'Сеанс закончился: снова откройте настройки из CRM.',
   done: 'Готово.',
+  connectTitle: 'Подключите вашу CRM к Stockbridge',
+  connectIntro:
+    'Введите адрес вашей CRM и API-ключ, созданный для этого модуля (CRM: Настройки → Интеграция → Ключи доступа к API), с перечисленными ниже правами.',
+  crmUrl: 'Адрес CRM',
+  crmUrlHint: 'например, https://yourshop.retailcrm.ru',
+  apiKey: 'API-ключ',
+  connect: 'Подключить',
+  scopesNeeded: 'Ключу нужны права: {scopes}.',
+  connectFailed: 'Не подключено: {message}',
+  connectExpired: 'Форма устарела: её открыли слишком давно или с другой страницы. Попробуйте ещё раз.',
 };
 
 const ALL: Record<Language, Messages> = { en: EN, ru: RU };

@@ -1,8 +1,6 @@
 import type { Language } from './language';
 import type { Messages } from './messages';
-
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ESC[c]);
+import { esc } from './render-connect';
 
 /**
  * The page shown instead of the settings when there is no session to show them with: what happened and how to

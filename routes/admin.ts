@@ -14,10 +14,19 @@ import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
 import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-router';
 import { json } from './admin/admin-json';
+import { noticesAdminRouter } from './admin/notices-admin-router';
+import type { NoticeRow, NoticesStore } from '../src/storage/notices/notices';
 
 /** Every 0.2 admin route, over one account's services (its targets, sources, shipments and callbacks only). */
-export function accountRoutes(admin: AdminService, shipments: ShipmentService, capture: CallbackCapture | undefined) {
-  return Router().use(
+export function accountRoutes(
+  admin: AdminService,
+  shipments: ShipmentService,
+  capture: CallbackCapture | undefined,
+  notices?: (limit: number) => Promise<NoticeRow[]>,
+) {
+  const router = Router();
+  if (notices) router.use(noticesAdminRouter(notices));
+  return router.use(
     callbacksAdminRouter(capture),
     targetReadsRouter(admin),
     targetActionsRouter(admin),
@@ -44,6 +53,8 @@ export function adminRouter(deps: {
   capture?: CallbackCapture;
   token: string;
   sessions: SessionService;
+  /** The notices sent to each account's CRM. */
+  notices?: NoticesStore;
 }): Router {
   const router = Router();
   router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
@@ -53,7 +64,12 @@ export function adminRouter(deps: {
     const services = deps.servicesOf(account);
     const known = routers.get(account.name);
     if (known?.services === services) return known.router;
-    const built = accountRoutes(services.admin, services.shipments, captureOf(deps.capture, account.name));
+    const built = accountRoutes(
+      services.admin,
+      services.shipments,
+      captureOf(deps.capture, account.name),
+      deps.notices && ((limit) => deps.notices!.list(account.name, limit)),
+    );
     routers.set(account.name, { services, router: built });
     return built;
   };

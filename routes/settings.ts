@@ -6,6 +6,7 @@ import type { CallbackCapture } from '../src/intake/callback-capture';
 import { AppError } from '../src/domain/app-error';
 import type { Session, SessionService } from '../src/sessions/session-service';
 import type { SignInGuard } from '../src/sessions/sign-in-guard';
+import type { NoticesStore } from '../src/storage/notices/notices';
 import { settingsAssets } from '../src/settings/settings-assets';
 import { pickLanguage, type Language } from '../src/settings/language';
 import { messagesFor } from '../src/settings/messages';
@@ -19,6 +20,8 @@ export interface SettingsDeps {
   capture?: CallbackCapture;
   sessions: SessionService;
   guard: SignInGuard;
+  /** The notices sent to each account's CRM (shown on its page). */
+  notices?: NoticesStore;
   /** The account's CRM language, when known (else the browser's is used). */
   languageOf?: (account: Account) => string | undefined;
   log: Logger;
@@ -128,7 +131,12 @@ export function settingsRouter(deps: SettingsDeps): Router {
     const services = deps.servicesOf(account);
     const known = routers.get(account.name);
     if (known?.services === services) return known.router;
-    const built = accountRoutes(services.admin, services.shipments, captureOf(deps.capture, account.name));
+    const built = accountRoutes(
+      services.admin,
+      services.shipments,
+      captureOf(deps.capture, account.name),
+      deps.notices && ((limit) => deps.notices!.list(account.name, limit)),
+    );
     routers.set(account.name, { services, router: built });
     return built;
   };

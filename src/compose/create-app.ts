@@ -92,6 +92,7 @@ export function createApp(deps: AppDeps): Express {
       accounts: deps.accounts,
       servicesOf: deps.servicesOf,
       capture: deps.capture,
+      notices: deps.storage.notices,
       sessions,
       guard,
       log: deps.log.child({ part: 'settings' }),
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
       describe: deps.describe,
       capture: deps.capture,
       token: deps.config.auth.adminToken,
+      notices: deps.storage.notices,
     }),
   );
   app.use((req, _res, next) =>

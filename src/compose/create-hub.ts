@@ -21,6 +21,7 @@ import { createCallbackCapture } from '../intake/callback-capture';
 import { scopeStock } from '../accounts/scoped-stock';
 import { DEFAULTS } from './defaults';
 import type { ConnectAccount } from '../connect/connect-account';
+import { createNotifier, type Notifier } from '../notify/create-notifier';
 
 export interface Hub {
   app: Express;
@@ -36,6 +37,8 @@ export interface Hub {
   activity: ActivityService;
   /** The first account's admin service over store keys (the 0.2 view). */
   admin: AdminService;
+  /** Tells merchants in their CRM about problems of their shops and sources. */
+  notifier: Notifier;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -152,6 +155,13 @@ export function createHub(deps: HubOptions): Hub {
     registry,
   );
   sampleMetrics(metrics, accounts, storage);
+  const notifier = createNotifier({
+    accounts: () => accounts.all(),
+    notices: storage.notices,
+    settings: config.notifications,
+    publicUrl: config.server.publicUrl,
+    log: log.child({ part: 'notify' }),
+  });
   const capture = createCallbackCapture({ clientId: '' });
   let draining = false;
   const app = createApp({
@@ -179,6 +189,7 @@ export function createHub(deps: HubOptions): Hub {
     projector,
     activity: first.activity,
     admin: first.rawAdmin,
+    notifier,
     // Catch up the projector with what is stored, then the background loops.
     async start() {
       await opened.attach({
@@ -192,6 +203,7 @@ export function createHub(deps: HubOptions): Hub {
       shipmentWorker.start();
       for (const a of accounts.all()) a.scheduler.start();
       retention.start();
+      notifier.start();
     },
     // Drain the loops within the bound, then close what is open.
     async stop() {
@@ -201,6 +213,7 @@ export function createHub(deps: HubOptions): Hub {
         shipmentWorker.stop(),
         ...accounts.all().map((a) => a.scheduler.stop()),
         retention.stop(),
+        notifier.stop(),
       ]);
       await projector.stop();
       if (!deps.http) {

@@ -201,4 +201,14 @@ export interface Config {
   readonly targets: readonly TargetConfig[];
   readonly sources: readonly SourceConfig[];
   readonly sync: { readonly reportDir: string; readonly batchRetries: number };
+  /**
+   * Notices to a merchant's CRM (its superadmins) when a shop stays paused, dead letters pass `deadLetters`, or a
+   * source's last `syncFailures` runs failed; at most one per problem per day; checked every `everySeconds`.
+   */
+  readonly notifications: {
+    readonly enabled: boolean;
+    readonly deadLetters: number;
+    readonly syncFailures: number;
+    readonly everySeconds: number;
+  };
 }

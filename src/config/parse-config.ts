@@ -3,7 +3,7 @@ import { ConfigError, type ConfigProblem } from './config-error';
 import { ConfigReader } from './config-reader';
 import { substituteEnv, type Env } from './substitute-env';
 import { readAccounts, readAllowedHosts } from './read-accounts';
-import { readMarketplaceSecret } from './read-connect';
+import { readMarketplaceSecret, readNotifications } from './read-connect';
 import { qualify } from '../accounts/account-names';
 import {
   readIntake,
@@ -56,6 +56,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const sources = accounts.flatMap((a) => a.sources.map((x) => Object.freeze({ ...x, name: qualify(a.name, x.name) })));
   const connect = section('connect');
   const sync = section('sync');
+  const notifications = section('notifications');
   const timeZone = readTimeZone(r, shipments);
   const leaseMs = readLeaseMs(r, worker, targets);
   const storageDriver = readStorageDriver(r, storage);
@@ -84,6 +85,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     }),
     targets: Object.freeze(targets),
     sources: Object.freeze(sources),
+    notifications: readNotifications(r, notifications),
     sync: Object.freeze({
       reportDir: r.str(sync, 'reportDir', 'sync', { def: 'data/reports' }),
       batchRetries: r.num(sync, 'batchRetries', 'sync', 3, 0, 20),

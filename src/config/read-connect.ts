@@ -17,3 +17,13 @@ export function readMarketplaceSecret(r: ConfigReader, connect: Section): { mark
   }
   return { marketplaceSecret: v };
 }
+
+/** `notifications`: what the hub tells a merchant in their CRM, and when (see src/notify). */
+export function readNotifications(r: ConfigReader, n: Section) {
+  return Object.freeze({
+    enabled: r.bool(n, 'enabled', 'notifications', true),
+    deadLetters: r.num(n, 'deadLetters', 'notifications', 50, 1, 1_000_000),
+    syncFailures: r.num(n, 'syncFailures', 'notifications', 3, 1, 100),
+    everySeconds: r.num(n, 'everySeconds', 'notifications', 300, 10, 86_400),
+  });
+}

@@ -86,6 +86,14 @@ const EN = {
   scopesNeeded: 'The key needs these scopes: {scopes}.',
   connectFailed: 'Not connected: {message}',
   connectExpired: 'The form expired: it was opened too long ago or from another page. Try again.',
+  // Notices sent to the CRM, and their list on the page
+  notices: 'Notices sent to your CRM',
+  problem: 'Problem',
+  noticeShopPaused:
+    'Stockbridge: your shop “{shop}” is paused ({reason}). No stock is sent to it until this is fixed and the shop resumed. Settings: {url}',
+  noticeDeadLetters:
+    'Stockbridge: {count} stock updates could not be delivered to your shop “{shop}”. See why and retry them: {url}',
+  noticeSyncFailing: 'Stockbridge: the last {count} syncs of the source “{source}” failed ({reason}). Check it: {url}',
 };
 
 export type Messages = typeof EN;
@@ -166,8 +174,20 @@ const RU: Messages = {
   scopesNeeded: 'Ключу нужны права: {scopes}.',
   connectFailed: 'Не подключено: {message}',
   connectExpired: 'Форма устарела: её открыли слишком давно или с другой страницы. Попробуйте ещё раз.',
+  notices: 'Уведомления, отправленные в вашу CRM',
+  problem: 'Проблема',
+  noticeShopPaused:
+    'Stockbridge: ваш магазин «{shop}» приостановлен ({reason}). Остатки в него не отправляются, пока причина не устранена и магазин не возобновлён. Настройки: {url}',
+  noticeDeadLetters:
+    'Stockbridge: {count} обновлений остатков не удалось доставить в ваш магазин «{shop}». Посмотрите причину и повторите: {url}',
+  noticeSyncFailing:
+    'Stockbridge: последние {count} синхронизаций источника «{source}» завершились ошибкой ({reason}). Проверьте его: {url}',
 };
 
 const ALL: Record<Language, Messages> = { en: EN, ru: RU };
 
 export const messagesFor = (lang: Language): Messages => ALL[lang];
+
+/** A message with its `{name}` placeholders filled. */
+export const fillMessage = (text: string, vars: Record<string, string | number>) =>
+  text.replace(/\{(\w+)\}/g, (_, k: string) => (vars[k] === undefined ? '' : String(vars[k])));

@@ -3,6 +3,7 @@ import type { Deliveries } from './deliveries/deliveries';
 import type { HubState } from './hub-state/hub-state';
 import type { Locks } from './locks/locks';
 import type { SessionsStore } from './sessions/sessions';
+import type { NoticesStore } from './notices/notices';
 import type { ShipmentStore } from './shipment-store/shipment-store';
 import type { SourceStore } from './source-store/source-store';
 import type { StockState } from './stock-state/stock-state';
@@ -12,6 +13,7 @@ export type * from './deliveries/deliveries';
 export type * from './hub-state/hub-state';
 export type * from './locks/locks';
 export type * from './sessions/sessions';
+export type * from './notices/notices';
 export type * from './shipment-store/shipment-store';
 export type * from './source-store/source-store';
 export type {
@@ -47,6 +49,8 @@ export interface Stores {
   readonly hubState: HubState;
   /** Sign-in sessions and the sign-in guard's counts (any instance serves any session). */
   readonly sessions: SessionsStore;
+  /** Notices sent to the merchants' CRMs (one per problem per day). */
+  readonly notices: NoticesStore;
   /** Cheap round trip (readiness). */
   ping(): Promise<void>;
   /** Waits for pending group commits, then closes. */

@@ -4,6 +4,7 @@ import { deliveriesConformance } from './deliveries-conformance';
 import { hubStateConformance } from './hub-state-conformance';
 import { locksConformance } from './locks-conformance';
 import { sessionsConformance } from './sessions-conformance';
+import { noticesConformance } from './notices-conformance';
 import { shipmentStoreConformance } from './shipment-store-conformance';
 import { sourceStoreConformance } from './source-store-conformance';
 import { stockStateConformance } from './stock-state-conformance';
@@ -14,6 +15,7 @@ export {
   hubStateConformance,
   locksConformance,
   sessionsConformance,
+  noticesConformance,
   shipmentStoreConformance,
   sourceStoreConformance,
   stockStateConformance,
@@ -28,5 +30,6 @@ export function storesConformance(driverName: string, openStores: OpenStores) {
   sourceStoreConformance(driverName, openStores);
   locksConformance(driverName, openStores);
   sessionsConformance(driverName, openStores);
+  noticesConformance(driverName, openStores);
   hubStateConformance(driverName, openStores);
 }

@@ -26,6 +26,7 @@ const TABLES = [
   'target_state',
   'sessions',
   'sign_in_failures',
+  'notices',
 ];
 
 const openPostgres: OpenStores = async () => {

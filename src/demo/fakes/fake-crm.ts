@@ -219,6 +219,11 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
       Object.assign(found, order);
       return ok({ id: found.id, order: found });
     }
+    if (req.path === '/api/v5/notifications/send' && req.method === 'POST') {
+      const n = jsonField(form(req), 'notification') as Record<string, unknown> | null;
+      if (!n || typeof n.message !== 'string') return refuse(400, "Parameter 'notification' is missing");
+      return ok({});
+    }
     return refuse(404, 'Not found');
   }
 

@@ -41,6 +41,8 @@ export interface CrmClient {
     opts?: { site?: string; onBatch?: (done: number, total: number) => void },
   ): Promise<UploadResult>;
   editOrder(edit: CrmOrderEdit): Promise<Record<string, unknown>>;
+  /** `POST /api/v5/notifications/send`: a notice in the CRM's interface to the given user groups. */
+  sendNotification(n: { type: 'api.error' | 'api.info'; userGroups: string[]; message: string }): Promise<void>;
   /** `GET /api/v5/orders/{ref}?by=&site=`: the order object (with `items[].offer`); an unknown order is a CrmError. */
   getOrder(ref: string, opts: { by: 'id' | 'externalId'; site?: string }): Promise<Record<string, unknown>>;
 }
@@ -194,6 +196,10 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
       call('POST', buildPath`/api/v5/integration-modules/${code}/edit`, {
         form: { integrationModule: module },
       }),
+
+    async sendNotification(notification) {
+      await call('POST', '/api/v5/notifications/send', { form: { notification } });
+    },
 
     async getModule(code) {
       const body = await call('GET', buildPath`/api/v5/integration-modules/${code}`);

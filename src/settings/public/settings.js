@@ -217,9 +217,15 @@ async function refreshCallbacks() {
   document.getElementById('callbacks').replaceChildren(table(['when', 'offers', 'result'], rows, 'callbacks-table'));
 }
 
+async function refreshNotices() {
+  const r = await api('GET', '/settings/api/notifications');
+  const rows = (r.data.notifications || []).map((n) => [time(n.at), n.message, n.outcome]);
+  document.getElementById('notices').replaceChildren(table(['when', 'problem', 'status'], rows, 'notices-table'));
+}
+
 async function refresh() {
   try {
-    await Promise.all([refreshShops(), refreshSources(), refreshShipments(), refreshCallbacks()]);
+    await Promise.all([refreshShops(), refreshSources(), refreshShipments(), refreshNotices(), refreshCallbacks()]);
   } catch (e) {
     if (e instanceof SignedOut) return signedOut();
     say(t('failed', { message: e.message }), true);

@@ -120,6 +120,7 @@ export function createInstanceCoordination(
     locks: pg.locks,
     hubState: pg.hubState,
     sessions: pg.sessions,
+    notices: pg.notices,
     ping: () => pg.ping(),
     async close() {
       await coordination.close();

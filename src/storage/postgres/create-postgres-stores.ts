@@ -10,6 +10,7 @@ import { createLocksPostgres } from '../locks/locks-postgres';
 import { POSTGRES_MIGRATIONS } from './postgres-migrations';
 import { createShipmentStorePostgres } from '../shipment-store/shipment-store-postgres';
 import { createSourceStorePostgres } from '../source-store/source-store-postgres';
+import { createNoticesPostgres } from '../notices/notices-postgres';
 import { createSessionsPostgres } from '../sessions/sessions-postgres';
 import { createStockStatePostgres } from '../stock-state/stock-state-postgres';
 
@@ -53,6 +54,7 @@ export async function createPostgresStores(opts: PostgresStoresOptions): Promise
     locks: createLocksPostgres(db),
     hubState: createHubStatePostgres(db),
     sessions: createSessionsPostgres(db),
+    notices: createNoticesPostgres(db),
     async ping() {
       await db.query('SELECT 1');
     },

@@ -117,7 +117,7 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
   },
   {
     version: 5,
-    name: 'sessions and sign-in failures in the database',
+    name: 'sessions, sign-in failures and notices in the database',
     // Any instance behind a balancer serves a session another made; keyed by the SHA-256 of the id.
     sql: `
       CREATE TABLE sessions (
@@ -127,6 +127,10 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX sessions_account ON sessions (account) WHERE account IS NOT NULL;
       CREATE TABLE sign_in_failures (who TEXT PRIMARY KEY, failed INTEGER NOT NULL, until_at BIGINT NOT NULL);
       CREATE INDEX sign_in_failures_until ON sign_in_failures (until_at);
+      CREATE TABLE notices (
+        account TEXT NOT NULL, problem TEXT NOT NULL, day TEXT NOT NULL, message TEXT NOT NULL,
+        outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (account, problem, day));
+      CREATE INDEX notices_recent ON notices (account, at);
     `,
   },
 ];

@@ -6,6 +6,7 @@ import { createHubStateSqlite } from '../hub-state/hub-state-sqlite';
 import { createLocksSqlite } from '../locks/locks-sqlite';
 import { createShipmentStoreSqlite } from '../shipment-store/shipment-store-sqlite';
 import { createSourceStoreSqlite } from '../source-store/source-store-sqlite';
+import { createNoticesSqlite } from '../notices/notices-sqlite';
 import { createSessionsSqlite } from '../sessions/sessions-sqlite';
 import { createStockStateSqlite } from '../stock-state/stock-state-sqlite';
 import { openSqliteDb, type SqliteOptions } from './sqlite-db';
@@ -37,6 +38,7 @@ export function createSqliteStores(opts: SqliteOptions & { migration?: Migration
     locks: createLocksSqlite(s),
     hubState: createHubStateSqlite(s),
     sessions: createSessionsSqlite(s),
+    notices: createNoticesSqlite(s),
     async ping() {
       s.db.prepare('SELECT 1').get();
     },

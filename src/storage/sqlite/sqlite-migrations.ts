@@ -131,18 +131,22 @@ const v4: Migration = {
 
 /**
  * Sessions (the dashboard's and the merchants') and the sign-in guard's failure counts, in the database, so any
- * instance behind a balancer serves them. Keyed by the SHA-256 of the session id; new tables only.
+ * instance behind a balancer serves them (keyed by the SHA-256 of the session id); the notices sent to the
+ * merchants' CRMs, one per problem per day. New tables only.
  */
 const v5: Migration = {
   version: 5,
-  name: 'sessions and sign-in failures in the database',
+  name: 'sessions, sign-in failures and notices in the database',
   up(db) {
     db.exec(`CREATE TABLE sessions (id_hash TEXT PRIMARY KEY, kind TEXT NOT NULL, account TEXT, csrf TEXT NOT NULL,
       created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL);
     CREATE INDEX sessions_expiry ON sessions (expires_at);
     CREATE INDEX sessions_account ON sessions (account) WHERE account IS NOT NULL;
     CREATE TABLE sign_in_failures (who TEXT PRIMARY KEY, failed INTEGER NOT NULL, until_at BIGINT NOT NULL);
-    CREATE INDEX sign_in_failures_until ON sign_in_failures (until_at)`);
+    CREATE INDEX sign_in_failures_until ON sign_in_failures (until_at);
+    CREATE TABLE notices (account TEXT NOT NULL, problem TEXT NOT NULL, day TEXT NOT NULL, message TEXT NOT NULL,
+      outcome TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (account, problem, day));
+    CREATE INDEX notices_recent ON notices (account, at)`);
   },
 };
 

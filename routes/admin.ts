@@ -96,6 +96,12 @@ export function adminRouter(deps: {
     ...accountParam,
     json((req) => deps.describe(accountOf(req))),
   );
+  // Signs out every merchant of the account (a key leaked, a merchant left); they sign in again from their CRM.
+  router.post(
+    '/accounts/:account/sessions/revoke',
+    ...accountParam,
+    json(async (req) => ({ revoked: await deps.sessions.revokeAccount(accountOf(req).name) })),
+  );
   const scoped: RequestHandler = (req, res, next) => {
     try {
       routerOf(accountOf(req))(req, res, next);

@@ -139,6 +139,8 @@ describe('the settings page in a real browser', () => {
     await page.press('#sku-input', 'Enter');
     await page.locator('#sku-table', { hasText: 'Depozit central: 5' }).waitFor();
     await page.locator('#sku-table', { hasText: '✓' }).waitFor();
+    await page.locator('#sku-table [data-action="test-connection"]').click();
+    await page.locator('#sku-table .live', { hasText: 'Connected: the shop has Depozit central: 5' }).waitFor();
     await page.locator('#callbacks-table tr').nth(1).waitFor();
     await page.screenshot({ path: path.join(DOCS, 'settings-page.png'), fullPage: true });
   });

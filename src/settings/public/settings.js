@@ -168,8 +168,36 @@ async function lookUp(sku) {
       ? x.desired.map((f) => `${f.shopWarehouse || f.warehouse}: ${num(f.quantity)}`).join(', ')
       : '—',
     x.version === null ? '—' : x.upToDate ? '✓' : `${num(x.deliveredVersion)} / ${num(x.version)}`,
+    el(
+      'span',
+      {},
+      button('testConnection', 'test-connection', (e) => testConnection(x.name, d.identifier, e.target.nextSibling)),
+      el('span', { class: 'live' }),
+    ),
   ]);
-  box.replaceChildren(el('h3', { text: d.identifier }), table(['shop', 'figures', 'delivered'], rows, 'sku-table'));
+  box.replaceChildren(
+    el('h3', { text: d.identifier }),
+    table(['shop', 'figures', 'delivered', 'actions'], rows, 'sku-table'),
+  );
+}
+
+/** Reads the item from the shop itself, through the shop's own rate limit (nothing is written). */
+async function testConnection(shop, item, out) {
+  out.textContent = ' …';
+  const r = await api('GET', `/settings/api/targets/${enc(shop)}/items/${enc(item)}/live`);
+  const f = r.data.figures;
+  const figures = f
+    ? f.warehouses
+      ? Object.entries(f.warehouses)
+          .map(([w, q]) => `${w}: ${num(q)}`)
+          .join(', ')
+      : num(f.stock)
+    : '';
+  out.textContent = ` ${
+    r.status < 400 && r.data.ok
+      ? t('connectionOk', { figures })
+      : t('connectionFailed', { message: r.data.message || (r.data.error && r.data.error.message) || r.status })
+  }`;
 }
 
 async function refreshSources() {

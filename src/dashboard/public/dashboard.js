@@ -352,7 +352,26 @@ function showSignIn() {
   document.getElementById('app').hidden = true;
   document.getElementById('sign-out').hidden = true;
   document.getElementById('sign-in').hidden = false;
-  document.getElementById('sign-in-refused').hidden = location.hash !== '#sign-in-refused';
+  const refused = document.getElementById('sign-in-refused');
+  const why = refusalText(location.hash);
+  refused.hidden = why === undefined;
+  refused.textContent = why || '';
+}
+
+/** The sign-in's reason, from the fragment the hub redirected to (routes/dashboard.ts signIn). */
+function refusalText(hash) {
+  const m = /^#sign-in-refused(?:=([\w-]+))?$/.exec(hash);
+  if (!m) return undefined;
+  const reason = m[1] || '';
+  if (reason === 'wrong-token') return 'That token was not accepted: it is not auth.adminToken of this hub.';
+  const locked = /^locked-(\d+)$/.exec(reason);
+  if (locked) return `Too many wrong tokens: sign-in is locked for ${locked[1]} s. Wait, then enter the right token.`;
+  if (reason === 'origin')
+    return (
+      'The hub did not recognise the address this page was opened at. Behind a reverse proxy, set ' +
+      'server.trustProxy to true (or server.publicUrl to this address) and restart.'
+    );
+  return 'The sign-in was refused.';
 }
 
 async function poll() {

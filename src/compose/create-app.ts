@@ -89,9 +89,16 @@ export function createApp(deps: AppDeps): Express {
  * helmet's headers, but `upgrade-insecure-requests` only when the page was served over HTTPS: over plain HTTP on
  * any name but localhost (http://10.0.0.5:3000, http://hub.lan:3000) it made the browser fetch the script and post
  * the sign-in form over HTTPS, which nothing answers there.
+ * `req.secure` is the scheme the hub sees (with `server.trustProxy`, the proxy's X-Forwarded-Proto); behind an
+ * HTTPS proxy without trustProxy the upgrade is not needed: the page and all it loads are same-origin already.
  */
 function securityHeaders(): RequestHandler {
   const overHttps = helmet();
-  const overHttp = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  // The browser ignores Cross-Origin-Opener-Policy from an untrustworthy (plain HTTP, not localhost) origin and says
+  // so in the console at every page load: not sent there.
+  const overHttp = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    crossOriginOpenerPolicy: false,
+  });
   return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }

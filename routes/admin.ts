@@ -1,6 +1,7 @@
 import express, { Router } from 'express';
 import type { AdminService } from '../src/admin/admin-service';
 import type { CallbackCapture } from '../src/intake/callback-capture';
+import type { UnmappedWarehouses } from '../src/intake/unmapped-warehouses';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Stores } from '../src/storage/stores';
 import { requireAdmin } from './middleware/dashboard-session';
@@ -8,7 +9,7 @@ import type { SessionStore } from '../src/dashboard/session-store';
 import { targetActionsRouter, targetReadsRouter } from './admin/targets-admin-router';
 import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
-import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-router';
+import { callbacksAdminRouter, itemsAdminRouter, unmappedWarehousesRouter } from './admin/items-admin-router';
 
 /** Handlers are one service call each; the routers per surface wire validation, this one auth and the body parser. */
 export function adminRouter(deps: {
@@ -17,6 +18,7 @@ export function adminRouter(deps: {
   storage: Pick<Stores, 'sources'>;
   /** Recent inventoriesUpload callbacks of this instance (in memory). */
   capture?: CallbackCapture;
+  unmappedWarehouses?: UnmappedWarehouses;
   token: string;
   sessions: SessionStore;
 }): Router {
@@ -24,6 +26,7 @@ export function adminRouter(deps: {
   router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
   router.use(
     callbacksAdminRouter(deps.capture),
+    unmappedWarehousesRouter(deps.unmappedWarehouses),
     targetReadsRouter(deps.admin),
     targetActionsRouter(deps.admin),
     sourcesAdminRouter(deps.admin),

@@ -13,6 +13,7 @@ import {
   type InventoriesCallbackService,
 } from '../intake/inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
+import { createUnmappedWarehouses, type UnmappedWarehouses } from '../intake/unmapped-warehouses';
 
 import { createSharedLookups } from './shared-lookups';
 import { DEFAULTS } from '../compose/defaults';
@@ -27,7 +28,12 @@ export function createAnswering(deps: {
   http?: HttpClient;
   metrics: Metrics;
   log: Logger;
-}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
+}): {
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
+  unmappedWarehouses: UnmappedWarehouses;
+  close(): void;
+} {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
   // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
@@ -53,8 +59,16 @@ export function createAnswering(deps: {
     log,
     metrics: deps.metrics,
   });
+  const unmappedWarehouses = createUnmappedWarehouses({ targets: config.targets, metrics: deps.metrics, log });
   return {
-    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    callbacks: createInventoriesCallbackService({
+      intake: deps.intake,
+      answers,
+      metrics: deps.metrics,
+      log,
+      unmapped: unmappedWarehouses,
+    }),
+    unmappedWarehouses,
     capture: createCallbackCapture({ clientId: config.crm.clientId }),
     close: () => {
       if (!deps.http) http.close();

@@ -11,6 +11,7 @@ import type { Stores } from '../storage/stores';
 import type { AdminService } from '../admin/admin-service';
 import type { CallbackCapture } from '../intake/callback-capture';
 import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
+import type { UnmappedWarehouses } from '../intake/unmapped-warehouses';
 import type { ShipmentService } from '../shipments/shipment-service';
 import { adminRouter } from '../../routes/admin';
 import { dashboardRouter } from '../../routes/dashboard';
@@ -32,6 +33,8 @@ export interface AppDeps {
   /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
   callbacks: InventoriesCallbackService;
   capture: CallbackCapture;
+  /** Figures for warehouses no target maps, as this instance saw them (GET /admin/unmapped-warehouses). */
+  unmappedWarehouses?: UnmappedWarehouses;
   isDraining?: () => boolean;
 }
 
@@ -75,6 +78,7 @@ export function createApp(deps: AppDeps): Express {
       shipments: deps.shipments,
       storage: deps.storage,
       capture: deps.capture,
+      unmappedWarehouses: deps.unmappedWarehouses,
       token: deps.config.auth.adminToken,
     }),
   );

@@ -3,6 +3,7 @@ import type { Intake } from './create-intake';
 import type { InventoriesCallback } from './read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
 import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
+import type { UnmappedWarehouses } from './unmapped-warehouses';
 
 export interface CallbackOutcome {
   reply: { success: true; offers?: AnsweredOffer[] };
@@ -24,6 +25,8 @@ export function createInventoriesCallbackService(deps: {
   answers: AnswerService;
   metrics: Metrics;
   log: Logger;
+  /** Figures for warehouses no target maps: counted and warned about (see unmapped-warehouses.ts). */
+  unmapped?: UnmappedWarehouses;
 }): InventoriesCallbackService {
   return {
     async handle(cb, rawOffers) {
@@ -47,7 +50,16 @@ export function createInventoriesCallbackService(deps: {
       await stored;
       if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });
       if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'answered' });
-      return { reply: offers ? { success: true, offers } : { success: true }, named, answered: offers?.length ?? 0 };
+      deps.unmapped?.observe(cb.figures);
+      const answered = offers?.length ?? 0;
+      // One line per accepted callback: the logs answer "is the CRM calling us?" (rejections are logged by the
+      // error handler with their reason).
+      deps.log.info(
+        { reading: cb.reading, figures: cb.figures.length, questions: cb.questions.length, answered },
+        `inventoriesUpload accepted: ${cb.figures.length} figure offer(s), ${cb.questions.length} question(s), ` +
+          `${answered} answered`,
+      );
+      return { reply: offers ? { success: true, offers } : { success: true }, named, answered };
     },
   };
 }

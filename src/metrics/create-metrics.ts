@@ -42,6 +42,11 @@ export function createMetrics() {
     "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
     ['source', 'outcome'],
   );
+  const unmappedFigures = counter(
+    'stockbridge_unmapped_figures_total',
+    'CRM figures for warehouses no target maps (stored and shown, never sent), by warehouse (first 50, then (other))',
+    ['warehouse'],
+  );
   let sampleLag: () => Promise<number> = () => Promise.resolve(0);
   const paused = gauge('stockbridge_target_paused', '1 when the target is paused', ['target']);
 
@@ -59,6 +64,7 @@ export function createMetrics() {
       return v?.value ?? 0;
     },
     answers,
+    unmappedFigures,
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

@@ -99,7 +99,7 @@ describe('dashboard in a real browser', () => {
     await page.fill('#token', 'wrong');
     await page.click('#sign-in-button');
     await page.locator('#sign-in-refused', { hasText: 'not auth.adminToken' }).waitFor();
-    expect(await page.evaluate(() => getComputedStyle(document.body).fontFamily)).toContain('system-ui');
+    expect(await page.evaluate<string>('getComputedStyle(document.body).fontFamily')).toContain('system-ui');
     await page.fill('#token', SECRETS.adminToken);
     await page.click('#sign-in-button');
     await page.locator('#app').waitFor({ state: 'visible' });

@@ -264,10 +264,15 @@ async function refreshCallbacks() {
 function renderItem(d) {
   const crm = d.crm.length
     ? table(
-        ['CRM warehouse', 'quantity', 'callback #'],
-        d.crm.map((c) => [c.warehouse, String(c.quantity), String(c.version)]),
+        ['CRM warehouse', 'quantity', 'callback #', 'sent to'],
+        d.crm.map((c) => [
+          c.warehouse,
+          String(c.quantity),
+          String(c.version),
+          c.note ? el('span', { class: 'error', text: c.note }) : (c.mappedBy || []).join(', ') || '—',
+        ]),
       )
-    : el('p', { class: 'muted', text: 'No CRM figures for this identifier reached any target.' });
+    : el('p', { class: 'muted', text: 'No CRM figures have been received for this identifier.' });
   const targets = table(
     ['target', 'desired', 'delivered', 'last attempt', 'problems', ''],
     d.targets.map((t) => [

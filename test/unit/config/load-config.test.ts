@@ -134,5 +134,7 @@ describe('config', () => {
     const cfg = loadConfig(path.join(__dirname, '../../../stockbridge.example.json'), env);
     expect(cfg.targets.length).toBeGreaterThan(0);
     expect(cfg.sources.map((x) => x.type)).toEqual(['syncinventory', 'flamix']);
+    // A fresh start against the example's placeholder hosts runs no failing sync loop: sources on demand.
+    expect(cfg.sources.map((x) => x.everySeconds)).toEqual([0, 0]);
   });
 });

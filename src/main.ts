@@ -9,6 +9,7 @@ import { createLogger } from './log/create-logger';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 import { openPostgresHub } from './storage/open-storage';
+import { holdStateLock, StateLockedError } from './compose/state-lock';
 
 /** The config, or exit 2 after printing every problem in it. */
 function loadStartConfig(configPath: string): Config {
@@ -45,6 +46,19 @@ function gracefulShutdown(server: Server, hub: Hub, log: Logger, drainMs: number
   return shutdown;
 }
 
+/** Exit 1 with why when another hub already runs on this SQLite state file. */
+let stateLock: ReturnType<typeof holdStateLock> | undefined; // referenced for the process lifetime (never collected)
+function holdSqliteLock(statePath: string): void {
+  try {
+    stateLock = holdStateLock(statePath);
+    process.on('exit', () => stateLock?.release());
+  } catch (err) {
+    if (!(err instanceof StateLockedError)) throw err;
+    process.stderr.write(`stockbridge: cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
   const args = parseCliArgs(
@@ -64,6 +78,8 @@ async function main(): Promise<void> {
   const log = createLogger({ level: config.log.level });
   // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
   const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
+  // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends).
+  if (!pg) holdSqliteLock(config.storage.path);
   const hub = pg
     ? createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers })
     : createHub({ config, log, projector: 'thread' });

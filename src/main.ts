@@ -6,6 +6,7 @@ import type { Config } from './config/config-types';
 import { createHub, type Hub } from './compose/create-hub';
 import { createServer } from './compose/create-server';
 import { createLogger } from './log/create-logger';
+import { prettyStream } from './log/pretty-stream';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 import { openPostgresHub } from './storage/open-storage';
@@ -75,7 +76,7 @@ async function main(): Promise<void> {
     (args.values.config as string | undefined) ?? process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
   );
   const config = loadStartConfig(configPath);
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, destination: args.values.pretty ? prettyStream() : undefined });
   // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
   const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
   // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends).

@@ -6,7 +6,7 @@ import { parseConfig } from '../src/config/load-config';
 import type { Config } from '../src/config/config-types';
 import { createHub, type Hub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { openPostgresHub } from '../src/storage/open-storage';
+import { openStorage } from '../src/storage/open-storage';
 import { startEmbeddedPostgres } from '../src/storage/postgres/start-embedded-postgres';
 import { fmt, spawnServer, table } from './bench-util';
 
@@ -69,8 +69,8 @@ export async function fanoutPostgres(n: number) {
       const cfg = config(shopUrl, { driver: 'postgres', url });
       const hubs: Hub[] = [];
       for (let i = 0; i < instances; i++) {
-        const h = await openPostgresHub(cfg, log);
-        hubs.push(createHub({ config: cfg, log, storage: h.stores, attachWakers: h.attachWakers }));
+        const h = await openStorage(cfg, log, { role: 'service' });
+        hubs.push(createHub({ config: cfg, log, storage: h }));
       }
       rates.push(await drain(hubs, n));
     }

@@ -10,6 +10,7 @@ import { createLogger } from '../src/log/create-logger';
 import { benchShopTarget, startBenchShop } from './bench-fixtures';
 import { fmt, spawnServer, table } from './bench-util';
 import { fanoutPostgres } from './fanout-postgres';
+import { startFakeWooCommerce } from '../src/demo/fakes/fake-woocommerce';
 
 const log = createLogger({ level: 'silent' });
 // Every hub's files go in one folder, removed at exit.
@@ -165,6 +166,80 @@ async function oversellFirst(n: number) {
   }
 }
 
+/**
+ * A batching target: `n` items to a WooCommerce shop at `rps` requests/s, 100 items per request. The floor is
+ * n / 100 / rps seconds. A first (cold) drain also looks every SKU up once (one more request per 100 items); the
+ * figure is the warm drain, as in steady state, when the ids are cached.
+ */
+async function wooFloor(n: number, rps: number) {
+  const shop = await startFakeWooCommerce({ consumerKey: 'ck_bench', consumerSecret: 'cs_bench' });
+  for (let i = 0; i < n; i++) shop.addProduct(`SKU-${i}`, { manage_stock: true, stock_quantity: 0 });
+  const config = parseConfig(
+    {
+      server: { publicUrl: 'http://x' },
+      storage: { path: path.join(dir, `hub-${++hubs}.db`) },
+      crm: { url: 'http://127.0.0.1:9', apiKey: 'k', clientId: 'c', site: 's' },
+      auth: { shipmentsToken: 't', adminToken: 'a' },
+      targets: [
+        {
+          name: 'woo',
+          type: 'woocommerce',
+          url: shop.url,
+          consumerKey: 'ck_bench',
+          consumerSecret: 'cs_bench',
+          offerKey: 'xmlId',
+          warehouses: ['main'],
+          requestsPerSecond: rps,
+          concurrency: 2,
+        },
+      ],
+    },
+    {},
+  );
+  const hub = createHub({ config, log });
+  const drain = async (q: (i: number) => number) => {
+    await hub.activity.set({ active: false, freeze: false });
+    for (let c = 0; c < n; c += 1000)
+      await hub.intake.accept([], JSON.stringify(offersFor(Math.min(1000, n - c), q, c)));
+    hub.projector.kick();
+    await hub.projector.idle();
+    const from = shop.requests.length;
+    const t = Date.now();
+    await hub.activity.set({ active: true, freeze: false });
+    while ((await hub.admin.listTargets())[0].backlog > 0) await new Promise((r) => setTimeout(r, 20));
+    const ms = Date.now() - t;
+    const at = shop.requests.slice(from).map((r) => r.at);
+    let maxPerSecond = 0;
+    for (let i = 0, j = 0; i < at.length; i++) {
+      while (at[i] - at[j] >= 1000) j++;
+      maxPerSecond = Math.max(maxPerSecond, i - j + 1);
+    }
+    return { ms, requests: at.length, maxPerSecond };
+  };
+  try {
+    await hub.start();
+    const cold = await drain((i) => (i % 50) + 1);
+    const warm = await drain((i) => (i % 40) + 2);
+    const held = [...shop.products.values()].every((p) => p.stock_quantity === (Number(p.sku.slice(4)) % 40) + 2);
+    return { cold, warm, held, floorMs: (n / 100 / rps) * 1000 };
+  } finally {
+    await hub.stop();
+    await shop.close();
+  }
+}
+
+async function printWoo() {
+  const n = Number(process.env.BENCH_WOO_ITEMS ?? 20_000);
+  const rps = Number(process.env.BENCH_WOO_RPS ?? 5);
+  const w = await wooFloor(n, rps);
+  console.log(
+    `batching target (WooCommerce, 100 per request, ${rps} requests/s): ${n} items drained in ${fmt(w.warm.ms / 1000, 1)} s, ` +
+      `floor ${fmt(w.floorMs / 1000, 1)} s, ratio ${fmt(w.warm.ms / w.floorMs, 3)} (aim ≤ 1.1); ${w.warm.requests} requests, ` +
+      `at most ${w.warm.maxPerSecond} in any second; all figures held: ${w.held}. ` +
+      `Cold (each SKU looked up first): ${fmt(w.cold.ms / 1000, 1)} s, ${w.cold.requests} requests`,
+  );
+}
+
 async function rss(n: number, seconds: number) {
   const srv = await spawnServer('fake-shop-server.js', [String(n)]);
   try {
@@ -203,6 +278,8 @@ async function main() {
   console.log(`bench:fanout — ${os.cpus().length} cores`);
   // BENCH_ONLY=oversell: just that figure.
   if (process.env.BENCH_ONLY === 'oversell') return printOversell();
+  // BENCH_ONLY=woo: just the batching target's figure.
+  if (process.env.BENCH_ONLY === 'woo') return printWoo();
   // Three rounds, each a bare loop and the hub side by side; single rounds vary by ±0.15 on this machine,
   // so the median ratio is the figure, and every round is shown.
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -234,6 +311,7 @@ async function main() {
     `write amplification: 20 callbacks × 500 items while the shop is down → ${a.writes} writes after recovery = ${fmt(a.ratio, 3)} per item (aim 1.0)`,
   );
   await printOversell();
+  await printWoo();
   const r = await rss(Number(process.env.BENCH_BACKLOG ?? 200_000), Number(process.env.BENCH_RSS_SECONDS ?? 15));
   console.log(
     `backlog of ${r.backlog} items for one target: stored and projected in ${fmt(r.projectMs / 1000, 1)} s, ${r.delivered} delivered in ${fmt(r.deliverMs / 1000, 1)} s; peak RSS ${r.peakRssMb} MB (aim ≤ 300 MB)`,

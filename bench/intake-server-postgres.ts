@@ -1,6 +1,6 @@
 import { createHub } from '../src/compose/create-hub';
 import { createLogger } from '../src/log/create-logger';
-import { openPostgresHub } from '../src/storage/open-storage';
+import { openStorage } from '../src/storage/open-storage';
 import { intakeBenchConfig } from './bench-fixtures';
 
 /** One hub instance on PostgreSQL (URL in BENCH_PG_URL), 2 targets, delivery held: only intake is measured. */
@@ -9,8 +9,8 @@ async function main() {
   if (!url) throw new Error('BENCH_PG_URL is not set');
   const config = intakeBenchConfig({ driver: 'postgres', url, poolSize: 10 });
   const log = createLogger({ level: 'silent' });
-  const pg = await openPostgresHub(config, log);
-  const hub = createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers });
+  const storage = await openStorage(config, log, { role: 'service' });
+  const hub = createHub({ config, log, storage });
   await hub.activity.set({ active: false, freeze: false });
   await hub.start();
   const s = hub.app.listen(0, '127.0.0.1', () =>

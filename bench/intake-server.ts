@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import express from 'express';
 import { createHub } from '../src/compose/create-hub';
+import { openSqliteStorage } from '../src/storage/open-storage';
 import { createLogger } from '../src/log/create-logger';
 import { intakeBenchConfig } from './bench-fixtures';
 
@@ -26,11 +27,9 @@ async function main() {
       { path: path.join(dir, 'bench.db'), synchronous: process.argv[3] ?? 'full' },
       !!process.env.BENCH_NO_TARGETS,
     );
-    const hub = createHub({
-      config,
-      log: createLogger({ level: 'silent' }),
-      projector: process.env.BENCH_THREAD === '0' ? 'in-process' : 'thread',
-    }); // BENCH_THREAD=0: in-process projector, for comparison
+    // BENCH_THREAD=0: in-process projector, for comparison
+    const storage = openSqliteStorage(config, { projectorThread: process.env.BENCH_THREAD !== '0' });
+    const hub = createHub({ config, log: createLogger({ level: 'silent' }), storage });
     await hub.activity.set({ active: false, freeze: false });
     await hub.start();
     listen = (cb) => {

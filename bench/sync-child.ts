@@ -5,7 +5,7 @@ import { parseConfig } from '../src/config/load-config';
 import { crmClientFor } from '../src/integrations/retailcrm/crm-client-for';
 import { createHttpClient } from '../src/integrations/http-client/http-client';
 import { createLogger } from '../src/log/create-logger';
-import { createSource } from '../src/integrations/create-source';
+import { createPullSource } from '../src/integrations/registry';
 import { runSync } from '../src/sync/run-sync';
 import { createSqliteStores } from '../src/storage/sqlite/create-sqlite-stores';
 
@@ -53,7 +53,7 @@ async function main() {
       owner: 'bench',
     },
     config.sources[0],
-    createSource(config.sources[0], http),
+    createPullSource(config.sources[0], http),
     {
       progress: (e) => {
         if (e.batches === 1 && !firstBatchAt) firstBatchAt = Date.now();

@@ -1,18 +1,34 @@
 import express, { Router, type RequestHandler } from 'express';
-import type { CallbackCapture, CapturedReading } from '../src/intake/callback-capture';
-import type { CallbackOutcome, InventoriesCallbackService } from '../src/intake/inventories-callback-service';
+import { body } from 'express-validator';
+import type { CallbackCapture } from '../src/intake/callback-capture';
+import type { InventoriesCallbackService } from '../src/intake/inventories-callback-service';
+import { readInventoriesCallback } from '../src/intake/read-inventories-callback';
+import { readActivity } from '../src/accounts/read-activity';
 import type { Config } from '../src/config/config-types';
 import type { ActivityService } from '../src/accounts/activity-service';
 import type { Metrics } from '../src/metrics/create-metrics';
 import { activityHandler } from './handlers/activity-handler';
 import { inventoriesUploadHandler } from './handlers/inventories-upload-handler';
+import { OUTCOME } from '../src/domain/outcomes';
 import { parseForm } from './middleware/parse-form';
 import { validated } from './middleware/reject-invalid';
 import { rejectForbiddenKeys } from './middleware/reject-forbidden-keys';
 import { requireClientId } from './middleware/require-client-id';
 import { requireContentType } from './middleware/require-content-type';
-import { activityChains, readActivity } from './validators/activity-validator';
-import { readInventoriesUpload } from './validators/inventories-upload-validator';
+
+/** `systemUrl` is checked by a chain (URL rules); the rest of the body by `readActivity`. */
+const activityChains = () => [
+  body('systemUrl')
+    .optional()
+    .isString()
+    .withMessage('must be a string')
+    .bail()
+    .isLength({ max: 2048 })
+    .withMessage('is too long')
+    .bail()
+    .isURL({ require_protocol: true, require_tld: false })
+    .withMessage('must be a URL'),
+];
 
 /** How much of a raw body is kept for the capture (it caps again, after masking). */
 const RAW_KEEP = 64 * 1024;
@@ -22,8 +38,7 @@ const captureCallback =
   (capture: CallbackCapture): RequestHandler =>
   (_req, res, next) => {
     res.on('finish', () => {
-      const c = res.locals.callback as (CallbackOutcome & { reading: CapturedReading }) | undefined;
-      const raw = res.locals.rawBody as string | Buffer | undefined;
+      const { callback: c, rawBody: raw } = res.locals;
       capture.add({
         reading: c?.reading ?? 'rejected',
         status: res.statusCode,
@@ -52,7 +67,7 @@ export function callbacksRouter(deps: {
   };
   const countRejected: RequestHandler = (_req, res, next) => {
     res.on('finish', () => {
-      if (res.statusCode >= 400) deps.metrics.callbacks.inc({ kind: 'any', outcome: 'rejected' });
+      if (res.statusCode >= 400) deps.metrics.callbacks.inc({ kind: 'any', outcome: OUTCOME.rejected });
     });
     next();
   };
@@ -82,7 +97,7 @@ export function callbacksRouter(deps: {
     ...parse,
     ...validated(
       'inventoriesUpload callback',
-      readInventoriesUpload(deps.config.intake),
+      (b) => readInventoriesCallback(b, deps.config.intake),
       inventoriesUploadHandler(deps.callbacks),
     ),
   );

@@ -1,14 +1,21 @@
 import express, { Router } from 'express';
-import { param } from 'express-validator';
+import { header, param } from 'express-validator';
 import type { Config } from '../src/config/config-types';
 import type { ShipmentService } from '../src/shipments/shipment-service';
+import { normalizeShipments, todayIn } from '../src/shipments/normalize-shipments';
 import { getShipmentHandler, submitShipmentsHandler } from './handlers/shipments-handler';
 import { rejectForbiddenKeys } from './middleware/reject-forbidden-keys';
-import { rejectInvalid } from './middleware/reject-invalid';
 import { requireBearer } from './middleware/require-bearer';
 import { requireContentType } from './middleware/require-content-type';
-import { validated } from './middleware/reject-invalid';
-import { readShipments, shipmentsChains } from './validators/shipments-validator';
+import { rejectInvalid, validated } from './middleware/reject-invalid';
+
+const shipmentsChains = () => [
+  header('idempotency-key')
+    .optional()
+    .isString()
+    .isLength({ min: 1, max: 255 })
+    .withMessage('must be 1-255 characters'),
+];
 
 /** POST /shipments (one object or a list of up to 100) and GET /shipments/{id}, under the shipments token. */
 export function shipmentsRouter(deps: { config: Config; shipments: ShipmentService }): Router {
@@ -19,7 +26,13 @@ export function shipmentsRouter(deps: { config: Config; shipments: ShipmentServi
     requireContentType(['application/json']),
     express.json({ limit: '256kb', strict: true }),
     rejectForbiddenKeys,
-    ...validated('shipment', readShipments(deps.config), submitShipmentsHandler(deps.shipments), shipmentsChains()),
+    ...validated(
+      'shipment',
+      // Defaults filled from the config: the CRM site, and today in the warehouse's time zone.
+      (b) => normalizeShipments(b, { site: deps.config.crm.site, today: todayIn(deps.config.shipments.timeZone) }),
+      submitShipmentsHandler(deps.shipments),
+      shipmentsChains(),
+    ),
   );
   router.get(
     '/:id',

@@ -9,7 +9,7 @@ import { createLogger } from './log/create-logger';
 import { prettyStream } from './log/pretty-stream';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
-import { openPostgresHub } from './storage/open-storage';
+import { openStorage } from './storage/open-storage';
 import { holdStateLock, StateLockedError } from './compose/state-lock';
 
 /** The config, or exit 2 after printing every problem in it. */
@@ -77,13 +77,11 @@ async function main(): Promise<void> {
   );
   const config = loadStartConfig(configPath);
   const log = createLogger({ level: config.log.level, destination: args.values.pretty ? prettyStream() : undefined });
-  // PostgreSQL: stores opened (and migrated) before the hub, with this instance's share of the work among several.
-  const pg = config.storage.driver === 'postgres' ? await openPostgresHub(config, log) : null;
-  // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends).
-  if (!pg) holdSqliteLock(config.storage.path);
-  const hub = pg
-    ? createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers })
-    : createHub({ config, log, projector: 'thread' });
+  // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends), taken before
+  // anything opens or migrates the file.
+  if (config.storage.driver === 'sqlite') holdSqliteLock(config.storage.path);
+  // Opened (and migrated) before the hub: the driver decides where projection runs and who owns what.
+  const hub = createHub({ config, log, storage: await openStorage(config, log, { role: 'service' }) });
   await hub.start();
   const server: Server = createServer(hub.app, config.server).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {

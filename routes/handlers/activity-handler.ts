@@ -1,12 +1,13 @@
 import type { ActivityService } from '../../src/accounts/activity-service';
 import type { Metrics } from '../../src/metrics/create-metrics';
+import { OUTCOME } from '../../src/domain/outcomes';
 import type { TypedHandler } from '../middleware/reject-invalid';
-import type { ActivityInput } from '../validators/activity-validator';
+import type { ActivityInput } from '../../src/accounts/read-activity';
 
 export function activityHandler(activity: ActivityService, metrics: Metrics): TypedHandler<ActivityInput> {
   return async (input, _req, res) => {
     await activity.set(input);
-    metrics.callbacks.inc({ kind: 'activity', outcome: 'accepted' });
+    metrics.callbacks.inc({ kind: 'activity', outcome: OUTCOME.accepted });
     res.json({ success: true });
   };
 }

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { ShipmentService } from '../../src/shipments/shipment-service';
 import type { TypedHandler } from '../middleware/reject-invalid';
-import type { ShipmentsInput } from '../validators/shipments-validator';
+import type { ShipmentsInput } from '../../src/shipments/normalize-shipments';
 
 /** 202 with the id(s) once stored; a repeated Idempotency-Key answers 200 with the first call's id(s). */
 export function submitShipmentsHandler(shipments: ShipmentService): TypedHandler<ShipmentsInput> {

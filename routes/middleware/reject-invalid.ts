@@ -2,10 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import { body, validationResult, type ValidationChain } from 'express-validator';
 import { AppError } from '../../src/domain/app-error';
 
-export type FieldErrors = Record<string, string>;
-
-/** A normaliser's answer: the typed input, or every problem by field path. */
-export type Normalised<T> = T | { errors: FieldErrors };
+import type { FieldErrors, Normalised } from '../../src/domain/normalised';
 
 /** A handler that receives its validated, typed input as an argument (it never reads it back from the request). */
 export type TypedHandler<T> = (input: T, req: Request, res: Response) => Promise<void> | void;

@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../domain/desired-rows';
+import type { TargetCapabilities } from '../integrations/push-target';
+import { targetTypeLabel } from '../integrations/registry';
+import { targetFigures } from '../domain/target-figures';
 import { shipmentView } from '../shipments/shipment-service';
 import type {
   CallbackLog,
@@ -14,7 +16,7 @@ import type {
   StockState,
   SyncRun,
 } from '../storage/stores';
-import type { Worker } from '../delivery/create-delivery-worker';
+import type { DeliveryWorker } from '../delivery/create-delivery-worker';
 import { createItemLookup } from './item-lookup';
 import type { LiveFigure } from '../integrations/push-target';
 import { isoTime as iso } from '../domain/iso-time';
@@ -34,6 +36,28 @@ export interface TargetView {
   lastErrorAt: string | null;
   /** Writes accepted since start-up; two readings give the delivery rate. */
   deliveredTotal: number;
+  /** The type in words (e.g. "WooCommerce"). */
+  typeLabel: string;
+  /** How the shop knows an item, in plain words. */
+  identifiedBy: string | null;
+  /** Items per request at most. */
+  maxBatch: number | null;
+  /** CRM warehouse code → what this target calls it (or, for a summed stock, the codes added up). */
+  warehouses: Record<string, string>;
+  locations: 'per-warehouse' | 'summed' | null;
+  limits: { requestsPerSecond: number; costPerSecond?: number; minItemIntervalMs?: number } | null;
+}
+
+/** A target's own identifiers and limits, as its type declares them. */
+function describeTarget(t: TargetConfig, caps: TargetCapabilities | undefined) {
+  return {
+    typeLabel: targetTypeLabel(t.type),
+    identifiedBy: caps ? `${caps.identifiedBy}; the CRM offer's ${t.offerKey}` : null,
+    maxBatch: caps?.maxBatch ?? null,
+    warehouses: { ...t.warehouses },
+    locations: caps?.locations ?? null,
+    limits: caps ? { ...caps.limits } : null,
+  };
 }
 
 export function syncRunView(r: SyncRun) {
@@ -67,7 +91,7 @@ export function createAdminService(deps: {
     sources: SourceStore;
   };
   targets: readonly TargetConfig[];
-  worker: Worker;
+  worker: DeliveryWorker;
   isActive: () => Promise<boolean>;
   sources?: readonly SourceConfig[];
   /** Start a run of a source now (the scheduler's); absent where no scheduler runs. */
@@ -81,7 +105,12 @@ export function createAdminService(deps: {
 }) {
   const now = deps.now ?? Date.now;
   const sources = deps.sources ?? [];
-  const lookup = createItemLookup({ stores: deps.stores, targets: deps.targets, sources });
+  const lookup = createItemLookup({
+    stores: deps.stores,
+    targets: deps.targets,
+    sources,
+    shopIdOf: (target, item) => deps.worker.shopIdOf?.(target, item),
+  });
   // Operator actions are expected events, logged at info (never at error, which pages someone).
   const operator = (fields: Record<string, unknown>, msg: string) => deps.log?.info({ ...fields, by: 'operator' }, msg);
   const knownSource = (name: string) => {
@@ -96,7 +125,7 @@ export function createAdminService(deps: {
   };
 
   return {
-    /** Accepted callbacks not yet turned into desired state: a backlog no target's count includes yet. */
+    /** Accepted callbacks not yet projected: a backlog no target's count includes yet. */
     async unprojectedCallbacks(): Promise<number> {
       return Math.max(0, (await deps.stores.callbackLog.latestSeq()) - (await deps.stores.stock.cursor()));
     },
@@ -123,6 +152,7 @@ export function createAdminService(deps: {
             lastError: stats.lastError,
             lastErrorAt: iso(stats.lastErrorAt),
             deliveredTotal,
+            ...describeTarget(t, deps.worker.describe?.(t.name)),
           } satisfies TargetView;
         }),
       );
@@ -187,7 +217,7 @@ export function createAdminService(deps: {
       const t = known(target);
       const [state, desired] = await Promise.all([
         deps.stores.deliveries.get(target, item),
-        desiredRows(deps.stores.stock, t, item),
+        targetFigures(deps.stores.stock, t, item),
       ]);
       if (!state) throw new AppError(404, await lookup.whyNothing(known(target), item), { code: 'not-found' });
       return { ...itemView(state), desired };

@@ -1,8 +1,8 @@
 import type { SourceConfig, TargetConfig } from '../config/config-types';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import type {
   CallbackLog,
-  DesiredRow,
+  TargetFigure,
   Deliveries,
   ItemState,
   OfferKey,
@@ -22,7 +22,7 @@ const names = (u: UnmappedOffer, identifier: string) => labelNames(u.offerLabel,
 
 interface TargetFacts {
   target: TargetConfig;
-  desired: DesiredRow[];
+  desired: TargetFigure[];
   state: ItemState | undefined;
   unmappedOffer: UnmappedOffer | undefined;
 }
@@ -38,12 +38,15 @@ async function receivedAt(callbackLog: CallbackLog, figures: StockFigure[]): Pro
 }
 
 /** One target's view of the item: what it should hold, its delivery state, what it cannot map. */
-function targetView(f: TargetFacts, crm: StockFigure[]) {
+function targetView(f: TargetFacts, crm: StockFigure[], shopId: string | undefined) {
   const { target, state } = f;
   const seen = [...new Set(crm.filter((c) => c.offerKey === target.offerKey).map((c) => c.warehouse))];
   return {
     name: target.name,
+    type: target.type,
     offerKey: target.offerKey,
+    /** The shop's own identifier for this item (a product/variation or inventory item id), once resolved. */
+    shopId: shopId ?? null,
     desired: f.desired.map((d) => ({ ...d, shopWarehouse: target.warehouses[d.warehouse] ?? null })),
     version: state?.version ?? null,
     deliveredVersion: state?.deliveredVersion ?? null,
@@ -120,6 +123,7 @@ export function createItemLookup(deps: {
   stores: { callbackLog: CallbackLog; stock: StockState; deliveries: Deliveries; sources: SourceStore };
   targets: readonly TargetConfig[];
   sources: readonly SourceConfig[];
+  shopIdOf?: (target: string, item: string) => string | undefined;
 }) {
   const { stock, deliveries, callbackLog } = deps.stores;
 
@@ -127,7 +131,7 @@ export function createItemLookup(deps: {
     return Promise.all(
       deps.targets.map(async (target) => {
         const [desired, state, unmapped] = await Promise.all([
-          desiredRows(stock, target, identifier),
+          targetFigures(stock, target, identifier),
           deliveries.get(target.name, identifier),
           stock.listUnmapped(target.name, 1000),
         ]);
@@ -160,7 +164,7 @@ export function createItemLookup(deps: {
       return {
         identifier,
         crm: crm.map((c) => crmView(c, arrived, deps.targets)),
-        targets: facts.map((f) => targetView(f, crm)),
+        targets: facts.map((f) => targetView(f, crm, deps.shopIdOf?.(f.target.name, identifier))),
         sources: await sourceViews(identifier),
       };
     },

@@ -4,7 +4,7 @@ import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
-import { createLookup } from '../integrations/create-lookup';
+import { createLookup } from '../integrations/registry';
 import type { SourceStore, StockState } from '../storage/stores';
 import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from '../intake/callback-capture';

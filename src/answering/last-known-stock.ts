@@ -1,6 +1,6 @@
 import type { TargetConfig } from '../config/config-types';
 import type { OfferRef } from '../intake/read-inventories-callback';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import type { SourceStore, StockState } from '../storage/stores';
 
 export type Figures = Record<string, number>;
@@ -14,7 +14,7 @@ export interface LastKnownStock {
   fromSource(source: string, keys: readonly string[]): Promise<Map<string, Figures>>;
   /** Record figures a lookup brought, as if uploaded: the CRM stores the reply, so the next sync skips them. */
   recordFromSource(source: string, rows: Array<{ offer: string; warehouse: string; quantity: number }>): Promise<void>;
-  /** Without sources: the newest figures the CRM sent for the offer, read through the targets' desired state. */
+  /** Without sources: the newest figures the CRM sent for the offer, read through the targets' mappings. */
   received(ref: OfferRef): Promise<Figures | undefined>;
 }
 
@@ -33,7 +33,7 @@ export function createLastKnownStock(
       for (const t of targets) {
         const item = ref[t.offerKey];
         if (item === undefined) continue;
-        for (const row of await desiredRows(stores.stock, t, String(item))) {
+        for (const row of await targetFigures(stores.stock, t, String(item))) {
           const prev = newest.get(row.warehouse);
           if (!prev || prev.version < row.version) newest.set(row.warehouse, row);
         }

@@ -3,7 +3,7 @@ import type { OfferKey } from '../config/config-types';
 import type { Intake } from '../intake/create-intake';
 import type { IntakeOffer } from '../domain/offer-types';
 import type { OfferRef } from '../intake/read-inventories-callback';
-import type { SourceLookup } from '../integrations/create-lookup';
+import type { SourceLookup } from '../integrations/source-answer';
 import type { Figures, LastKnownStock } from './last-known-stock';
 
 export interface LookupSource {

@@ -1,9 +1,7 @@
-import type { Config } from '../config/config-types';
-import { migrateSqliteFile } from '../storage/sqlite/create-sqlite-stores';
+import { createLogger } from '../log/create-logger';
+import { migrateStorage } from '../storage/open-storage';
 import { loadCliConfig, type CliIo } from './cli-env';
-import { migratePostgresCommand } from './migrate-postgres';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
-
 export const MIGRATE_USAGE: CommandSpec = {
   usage: 'npm run migrate -- [options]',
   summary:
@@ -12,26 +10,18 @@ export const MIGRATE_USAGE: CommandSpec = {
   options: { config: CONFIG_OPTION },
 };
 
-/** `npm run migrate [--config FILE]`, for either driver. */
+/** `npm run migrate [--config FILE]`, for either driver (PostgreSQL: under the migration lock, safe while instances run). */
 export async function migrateCommand(io: CliIo): Promise<number> {
   const args = parseCliArgs(io, MIGRATE_USAGE);
   if (!args.ok) return args.code;
   const config = loadCliConfig(io, args.values.config as string | undefined);
   if (!config) return 2;
-  return config.storage.driver === 'postgres' ? migratePostgresCommand(io, config) : migrateSqlite(io, config);
-}
-
-function migrateSqlite(io: CliIo, config: Config): number {
   try {
-    const { from, to } = migrateSqliteFile({
-      path: config.storage.path,
-      synchronous: config.storage.synchronous,
-      migration: { offerKeys: Object.fromEntries(config.targets.map((t) => [t.name, t.offerKey])) },
-    });
+    const { where, from, to } = await migrateStorage(config, createLogger({ level: 'silent' }));
     io.out(
       from === to
-        ? `${config.storage.path}: schema version ${to}, nothing to do`
-        : `${config.storage.path}: migrated from schema version ${from} to ${to}`,
+        ? `${where}: schema version ${to}, nothing to do`
+        : `${where}: migrated from schema version ${from} to ${to}`,
     );
     return 0;
   } catch (e) {

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
-import { openStorage } from '../compose/create-hub';
-import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { openStorage } from '../storage/open-storage';
 import { createHttpClient } from '../integrations/http-client/http-client';
 import { createIntake } from '../intake/create-intake';
 import { createProjector } from '../projection/create-projector';
@@ -37,9 +36,12 @@ export async function reconcileCommand(io: CliIo & { tty?: boolean; write?: (s: 
   if (!config) return 2;
   const target = pickNamed(io, config.targets, 'target', args.values.target as string | undefined);
   if (!target) return 2;
+  if (target.type !== 'merchantpro') {
+    io.err(`reconcile reads MerchantPro shops only; target "${target.name}" is of type ${target.type}`);
+    return 2;
+  }
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage =
-    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
+  const { stores: storage } = await openStorage(config, log, { role: 'command' });
   const http = createHttpClient();
   const projector = createProjector({ stores: storage, targets: config.targets, log });
   const intake = createIntake({ callbackLog: storage.callbackLog, log });

@@ -1,10 +1,9 @@
 import crypto from 'node:crypto';
 import { AppError } from '../domain/app-error';
-import { openStorage } from '../compose/create-hub';
-import { openPostgresStoresForCommand } from '../storage/open-storage';
+import { openStorage } from '../storage/open-storage';
 import { createHttpClient } from '../integrations/http-client/http-client';
 import { createLogger } from '../log/create-logger';
-import { createSource } from '../integrations/create-source';
+import { createPullSource } from '../integrations/registry';
 import { runSync, type SyncProgress } from '../sync/run-sync';
 import { crmFor, loadCliConfig, pickNamed, type CliIo } from './cli-env';
 import { CONFIG_OPTION, parseCliArgs, type CommandSpec } from './parse-cli-args';
@@ -39,8 +38,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
   const dryRun = args.values['dry-run'] === true;
   if (!dryRun) io.out(`sync ${sourceConfig.name}: changed figures will be uploaded to the CRM at ${config.crm.url}`);
   const log = createLogger({ level: io.env.LOG_LEVEL ?? 'warn' });
-  const storage =
-    config.storage.driver === 'postgres' ? await openPostgresStoresForCommand(config, log) : openStorage(config);
+  const { stores: storage } = await openStorage(config, log, { role: 'command' });
   const http = createHttpClient();
   const line = progressLine(io.write ?? ((s) => io.out(s.replace(/\n$/, ''))), io.tty ?? false);
   try {
@@ -56,7 +54,7 @@ export async function syncCommand(io: CliIo & { tty?: boolean; write?: (s: strin
         owner: `cli-${process.pid}-${crypto.randomUUID().slice(0, 8)}`,
       },
       sourceConfig,
-      createSource(sourceConfig, http),
+      createPullSource(sourceConfig, http),
       {
         dryRun,
         progress: (e) => line.update(progressText(sourceConfig.name, e), e.phase),

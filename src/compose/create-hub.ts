@@ -8,17 +8,16 @@ import { createProjector, type Projector } from '../projection/create-projector'
 import { createRetention } from '../storage/callback-log/create-retention';
 import { createThreadedProjector } from '../projection/create-threaded-projector';
 import { createMetrics, type Metrics } from '../metrics/create-metrics';
-import { createSqliteStores } from '../storage/sqlite/create-sqlite-stores';
+import { openSqliteStorage, type Storage } from '../storage/open-storage';
 import type { Stores } from '../storage/stores';
 import { createAdminService, type AdminService } from '../admin/admin-service';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
-import { createMerchantProTarget } from '../integrations/merchantpro/merchantpro-target';
-import { createWorker } from '../delivery/create-delivery-worker';
+import { createDeliveryWorker } from '../delivery/create-delivery-worker';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
 import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { createShipmentService } from '../shipments/shipment-service';
 import { createShipmentWorker } from '../shipments/create-shipment-worker';
-import { createSource } from '../integrations/create-source';
+import { createPullSource, createPushTarget } from '../integrations/registry';
 import { createScheduler } from '../sync/create-scheduler';
 import type { SyncDeps } from '../sync/run-sync';
 import { createAnswering } from '../answering/create-answering';
@@ -37,38 +36,15 @@ export interface Hub {
   stop(): Promise<void>;
 }
 
-/** Open the configured driver's stores; pending migrations are applied first (each in one transaction). */
-export function openStorage(config: Config, lockRole?: { role: 'priority' | 'yield'; gate: Int32Array }): Stores {
-  return createSqliteStores({
-    path: config.storage.path,
-    synchronous: config.storage.synchronous,
-    lockRole,
-    migration: { offerKeys: Object.fromEntries(config.targets.map((t) => [t.name, t.offerKey])) },
-  });
-}
-
-/**
- * Where projection runs, decided here and nowhere else: `thread` (its own SQLite connection on a worker thread,
- * so projection uses the second core; main.ts asks for it) or `in-process` (the default: same connection, as the
- * CLIs and most tests use it). A hub with injected stores always projects in process.
- */
-export type ProjectorMode = 'thread' | 'in-process';
-
 export interface HubOptions {
   config: Config;
   log: Logger;
-  storage?: Stores;
-  http?: HttpClient;
-  projector?: ProjectorMode;
   /**
-   * Several instances on one database (PostgreSQL): called at start with what the other instances' writes may
-   * need to wake here (see storage/postgres/open-postgres-hub.ts).
+   * What openStorage opened (main.ts and the demo pass it: the driver decides where projection runs and how other
+   * instances wake this one). Without it, the config's SQLite file is opened in process (tests, small tools).
    */
-  attachWakers?: (w: {
-    kickProjector(): void;
-    wakeTargets(targets?: readonly string[]): void;
-    wakeShipments(): void;
-  }) => Promise<void>;
+  storage?: Storage;
+  http?: HttpClient;
 }
 
 /** What every part of the hub is built from. */
@@ -81,26 +57,21 @@ interface HubBase {
   crm: CrmClient;
 }
 
-/** Projection in its own thread (SQLite, asked for) or in process; `onDue` wakes the worker for new due items. */
+/** Projection where the storage says (its own thread on SQLite's service, else in process). */
 function createHubProjector(
-  deps: HubOptions,
-  storage: Stores,
-  threaded: boolean,
-  gate: Int32Array,
+  { config, log }: HubOptions,
+  storage: Storage,
   onDue: (names: string[]) => void,
 ): Projector {
-  const { config, log } = deps;
-  return threaded
-    ? createThreadedProjector({
-        path: config.storage.path,
-        synchronous: config.storage.synchronous,
+  const host = storage.projector;
+  return host.kind === 'thread'
+    ? createThreadedProjector({ ...host, targets: config.targets, log, logLevel: log.level, onDue })
+    : createProjector({
+        stores: storage.stores,
         targets: config.targets,
-        log,
-        logLevel: log.level,
-        gate,
+        log: log.child({ part: 'projector' }),
         onDue,
-      })
-    : createProjector({ stores: storage, targets: config.targets, log: log.child({ part: 'projector' }), onDue });
+      });
 }
 
 /** The pull sources' scheduler, with what each sync run needs. */
@@ -118,7 +89,7 @@ function createHubScheduler({ config, storage, crm, http, log }: HubBase) {
   return createScheduler({
     syncDeps,
     log,
-    sources: config.sources.map((c) => ({ config: c, source: createSource(c, http) })),
+    sources: config.sources.map((c) => ({ config: c, source: createPullSource(c, http) })),
   });
 }
 
@@ -173,8 +144,9 @@ function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
     log: log.child({ part: 'activity' }),
     onChange: (s) => worker.setActive(s.active && !s.freeze),
   });
-  const pushTargets = config.targets.map((t) => ({ config: t, target: createMerchantProTarget(t, http) }));
-  const worker = createWorker({
+  const targetLog = log.child({ part: 'targets' });
+  const pushTargets = config.targets.map((t) => ({ config: t, target: createPushTarget(t, { http, log: targetLog }) }));
+  const worker = createDeliveryWorker({
     stores: storage,
     log: log.child({ part: 'worker' }),
     metrics,
@@ -185,62 +157,18 @@ function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
   return { shipmentWorker, shipments, activity, worker };
 }
 
-/** Start: catch up the projector, then the background loops; stop: drain them, then close what is open. */
-function hubLifecycle(
-  deps: HubOptions,
-  p: {
-    projector: Projector;
-    worker: { start(): Promise<void>; stop(): Promise<void>; wake(targets?: readonly string[]): void };
-    shipmentWorker: { start(): void; stop(): Promise<void>; wake(): void };
-    scheduler: { start(): void; stop(): Promise<void> };
-    retention: { start(): void; stop(): Promise<void> };
-    answering: { close(): void };
-    http: HttpClient;
-    storage: Stores;
-  },
-  drain: () => void,
-): Pick<Hub, 'start' | 'stop'> {
-  const { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage } = p;
-  return {
-    async start() {
-      await deps.attachWakers?.({
-        kickProjector: () => projector.kick(),
-        wakeTargets: (targets) => worker.wake(targets),
-        wakeShipments: () => shipmentWorker.wake(),
-      });
-      projector.kick();
-      await projector.idle();
-      await worker.start();
-      shipmentWorker.start();
-      scheduler.start();
-      retention.start();
-    },
-    async stop() {
-      drain();
-      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
-      await projector.stop();
-      if (!deps.http) http.close();
-      answering.close();
-      await storage.close();
-    },
-  };
-}
-
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
 export function createHub(deps: HubOptions): Hub {
   const { config, log } = deps;
-  const mode: ProjectorMode = deps.storage ? 'in-process' : (deps.projector ?? 'in-process');
-  const threaded = mode === 'thread' && config.storage.driver === 'sqlite';
-  // Shared with the projector thread: raised while this thread's connection wants the write lock (see SqliteOptions).
-  const gate = new Int32Array(new SharedArrayBuffer(4));
-  const storage = deps.storage ?? openStorage(config, threaded ? { role: 'priority', gate } : undefined);
+  const opened = deps.storage ?? openSqliteStorage(config);
+  const storage = opened.stores;
   const http = deps.http ?? createHttpClient();
   const metrics = createMetrics();
   // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
   const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
   const base: HubBase = { config, log, storage, http, metrics, crm };
   const { shipmentWorker, shipments, activity, worker } = createDelivery(base);
-  const projector = createHubProjector(deps, storage, threaded, gate, (names) => worker.wake(names));
+  const projector = createHubProjector(deps, opened, (names) => worker.wake(names));
   const retention = createRetention({
     callbackLog: storage.callbackLog,
     log: log.child({ part: 'retention' }),
@@ -262,7 +190,7 @@ export function createHub(deps: HubOptions): Hub {
     ...base,
     stores: storage,
     intake,
-    // Only an injected client (tests): otherwise lookups get their own 128-socket pool, not the shared 64 sockets.
+    // Only an injected client (tests): otherwise lookups get their own pool, not the shared one.
     http: deps.http,
     log: log.child({ part: 'answers' }),
   });
@@ -288,8 +216,28 @@ export function createHub(deps: HubOptions): Hub {
     projector,
     activity,
     admin,
-    ...hubLifecycle(deps, { projector, worker, shipmentWorker, scheduler, retention, answering, http, storage }, () => {
+    // Catch up the projector with what is stored, then the background loops.
+    async start() {
+      await opened.attach({
+        kickProjector: () => projector.kick(),
+        wakeTargets: (targets) => worker.wake(targets),
+        wakeShipments: () => shipmentWorker.wake(),
+      });
+      projector.kick();
+      await projector.idle();
+      await worker.start();
+      shipmentWorker.start();
+      scheduler.start();
+      retention.start();
+    },
+    // Drain the loops within the bound, then close what is open.
+    async stop() {
       draining = true;
-    }),
+      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
+      await projector.stop();
+      if (!deps.http) http.close();
+      answering.close();
+      await storage.close();
+    },
   };
 }

@@ -2,18 +2,19 @@ import type { OfferKey } from '../domain/offer-types';
 export type { OfferKey };
 export type ShopIdentifier = 'sku' | 'ean' | 'id';
 
-export interface MerchantProTargetConfig {
+/** What every push target has, whatever its type (the worker, the projector and the operator views read these). */
+export interface TargetBase {
   readonly name: string;
-  readonly type: 'merchantpro';
+  readonly type: TargetType;
+  /** The shop's (or CRM's) base URL; every type has its vendor's default, so tests point it at a fake. */
   readonly url: string;
-  readonly apiKey: string;
-  readonly apiSecret: string;
   readonly offerKey: OfferKey;
-  readonly identifier: ShopIdentifier;
-  /** CRM warehouse code → shop warehouse name. CRM warehouses not listed are not sent to this target. */
+  /**
+   * CRM warehouse code → what the target calls it (a warehouse name, location id, Ozon warehouse id, store code).
+   * Types that hold one stock per item (WooCommerce) map each listed CRM warehouse to itself and sum them.
+   * CRM warehouses not listed are not sent to this target.
+   */
   readonly warehouses: Readonly<Record<string, string>>;
-  readonly multiWarehouse: boolean;
-  readonly enableInventory: boolean;
   readonly requestsPerSecond: number;
   readonly concurrency: number;
   readonly timeoutMs: number;
@@ -21,7 +22,56 @@ export interface MerchantProTargetConfig {
   readonly maxAgeSeconds: number;
 }
 
-export type TargetConfig = MerchantProTargetConfig;
+export type TargetType = 'merchantpro' | 'woocommerce' | 'shopify' | 'ozon' | 'retailcrm';
+
+export interface MerchantProTargetConfig extends TargetBase {
+  readonly type: 'merchantpro';
+  readonly apiKey: string;
+  readonly apiSecret: string;
+  readonly identifier: ShopIdentifier;
+  readonly multiWarehouse: boolean;
+  readonly enableInventory: boolean;
+}
+
+export interface WooCommerceTargetConfig extends TargetBase {
+  readonly type: 'woocommerce';
+  readonly consumerKey: string;
+  readonly consumerSecret: string;
+  /** `basic` (HTTP Basic, the default) or `query` (for servers that drop the Authorization header). */
+  readonly auth: 'basic' | 'query';
+  /** Items per batch request (WooCommerce's own limit is 100, `woocommerce_rest_batch_items_limit`). */
+  readonly batchSize: number;
+}
+
+export interface ShopifyTargetConfig extends TargetBase {
+  readonly type: 'shopify';
+  readonly accessToken: string;
+  /** The pinned Admin API version (YYYY-MM). */
+  readonly apiVersion: string;
+  /** The inventory change reason Shopify records (one of its documented reasons). */
+  readonly reason: string;
+}
+
+export interface OzonTargetConfig extends TargetBase {
+  readonly type: 'ozon';
+  readonly clientId: string;
+  readonly apiKey: string;
+  /** Ozon refuses an item-warehouse pair updated again within this (TOO_MANY_REQUESTS per item). */
+  readonly pairIntervalSeconds: number;
+}
+
+export interface RetailCrmTargetConfig extends TargetBase {
+  readonly type: 'retailcrm';
+  readonly apiKey: string;
+  /** The site code passed with each upload (needed when the key spans several sites); '' = none. */
+  readonly site: string;
+  /** How the offer is matched in that CRM's catalogue (externalId, xmlId or id). */
+  readonly identifier: OfferKey;
+  readonly batchSize: number;
+}
+
+export type TargetConfig =
+  MerchantProTargetConfig | WooCommerceTargetConfig | ShopifyTargetConfig | OzonTargetConfig | RetailCrmTargetConfig;
 
 interface SourceBase {
   readonly name: string;

@@ -1,10 +1,10 @@
-import type { Config, MerchantProTargetConfig, SourceConfig } from './config-types';
+import type { Config, SourceConfig, TargetConfig } from './config-types';
 import { ConfigError, type ConfigProblem } from './config-error';
 import { ConfigReader, type Section } from './config-reader';
 import { substituteEnv, type Env } from './substitute-env';
 import { readTarget } from './read-target';
 import { readSource } from './read-source';
-import { findCycles } from './find-cycles';
+import { findCrmLoops, findCycles } from './find-cycles';
 import {
   readCrm,
   readIntake,
@@ -62,9 +62,10 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const log = section('log');
   const callbacks = section('callbacks');
 
-  const targets = readNamedList<MerchantProTargetConfig>(r, root, 'targets', (t, p) => readTarget(r, t, p));
+  const targets = readNamedList<TargetConfig>(r, root, 'targets', (t, p) => readTarget(r, t, p));
   const sources = readNamedList<SourceConfig>(r, root, 'sources', (s, p) => readSource(r, s, p, baseDir));
   findCycles(targets, sources, problems);
+  findCrmLoops(targets, crm, problems);
   const sync = section('sync');
   const timeZone = readTimeZone(r, shipments);
   const leaseMs = readLeaseMs(r, worker, targets);

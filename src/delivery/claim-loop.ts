@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { createInFlight } from './in-flight';
 import { createWakeSignal } from './wake-signal';
+import type { Claimed } from '../storage/stores';
 
 export interface ClaimLoopDeps<C> {
   log: Logger;
@@ -10,7 +11,9 @@ export interface ClaimLoopDeps<C> {
   claimLimit(): number;
   /** Whether work may start now (false while paused or inactive: queued work is released). */
   ready(): boolean;
-  claim(limit: number, now: number): Promise<C[]>;
+  claim(limit: number, now: number): Promise<Claimed<C>>;
+  /** Told when the work moves to or from another instance (a claim that came back "not mine"). */
+  onOwnership?(mine: boolean): void;
   /** Process one claimed unit; it is tracked in flight until it settles. */
   run(c: C, claimedAt: number): Promise<void>;
   /** Give queued, unstarted claims back (paused, inactive, stopping). */
@@ -27,6 +30,8 @@ export interface ClaimLoop {
   stop(): Promise<void>;
   drained(ms: number): Promise<boolean>;
   readonly inFlight: number;
+  /** False while another instance owns this work (its last claim said "not mine"). */
+  readonly mine: boolean;
 }
 
 /** The one claim → track in flight → next due → wait loop, shared by the stock worker and the shipment worker. */
@@ -36,6 +41,7 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
   let queue: Array<{ c: C; claimedAt: number }> = [];
   let stopping = false;
   let running: Promise<void> | null = null;
+  let mine = true;
 
   async function releaseQueue() {
     if (queue.length === 0) return;
@@ -48,7 +54,12 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
     while (inflight.count < deps.concurrency && !stopping && deps.ready()) {
       if (queue.length === 0) {
         const now = Date.now();
-        queue = (await deps.claim(deps.claimLimit(), now)).map((c) => ({ c, claimedAt: now }));
+        const claimed = await deps.claim(deps.claimLimit(), now);
+        if (mine === (claimed.notMine === true)) {
+          mine = !mine;
+          deps.onOwnership?.(mine);
+        }
+        queue = claimed.map((c) => ({ c, claimedAt: now }));
         if (queue.length === 0) break;
       }
       const { c, claimedAt } = queue.shift()!;
@@ -97,6 +108,9 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
     drained: (ms) => inflight.drained(ms),
     get inFlight() {
       return inflight.count;
+    },
+    get mine() {
+      return mine;
     },
   };
 }

@@ -3,21 +3,22 @@ import type { Logger } from 'pino';
 import type { Config, TargetConfig } from '../config/config-types';
 import { createRateLimiter } from '../integrations/http-client/rate-limiter';
 import type { Metrics } from '../metrics/create-metrics';
-import { desiredRows } from '../domain/desired-rows';
+import { targetFigures } from '../domain/target-figures';
 import type { ClaimedItem, Deliveries, HubState, StockState } from '../storage/stores';
-import type { LiveFigure, PushTarget, WriteResult } from '../integrations/push-target';
+import { notMine } from '../storage/deliveries/deliveries';
+import type { BatchEntry, LiveFigure, PushTarget, TargetCapabilities, WriteResult } from '../integrations/push-target';
 import { OUTCOME } from '../domain/outcomes';
 import { createClaimLoop } from './claim-loop';
 import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
 
-export interface WorkerTarget {
+export interface DeliveryTarget {
   config: TargetConfig;
   target: PushTarget;
 }
 
-export interface Worker {
+export interface DeliveryWorker {
   start(): Promise<void>;
   /** Stop claiming, give back queued work, and wait for writes in flight up to `drainMs`. */
   stop(): Promise<void>;
@@ -28,11 +29,15 @@ export interface Worker {
   setActive(active: boolean): void;
   /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
   readLive(target: string, item: string): Promise<LiveFigure> | undefined;
+  /** What the target declares (batch size, identifiers, locations, limits), for the operator views. */
+  describe?(target: string): TargetCapabilities | undefined;
+  /** The shop's own identifier for an item as the target last resolved it, in words. */
+  shopIdOf?(target: string, item: string): string | undefined;
 }
 
-export interface WorkerDeps {
+export interface DeliveryWorkerDeps {
   stores: { deliveries: Deliveries; stock: Pick<StockState, 'offerFigures'>; hubState: HubState };
-  targets: readonly WorkerTarget[];
+  targets: readonly DeliveryTarget[];
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
@@ -51,7 +56,7 @@ function unresolvable(item: string, rows: readonly unknown[]): string | null {
 
 /** What every pump shares: the worker's deps, its lease owner and backoff policy, and whether it may send. */
 interface PumpContext {
-  deps: WorkerDeps;
+  deps: DeliveryWorkerDeps;
   owner: string;
   policy: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
@@ -60,18 +65,19 @@ interface PumpContext {
 
 /**
  * Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
- * arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop.
+ * arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop. Counted in sends, each
+ * of up to `maxBatch` items.
  */
-function claimLimitFor(config: TargetConfig, leaseMs: number): number {
+function claimLimitFor(config: TargetConfig, leaseMs: number, maxBatch: number): number {
   const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
   const perHalfLease = Math.floor((config.requestsPerSecond * leaseMs) / 2000);
-  return Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1);
+  return Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1) * maxBatch;
 }
 
 /** What recording a write's outcome needs from its pump. */
 interface SettleContext {
   name: string;
-  config: TargetConfig;
+  limits: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'> & { credentials: string };
   log: Logger;
   policy: { baseMs: number; maxMs: number };
   random?: () => number;
@@ -84,14 +90,14 @@ interface SettleContext {
 
 /** Decide what a write's result means for the item (delivered, retry, dead letter, pause the target); record it. */
 async function settle(
-  { name, config, log, policy, random, metrics, deliveries, limiter, stale, pause }: SettleContext,
+  { name, limits, log, policy, random, metrics, deliveries, limiter, stale, pause }: SettleContext,
   c: ClaimedItem,
   version: number,
   rows: WriteRows,
   res: WriteResult,
 ) {
   const now = Date.now();
-  const d = decide(res, c, config, policy, now, random);
+  const d = decide(res, c, limits, policy, now, random);
   const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
   metrics.deliveries.inc({ target: name, outcome });
   const reason = res.outcome === 'ok' ? {} : { reason: res.message };
@@ -120,22 +126,57 @@ async function settle(
   if (!recorded) stale(c);
 }
 
-/** One target's delivery loop: claims due items, sends them within the rate, records each outcome. */
-function createPump(ctx: PumpContext, wt: WorkerTarget) {
+/** Split claimed items (most urgent first) into sends of at most `size` items, keeping their order. */
+function inBatches<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/**
+ * When each item was last written, for targets that refuse an item written again too soon (Ozon's per-pair
+ * interval). An item claimed inside its interval is given back, due when the interval ends: it stays due, so what
+ * arrives meanwhile coalesces and only the newest figure is sent then. In memory: after a restart the shop's
+ * per-item answer (retried after the interval) covers the first write.
+ */
+function createItemSpacing(intervalMs: number) {
+  const last = new Map<string, number>();
+  return {
+    /** The time before which this item must not be written, or 0. */
+    notBefore(item: string, now: number): number {
+      const at = last.get(item);
+      if (at === undefined) return 0;
+      if (now - at >= intervalMs) {
+        last.delete(item);
+        return 0;
+      }
+      return at + intervalMs;
+    },
+    sent(item: string, at: number) {
+      if (intervalMs > 0) last.set(item, at);
+    },
+  };
+}
+
+/** One target's delivery loop: claims due items, sends them in batches within the rate, records each outcome. */
+function createPump(ctx: PumpContext, wt: DeliveryTarget) {
   const { deps, owner, policy } = ctx;
   const { settings } = deps;
   const { deliveries, stock, hubState } = deps.stores;
   const { config, target } = wt;
+  const caps = target.capabilities;
+  const maxBatch = Math.max(1, Math.floor(caps.maxBatch));
   const name = config.name;
   const log = deps.log.child({ target: name });
   const limiter = createRateLimiter(config.requestsPerSecond);
+  const spacing = createItemSpacing(caps.limits.minItemIntervalMs ?? 0);
   let paused = false;
-  const claimLimit = claimLimitFor(config, settings.leaseMs);
+  const claimLimit = claimLimitFor(config, settings.leaseMs, maxBatch);
 
   const stale = (c: ClaimedItem) => log.warn({ item: c.item }, 'claim lost (lease expired); outcome not recorded');
   const settling: SettleContext = {
     name,
-    config,
+    limits: { maxAttempts: config.maxAttempts, maxAgeSeconds: config.maxAgeSeconds, credentials: caps.credentials },
     log,
     policy,
     random: deps.random,
@@ -145,62 +186,109 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
     stale,
     pause: (reason) => pump.pause(reason),
   };
+  const dead = async (c: ClaimedItem, reason: string) => {
+    log.warn({ item: c.item, reason }, 'dead letter');
+    if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
+  };
 
-  async function deliver(c: ClaimedItem, claimedAt: number) {
-    await limiter.acquire();
-    if (ctx.isStopping() || paused || !ctx.isActive()) {
-      await deliveries.release(name, c.item, c.token, Date.now());
-      return;
-    }
+  /** The items of a send that are still this worker's, with their newest figures; the rest are settled here. */
+  async function prepare(batch: readonly ClaimedItem[], claimedAt: number) {
     // Queued for half its lease or more (a peer or a machine slower than the configured rate): extend the claim
     // before sending. keepLease first renews a third of a lease into the send, so a claim must have more than that
     // left when the send starts, or another claimer could send newer figures that this late write then overwrites.
     // Extending (not giving back) also keeps the back of a long queue from being released again and again.
     const waited = Date.now() - claimedAt > settings.leaseMs * 0.5;
-    if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) return stale(c);
-    // The newest figures at send time, not at claim time, with this target's mapping.
-    const rows = await desiredRows(stock, config, c.item);
-    const why = unresolvable(c.item, rows);
-    if (why) {
-      log.warn({ item: c.item, reason: why }, 'dead letter');
-      if (!(await deliveries.markDead(name, c.item, c.token, why, null, Date.now()))) stale(c);
+    const ready: Array<{ c: ClaimedItem; entry: BatchEntry }> = [];
+    for (const c of batch) {
+      if (waited && !(await deliveries.renew(name, c.item, c.token, Date.now() + settings.leaseMs))) {
+        stale(c);
+        continue;
+      }
+      const notBefore = spacing.notBefore(c.item, Date.now());
+      if (notBefore > 0) {
+        // Written too recently for this shop: due again when its interval ends, with whatever is newest then.
+        if (!(await deliveries.release(name, c.item, c.token, notBefore))) stale(c);
+        continue;
+      }
+      // The newest figures at send time, not at claim time, with this target's mapping.
+      const rows = await targetFigures(stock, config, c.item);
+      const why = unresolvable(c.item, rows);
+      if (why) {
+        await dead(c, why);
+        continue;
+      }
+      // Figures read after the claim reflect everything up to the claimed version in the warehouses this target
+      // maps; the claimed version may come from a warehouse it no longer maps, and recording less would make it due
+      // forever.
+      const version = rows.reduce((m, r) => Math.max(m, r.version), c.version);
+      ready.push({ c, entry: { item: c.item, rows, version } });
+    }
+    return ready;
+  }
+
+  async function deliver(batch: ClaimedItem[], claimedAt: number) {
+    await limiter.acquire();
+    if (ctx.isStopping() || paused || !ctx.isActive()) {
+      for (const c of batch) await deliveries.release(name, c.item, c.token, Date.now());
       return;
     }
-    // Figures read after the claim reflect everything up to the claimed version in the warehouses this target maps;
-    // the claimed version may come from a warehouse it no longer maps, and recording less would make it due forever.
-    const version = rows.reduce((m, r) => Math.max(m, r.version), c.version);
-    const sent = Object.fromEntries(rows.map((r) => [r.warehouse, r.quantity]));
-    let res: WriteResult;
+    const ready = await prepare(batch, claimedAt);
+    if (ready.length === 0) return;
+    let results: WriteResult[];
     try {
-      res = await keepLease(
+      results = await keepLease(
         settings.leaseMs,
-        (until) => deliveries.renew(name, c.item, c.token, until),
-        () => target.write(c.item, rows, version),
-        () => stale(c),
+        // The send is one request for all its items: renewed together, held while any of them is still held.
+        async (until) =>
+          (await Promise.all(ready.map(({ c }) => deliveries.renew(name, c.item, c.token, until)))).includes(true),
+        () =>
+          target.writeBatch(
+            ready.map((r) => r.entry),
+            { pace: () => limiter.acquire() },
+          ),
+        () => log.warn({ items: ready.length }, 'claims lost during a send (lease expired)'),
       );
     } catch (err) {
       // The write could not even be built (e.g. an identifier that cannot be sent safely): never cycle on it.
-      const reason = `cannot send this item: ${(err as Error).message}`;
-      log.warn({ item: c.item, reason }, 'dead letter');
-      if (!(await deliveries.markDead(name, c.item, c.token, reason, null, Date.now()))) stale(c);
+      for (const { c } of ready) await dead(c, `cannot send this item: ${(err as Error).message}`);
       return;
     }
-    await settle(settling, c, version, sent, res);
+    const sentAt = Date.now();
+    // Settled together: the stores group-commit writes issued in one turn (one transaction, one fsync per send).
+    await Promise.all(
+      ready.map(({ c, entry }, i) => {
+        const res: WriteResult = results[i] ?? {
+          outcome: 'retry',
+          status: null,
+          message: 'the target gave no result for this item',
+          durationMs: 0,
+        };
+        if (res.outcome === 'ok') spacing.sent(c.item, sentAt);
+        const sent = Object.fromEntries(entry.rows.map((r) => [r.warehouse, r.quantity]));
+        return settle(settling, c, entry.version, sent, res);
+      }),
+    );
   }
 
-  const loop = createClaimLoop<ClaimedItem>({
+  const loop = createClaimLoop<ClaimedItem[]>({
     log,
     pollMs: settings.pollMs,
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
     ready: () => !paused && ctx.isActive(),
-    claim: (limit, now) => deliveries.claim(name, limit, now, settings.leaseMs, owner),
+    claim: async (limit, now) => {
+      const claimed = await deliveries.claim(name, limit, now, settings.leaseMs, owner);
+      // Batching must not hide why a claim came back empty.
+      return claimed.notMine ? notMine<ClaimedItem[]>() : inBatches(claimed, maxBatch);
+    },
     run: deliver,
-    release: async (items) => {
-      for (const c of items) await deliveries.release(name, c.item, c.token, Date.now());
+    release: async (batches) => {
+      for (const c of batches.flat()) await deliveries.release(name, c.item, c.token, Date.now());
     },
     nextDueAt: () => deliveries.nextDueAt(name),
-    describe: (c) => ({ item: c.item }),
+    onOwnership: (mine) =>
+      log.info(mine ? 'this instance delivers to this target now' : 'another instance delivers to this target'),
+    describe: (b) => (b.length === 1 ? { item: b[0].item } : { items: b.length, first: b[0]?.item }),
   });
 
   const pump = {
@@ -229,7 +317,7 @@ function createPump(ctx: PumpContext, wt: WorkerTarget) {
   return pump;
 }
 
-export function createWorker(deps: WorkerDeps): Worker {
+export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
@@ -238,6 +326,7 @@ export function createWorker(deps: WorkerDeps): Worker {
   const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
 
   const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
+  const targetsByName = new Map(deps.targets.map((t) => [t.config.name, t.target]));
   const pumpOf = (name: string) => {
     const p = pumps.get(name);
     if (!p) throw new Error(`unknown target ${name}`);
@@ -263,6 +352,8 @@ export function createWorker(deps: WorkerDeps): Worker {
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     readLive: (target, item) => pumpOf(target).readLive(item),
+    describe: (target) => targetsByName.get(target)?.capabilities,
+    shopIdOf: (target, item) => targetsByName.get(target)?.shopIdOf?.(item),
     setActive(value) {
       active = value;
       for (const p of pumps.values()) p.loop.notify();

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config-types';
 import { createHub, type Hub } from '../compose/create-hub';
-import { openPostgresHub } from '../storage/open-storage';
+import { openStorage } from '../storage/open-storage';
 import { startEmbeddedPostgres } from '../storage/postgres/start-embedded-postgres';
 
 /** `npm run demo -- --postgres`: a PostgreSQL server of its own (embedded binaries, temp folder) and a database. */
@@ -20,8 +20,8 @@ export interface DemoInstance {
 
 /** One more hub instance on the same PostgreSQL, listening on its own port, as a second machine would run it. */
 export async function startDemoInstance(config: Config, log: Logger): Promise<DemoInstance> {
-  const pg = await openPostgresHub(config, log);
-  const hub = createHub({ config, log, storage: pg.stores, attachWakers: pg.attachWakers });
+  const storage = await openStorage(config, log, { role: 'service' });
+  const hub = createHub({ config, log, storage });
   await hub.start();
   const server: Server = hub.app.listen(0, '127.0.0.1');
   await new Promise<void>((r) => server.once('listening', () => r()));

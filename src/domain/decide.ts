@@ -13,7 +13,7 @@ export type Decision =
 export function decide(
   res: WriteResult,
   c: Pick<ClaimedItem, 'attempts' | 'firstFailedAt'>,
-  t: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'>,
+  t: Pick<TargetConfig, 'maxAttempts' | 'maxAgeSeconds'> & { credentials?: string },
   policy: { baseMs: number; maxMs: number },
   now: number,
   random: () => number = Math.random,
@@ -26,8 +26,8 @@ export function decide(
       return {
         action: 'pause',
         reason:
-          `${what}. Check the target's apiKey and apiSecret ` +
-          '(repeated bad logins lock the shop), then resume the target.',
+          `${what}. Check the target's ` +
+          `${t.credentials ?? 'apiKey and apiSecret (repeated bad logins lock the shop)'}, then resume the target.`,
       };
     case 'redirect':
       return { action: 'pause', reason: `${res.message}. Fix the target url, then resume the target.` };
@@ -36,7 +36,9 @@ export function decide(
     case 'permanent':
       return { action: 'dead', reason: what };
     case 'retry': {
-      const next = retryOrGiveUp(c, t, policy, now, res.retryAfterMs, random);
+      // A wait asked for this item alone (a per-item interval) delays it like a Retry-After, without holding the rest.
+      const wait = Math.max(res.retryAfterMs ?? 0, res.itemRetryAfterMs ?? 0);
+      const next = retryOrGiveUp(c, t, policy, now, wait, random);
       return 'giveUp' in next
         ? { action: 'dead', reason: `${next.giveUp}; last: ${what}` }
         : { action: 'retry', dueAt: next.retryAt };

@@ -6,6 +6,10 @@
 export const OUTCOME = {
   /** A CRM callback stored and answered success. */
   accepted: 'accepted',
+  /** A CRM stock question answered (with what the sources or the last known figures gave). */
+  answered: 'answered',
+  /** A well-formed inventoriesUpload of no known shape: answered no offers, kept in the capture. */
+  unknownShape: 'unknown-shape',
   /** A CRM callback refused with a 4xx; nothing stored. */
   rejected: 'rejected',
   /** A stock write or shipment report the peer accepted. */

@@ -2,10 +2,12 @@ import type { Logger } from 'pino';
 import type { Intake } from './create-intake';
 import type { InventoriesCallback } from './read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
+import { OUTCOME } from '../domain/outcomes';
 import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
 import type { UnmappedWarehouses } from './unmapped-warehouses';
 
-export interface CallbackOutcome {
+/** What an inventoriesUpload callback was answered, and how many offers it named and got figures for. */
+export interface CallbackAnswer {
   reply: { success: true; offers?: AnsweredOffer[] };
   /** Offers the callback named (figures and questions). */
   named: number;
@@ -13,7 +15,7 @@ export interface CallbackOutcome {
 }
 
 export interface InventoriesCallbackService {
-  handle(callback: InventoriesCallback, rawOffers?: string): Promise<CallbackOutcome>;
+  handle(callback: InventoriesCallback, rawOffers?: string): Promise<CallbackAnswer>;
 }
 
 /**
@@ -32,7 +34,7 @@ export function createInventoriesCallbackService(deps: {
     async handle(cb, rawOffers) {
       const named = cb.figures.length + cb.questions.length;
       if (cb.reading === 'unknown') {
-        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'unknown-shape' });
+        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.unknownShape });
         deps.log.warn(
           { fields: cb.unknownFields },
           'inventoriesUpload of an unknown shape: answered no offers; see GET /admin/callbacks/recent',
@@ -48,8 +50,8 @@ export function createInventoriesCallbackService(deps: {
       stored.catch(() => undefined);
       const offers = asking ? await deps.answers.answer(cb) : undefined;
       await stored;
-      if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'accepted' });
-      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: 'answered' });
+      if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted });
+      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered });
       deps.unmapped?.observe(cb.figures);
       const answered = offers?.length ?? 0;
       // One line per accepted callback: the logs answer "is the CRM calling us?" (rejections are logged by the

@@ -1,7 +1,8 @@
 import type { IntakeLimits, IntakeOffer } from '../domain/offer-types';
+import type { FieldErrors } from '../domain/normalised';
 import { identifierProblem, textProblem } from '../domain/safe-text';
 
-export type FieldErrors = Record<string, string>;
+export type { FieldErrors };
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_REPORTED = 20;

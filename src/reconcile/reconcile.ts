@@ -7,7 +7,8 @@ import type { Projector } from '../projection/create-projector';
 import type { Deliveries } from '../storage/stores';
 import { merchantProPatch } from '../integrations/merchantpro/merchantpro-patch';
 import type { IntakeOffer } from '../domain/offer-types';
-import { readMerchantProStock, type PullProgress } from '../integrations/create-source';
+import type { PullProgress } from '../integrations/source-answer';
+import { readMerchantProStock } from '../integrations/merchantpro/merchantpro-reader';
 
 export interface Difference {
   item: string;
@@ -28,7 +29,7 @@ export interface ReconcileResult {
  * Compare the CRM's stock (per-warehouse details, paged at 250) with what a MerchantPro shop actually holds (read
  * within its rate limit). With `fix`, the CRM's figures for the differing items go through intake as one
  * callback (so versions stay ordered against live callbacks) and the items are marked due, so the worker
- * rewrites them even where the desired state was already right and only the shop drifted.
+ * rewrites them even where the stored figures were already right and only the shop drifted.
  */
 export async function reconcile(
   deps: { crm: CrmClient; http: HttpClient; deliveries: Deliveries; intake: Intake; projector: Projector; log: Logger },

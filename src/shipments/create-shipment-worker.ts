@@ -117,6 +117,8 @@ export function createShipmentWorker(deps: ShipmentWorkerDeps): ShipmentWorker {
     // Queued reports were never sent: their leases simply lapse (an order's next report waits behind them).
     release: () => Promise.resolve(),
     nextDueAt: () => store.nextAt(),
+    onOwnership: (mine) =>
+      deps.log.info(mine ? 'this instance reports shipments now' : 'another instance reports shipments'),
     describe: (s) => ({ shipment: s.id }),
   });
 

@@ -1,4 +1,4 @@
-import type { FieldErrors } from '../intake/normalize-offers';
+import type { FieldErrors, Normalised } from '../domain/normalised';
 import { identifierProblem, textProblem } from '../domain/safe-text';
 
 export interface ShipmentInput {
@@ -10,6 +10,12 @@ export interface ShipmentInput {
 
 const ALLOWED = new Set(['orderExternalId', 'orderId', 'site', 'shipmentStore', 'shipmentDate', 'shipped']);
 export const MAX_SHIPMENTS = 100;
+
+/** A POST /shipments body as read: one shipment or a list (`many`), defaults filled. */
+export interface ShipmentsInput {
+  shipments: ShipmentInput[];
+  many: boolean;
+}
 const MAX_LEN = 255;
 
 function isRealDate(s: string): boolean {
@@ -38,7 +44,7 @@ const fieldError = (v: string | { error: string }): string | undefined => (typeo
 export function normalizeShipments(
   input: unknown,
   defaults: { site: string; today: string },
-): { shipments: ShipmentInput[]; many: boolean } | { errors: FieldErrors } {
+): Normalised<ShipmentsInput> {
   const many = Array.isArray(input);
   const list = many ? (input as unknown[]) : [input];
   if (many && list.length === 0) return { errors: { body: 'must contain at least one shipment' } };

@@ -23,7 +23,7 @@ export type {
 export { DuePriority } from './stock-state/stock-state';
 
 /** One CRM warehouse's figure as a target's write is built from it (after the target's mapping). */
-export interface DesiredRow {
+export interface TargetFigure {
   warehouse: string;
   quantity: number;
   version: number;

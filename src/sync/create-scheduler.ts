@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { SourceConfig } from '../config/config-types';
-import type { PullSource } from '../integrations/create-source';
+import type { PullSource } from '../integrations/source-answer';
 import { runSync, type SyncDeps } from './run-sync';
 
 /** Runs each source with `everySeconds` inside the service; the sync lock keeps runs of one source apart. */

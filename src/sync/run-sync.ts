@@ -9,8 +9,7 @@ import type { CrmOfferUpload } from '../integrations/retailcrm/crm-types';
 import { backoffDelay } from '../integrations/http-client/backoff';
 import type { Locks, SourceStore, SyncRunStats } from '../storage/stores';
 import { diffSnapshot, uploadKey } from './diff-snapshot';
-import { peerText } from '../integrations/source-answer';
-import type { PullSource } from '../integrations/create-source';
+import { peerText, type PullSource } from '../integrations/source-answer';
 import { DEFAULTS } from '../compose/defaults';
 
 export interface SyncProgress {

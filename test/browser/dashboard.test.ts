@@ -133,6 +133,15 @@ describe('dashboard in a real browser', () => {
     await expect(target().textContent()).resolves.toContain('add it to the shop catalogue');
   });
 
+  step('shows how the target identifies items, its batch size and its warehouse map', async () => {
+    const ids = target().locator('[data-field="identifiers"]');
+    await ids.waitFor();
+    const text = await ids.textContent();
+    expect(text).toContain('Items: sku');
+    expect(text).toContain('up to 1 per request');
+    expect(text).toContain('main → Depozit central');
+  });
+
   step('searches a SKU across everything and asks the shop for its live figure', async () => {
     await page.fill('#search-input', 'TSHIRT-1');
     await page.press('#search-input', 'Enter');

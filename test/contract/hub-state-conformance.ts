@@ -17,6 +17,12 @@ export function hubStateConformance(driverName: string, openStores: OpenStores) 
       });
     });
 
+    it('the default module state is a fresh value each time (a caller changing it changes nothing stored)', async () => {
+      const m = await s.stores.hubState.getModule();
+      m.active = false;
+      expect(await s.stores.hubState.getModule()).toEqual({ active: true, freeze: false, updatedAt: 0 });
+    });
+
     it('pauses and resumes a target', async () => {
       const h = s.stores.hubState;
       expect(await h.getTarget('t')).toEqual({ target: 't', paused: false, pausedReason: null, pausedAt: null });

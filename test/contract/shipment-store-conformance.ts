@@ -53,6 +53,30 @@ export function shipmentStoreConformance(driverName: string, openStores: OpenSto
       expect(await sh.claim(5, 1000, 100, 'p')).toEqual([]);
     });
 
+    // Driver drift pinned (0.2 SQLite and PostgreSQL disagreed on each of these).
+    it('the next time to look is the head of each stream: a report waiting behind a retrying one has none', async () => {
+      const sh = s.stores.shipments;
+      await sh.create([ship('a', 'o1'), ship('b', 'o1')], null, 10);
+      const [a] = await sh.claim(5, 10, 100, 'p');
+      expect(await sh.markRetry('a', a.token, 5000, { errorMsg: 'busy' }, 503, 11)).toBe(true);
+      expect(await sh.nextAt()).toBe(5000);
+    });
+
+    it('a renewal needs a live claim of a pending report', async () => {
+      const sh = s.stores.shipments;
+      await sh.create([ship('a', 'o1')], null, 1);
+      const [c] = await sh.claim(1, 1, 100, 'p');
+      expect(await sh.markDelivered('a', c.token, { id: 1 }, 200, 2)).toBe(true);
+      expect(await sh.renew('a', c.token, 999)).toBe(false);
+    });
+
+    it('lists reports newest first, ties by arrival (newest first)', async () => {
+      const sh = s.stores.shipments;
+      await sh.create([ship('a', 'o1'), ship('b', 'o2'), ship('c', 'o3')], null, 1);
+      for (const c of await sh.claim(5, 1, 100, 'p')) await sh.markFailed(c.id, c.token, { errorMsg: 'x' }, 400, 7);
+      expect((await sh.list('failed', 10)).map((x) => x.id)).toEqual(['c', 'b', 'a']);
+    });
+
     it('failed reports are listed and can be retried', async () => {
       const sh = s.stores.shipments;
       await sh.create([ship('a', 'o1')], null, 1);

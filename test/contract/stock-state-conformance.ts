@@ -48,6 +48,24 @@ export function stockStateConformance(driverName: string, openStores: OpenStores
       expect(got).toHaveLength(2);
     });
 
+    it('figures come once per figure, ordered by offer key, offer and warehouse, whatever order they are asked in', async () => {
+      const st = s.stores.stock;
+      await st.apply(
+        plan({
+          fromCursor: 0,
+          toCursor: 5,
+          figures: [fig('B', 'w2', 2, 5), fig('B', 'w1', 1, 5), fig('A', 'w', 3, 5)],
+        }),
+        1,
+      );
+      const got = await st.figures([
+        { offerKey: 'xmlId', offer: 'B' },
+        { offerKey: 'xmlId', offer: 'A' },
+        { offerKey: 'xmlId', offer: 'B' },
+      ]);
+      expect(got).toEqual([fig('A', 'w', 3, 5), fig('B', 'w1', 1, 5), fig('B', 'w2', 2, 5)]);
+    });
+
     it('due marks make the item due now for that target only, and a newer version revives a dead item', async () => {
       const st = s.stores.stock;
       await st.apply(

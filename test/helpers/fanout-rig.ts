@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { createHub, type Hub, type ProjectorMode } from '../../src/compose/create-hub';
+import { createHub, type Hub } from '../../src/compose/create-hub';
+import { openSqliteStorage } from '../../src/storage/open-storage';
 import {
   startFakeMerchantPro,
   type FakeMerchantPro,
@@ -26,7 +27,8 @@ export async function startFanoutRig(
     skus?: string[];
     log?: Logger;
     start?: boolean;
-    projector?: ProjectorMode;
+    /** Project on the service's worker thread (as `npm start` does) instead of in process. */
+    projector?: 'thread' | 'in-process';
   } = {},
 ): Promise<Rig> {
   const shop = await startFakeMerchantPro({
@@ -42,7 +44,9 @@ export async function startFanoutRig(
   });
   let hub: Hub;
   try {
-    hub = createHub({ config: parseConfig(config, {}), log: opts.log ?? silentLog, projector: opts.projector });
+    const parsed = parseConfig(config, {});
+    const storage = openSqliteStorage(parsed, { projectorThread: opts.projector === 'thread' });
+    hub = createHub({ config: parsed, log: opts.log ?? silentLog, storage });
     if (opts.start !== false) await hub.start();
   } catch (e) {
     await shop.close();

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
-import { openStorage } from '../../src/compose/create-hub';
-import { desiredOf } from '../helpers/desired';
+import { openSqliteStorage } from '../../src/storage/open-storage';
+import { targetFiguresOf } from '../helpers/target-figures';
 import { formBody, manyOffers } from '../helpers/callback-bodies';
 import { spawnHub, type SpawnedHub } from '../helpers/spawn-hub';
 import { rawConfig, tmpDir, waitFor } from '../helpers/test-config';
@@ -38,14 +38,14 @@ describe('durability: a hub killed with SIGKILL right after answering keeps what
     const second = await spawnHub(configFile);
     children.push(second);
     const config = parseConfig(rawConfig({ storage: { path: dbPath } }), {});
-    const store = openStorage(config);
+    const store = openSqliteStorage(config).stores;
     try {
       expect(await store.callbackLog.count()).toBe(20);
       await waitFor(async () => (await store.stock.cursor()) === (await store.callbackLog.latestSeq()), {
         what: 'projector catch-up after restart',
       });
       for (let i = 0; i < 20; i++) {
-        expect(await desiredOf({ storage: store, config }, 'ro-shop', `SKU-${i * 5}`)).toEqual([
+        expect(await targetFiguresOf({ storage: store, config }, 'ro-shop', `SKU-${i * 5}`)).toEqual([
           expect.objectContaining({ warehouse: 'main', quantity: i + 1 }),
         ]);
       }

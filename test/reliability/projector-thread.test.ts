@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parseConfig } from '../../src/config/load-config';
 import { createThreadedProjector } from '../../src/projection/create-threaded-projector';
-import { openStorage } from '../../src/compose/create-hub';
-import { desiredOf } from '../helpers/desired';
+import { openSqliteStorage } from '../../src/storage/open-storage';
+import { targetFiguresOf } from '../helpers/target-figures';
 import { capturingLog, rawConfig, tmpDir } from '../helpers/test-config';
 
 describe('the projector thread', () => {
@@ -25,7 +25,7 @@ describe('the projector thread', () => {
   it('projects on its own thread, and when the thread dies a new one takes over with nothing lost', async () => {
     const file = path.join(tmpDir(), 't.db');
     const config = parseConfig(rawConfig({ storage: { path: file } }), {});
-    const storage = openStorage(config);
+    const storage = openSqliteStorage(config).stores;
     const logs = capturingLog('info');
     const gate = new Int32Array(new SharedArrayBuffer(4));
     const projector = createThreadedProjector({
@@ -41,14 +41,14 @@ describe('the projector thread', () => {
       await storage.callbackLog.append([{ receivedAt: 1, contentHash: 'h', offersJson: offers(3) }]);
       projector.kick();
       await projector.idle();
-      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+      expect(await targetFiguresOf({ storage, config }, 'ro-shop', 'A')).toEqual([
         { warehouse: 'main', quantity: 3, version: 1 },
       ]);
 
       await projector.restartThread();
       await storage.callbackLog.append([{ receivedAt: 2, contentHash: 'h', offersJson: offers(8) }]);
       await projector.idle(); // answered by the new thread
-      expect(await desiredOf({ storage, config }, 'ro-shop', 'A')).toEqual([
+      expect(await targetFiguresOf({ storage, config }, 'ro-shop', 'A')).toEqual([
         { warehouse: 'main', quantity: 8, version: 2 },
       ]);
       expect(logs.text()).toContain('projector thread exited; starting it again');

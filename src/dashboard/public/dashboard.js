@@ -68,7 +68,7 @@ function advice(t) {
   const e = (t.pausedReason || t.lastError || '').toLowerCase();
   if (!e) return null;
   if (/401|403|credential|unauthori|forbidden|login/.test(e))
-    return 'The shop refused our credentials: check apiKey/apiSecret of this target, restart, then Resume.';
+    return 'The shop refused our credentials: check the fields the reason names for this target, restart, then Resume.';
   if (/redirect|url is wrong/.test(e))
     return 'The shop answered with a redirect: fix the target url (http/https, www), restart, then Resume.';
   if (/not found|404/.test(e))
@@ -151,8 +151,20 @@ function renderTarget(t, dead) {
     el(
       'p',
       { class: 'muted' },
-      `${t.type} ${t.url} · backlog ${t.backlog} · oldest due ${t.oldestDueAgeSeconds} s · ${deliveryRate(t)} · dead letters ${t.dead} · unmapped offers ${t.unmapped}`,
+      `${t.typeLabel || t.type} ${t.url} · backlog ${t.backlog} · oldest due ${t.oldestDueAgeSeconds} s · ${deliveryRate(t)} · dead letters ${t.dead} · unmapped offers ${t.unmapped}`,
     ),
+    t.identifiedBy
+      ? el(
+          'p',
+          { class: 'muted', 'data-field': 'identifiers' },
+          `Items: ${t.identifiedBy} · up to ${t.maxBatch} per request · ` +
+            (t.locations === 'summed'
+              ? `one stock, the sum of CRM warehouse(s) ${Object.keys(t.warehouses).join(', ')}`
+              : `warehouses ${Object.entries(t.warehouses)
+                  .map(([crm, shop]) => `${crm} → ${shop}`)
+                  .join(', ')}`),
+        )
+      : null,
     t.lastError ? el('p', { class: 'error' }, `Last error ${ago(t.lastErrorAt)}: ${t.lastError}`) : null,
     tip ? el('p', { class: 'advice' }, tip) : null,
     dead.length
@@ -276,7 +288,7 @@ function renderItem(d) {
   const targets = table(
     ['target', 'desired', 'delivered', 'last attempt', 'problems', ''],
     d.targets.map((t) => [
-      t.name,
+      t.shopId ? `${t.name} (${t.shopId})` : t.name,
       t.desired.length
         ? t.desired.map((x) => `${x.shopWarehouse || x.warehouse}=${x.quantity} (v${x.version})`).join(', ')
         : '—',

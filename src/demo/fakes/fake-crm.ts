@@ -33,6 +33,8 @@ export interface FakeCrm {
   uploads: Array<{ offers: Array<Record<string, unknown>>; site?: string; at: number }>;
   /** Queue faults for requests whose path matches (default: all). */
   fail(times: number, fault: CrmFault, pathPattern?: RegExp): void;
+  /** Drop every queued fault (an outage ends). */
+  heal(): void;
   /** When set, `order.shipped` is refused as it is when no warehouse module is registered. */
   refuseShipped: boolean;
   /** Largest number of requests seen in any sliding 1-second window. */
@@ -223,6 +225,9 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
   const server = await startFakeServer(handle);
   return Object.assign(state, {
     url: server.url,
+    heal() {
+      faults.length = 0;
+    },
     fail(times: number, fault: CrmFault, pattern?: RegExp) {
       faults.push({ left: times, fault, pattern });
     },

@@ -1,11 +1,11 @@
 /**
- * Outbound outcomes, classified once for every peer:
+ * How a peer's answer is classified (logged as `class`), once for every peer:
  * ok; retry (408, 429, 5xx, timeouts, connection errors); auth (401/403: pause, never loop);
  * not-found (404: dead letter); redirect (3xx: a wrong base URL); permanent (other 4xx).
  */
-export type Outcome = 'ok' | 'retry' | 'auth' | 'not-found' | 'redirect' | 'permanent';
+export type PeerClass = 'ok' | 'retry' | 'auth' | 'not-found' | 'redirect' | 'permanent';
 
-export function classifyStatus(status: number): Outcome {
+export function classifyStatus(status: number): PeerClass {
   if (status >= 200 && status < 300) return 'ok';
   if (status >= 300 && status < 400) return 'redirect';
   if (status === 401 || status === 403) return 'auth';

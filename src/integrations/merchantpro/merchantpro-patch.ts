@@ -1,6 +1,5 @@
 import type { MerchantProTargetConfig } from '../../config/config-types';
-import { buildPath } from '../http-client/path-segment';
-import type { DesiredRow } from '../../storage/stores';
+import type { TargetFigure } from '../../storage/stores';
 
 /**
  * The absolute PATCH body for one item (never `adjust_by`: a retried relative write would double-count).
@@ -12,7 +11,7 @@ import type { DesiredRow } from '../../storage/stores';
  */
 export function merchantProPatch(
   target: MerchantProTargetConfig,
-  rows: readonly DesiredRow[],
+  rows: readonly TargetFigure[],
 ): Record<string, unknown> {
   const mapped = rows.filter((r) => Object.prototype.hasOwnProperty.call(target.warehouses, r.warehouse));
   const body: Record<string, unknown> = target.enableInventory ? { inventory_enabled: 'on' } : {};
@@ -22,12 +21,4 @@ export function merchantProPatch(
     body.stock = mapped.reduce((sum, r) => sum + r.quantity, 0);
   }
   return body;
-}
-
-/**
- * The shop path for an item: the identifier is exactly one path segment (`/`, spaces and `%` percent-encoded;
- * `.`/`..` refused with UnsafePathSegmentError, since no encoding keeps them from collapsing).
- */
-export function merchantProPath(target: MerchantProTargetConfig, item: string): string {
-  return buildPath`/api/v2/inventory/${target.identifier}/${item}`;
 }

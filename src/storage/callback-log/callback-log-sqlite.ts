@@ -20,7 +20,7 @@ export function createCallbackLogSqlite(s: SqliteDb): CallbackLog {
       'SELECT seq, received_at, content_hash, offers FROM log.callbacks WHERE seq > ? ORDER BY seq LIMIT ?',
     ),
     prune: db.prepare(`DELETE FROM log.callbacks WHERE seq IN (SELECT seq FROM log.callbacks WHERE received_at < ?
-      AND seq <= (SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'projector.cursor') ORDER BY seq LIMIT ?)`),
+      AND seq <= (SELECT cursor FROM projector WHERE id = 1) ORDER BY seq LIMIT ?)`),
   };
   const append = db.transaction((records: Parameters<CallbackLog['append']>[0]) =>
     records.map((r) => Number(st.insert.run(r.receivedAt, r.contentHash, r.offersJson).lastInsertRowid)),

@@ -1,62 +1,24 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { ClaimedItem, Deliveries } from './deliveries';
+import { SQLITE } from '../dialect';
 import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
+import { CLAIM_ORDER, claimable, deliveriesSql, markDueConflict } from './deliveries-sql';
 import { nullableNumber as num, toItemState } from './item-row';
 
 const FREE = '(lease_until IS NULL OR lease_until < ?)';
-const CLAIMABLE = `target = ? AND dead = 0 AND due_at IS NOT NULL AND due_at <= ? AND ${FREE}`;
-const CLEAR = 'lease_until = NULL, lease_owner = NULL';
-
 const SQL = {
-  // A plain read first, so an idle poll takes no write lock.
-  anyDue: `SELECT 1 FROM items WHERE ${CLAIMABLE} LIMIT 1`,
-  // Most urgent first (see DuePriority), then oldest due; NULL priority (0.1.0 rows) sorts with "other".
-  selectDue: `SELECT item, version, attempts, first_failed_at, due_since FROM items WHERE ${CLAIMABLE}
-    ORDER BY COALESCE(priority, 3), due_since, item LIMIT ?`,
+  ...deliveriesSql(SQLITE),
+  // A plain read first, so an idle poll takes no write lock. Params: target, now, now.
+  anyDue: `SELECT 1 FROM items WHERE ${claimable(SQLITE)} AND ${FREE} LIMIT 1`,
+  // target, now, now, limit
+  selectDue: `SELECT item, version, attempts, first_failed_at, due_since FROM items
+    WHERE ${claimable(SQLITE)} AND ${FREE} ORDER BY ${CLAIM_ORDER} LIMIT ?`,
+  // until, owner, target, item: one write transaction holds the rows, so no other claim can lease them meanwhile.
   lease: `UPDATE items SET lease_until = ?, lease_owner = ?, claim_token = claim_token + 1 WHERE target = ? AND item = ?
     RETURNING claim_token`,
-  renew: 'UPDATE items SET lease_until = ? WHERE target = ? AND item = ? AND claim_token = ?',
-  // Positional: v, v, v, figures, now, status, now, target, item, token (v = the delivered version).
-  delivered: `UPDATE items SET
-      delivered_version = MAX(delivered_version, ?),
-      due_at = CASE WHEN version > MAX(delivered_version, ?) THEN ? ELSE NULL END,
-      due_since = CASE WHEN version > MAX(delivered_version, ?) THEN due_since ELSE NULL END,
-      priority = CASE WHEN version > MAX(delivered_version, ?) THEN priority ELSE NULL END,
-      delivered_figures = CASE WHEN ? >= delivered_version THEN ? ELSE delivered_figures END,
-      attempts = 0, first_failed_at = NULL, last_error = NULL, last_status = ?, ${CLEAR}, updated_at = ?
-    WHERE target = ? AND item = ? AND claim_token = ?`,
-  retry: `UPDATE items SET due_at = ?, attempts = attempts + 1, first_failed_at = COALESCE(first_failed_at, ?),
-      last_error = ?, last_status = ?, ${CLEAR}, updated_at = ? WHERE target = ? AND item = ? AND claim_token = ?`,
-  dead: `UPDATE items SET dead = 1, dead_reason = ?, due_at = NULL, attempts = attempts + 1,
-      first_failed_at = COALESCE(first_failed_at, ?), last_error = ?, last_status = ?, ${CLEAR}, updated_at = ?
-    WHERE target = ? AND item = ? AND claim_token = ?`,
-  release: `UPDATE items SET ${CLEAR}, due_at = ? WHERE target = ? AND item = ? AND claim_token = ?`,
-  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, 0,
-    ?, ?, 2, ?)
-    ON CONFLICT (target, item) DO UPDATE SET due_at = excluded.due_at, due_since = COALESCE(items.due_since,
-      excluded.due_since),
-      priority = COALESCE(items.priority, 3), dead = 0, dead_reason = NULL, attempts = 0, first_failed_at = NULL,
-      updated_at = excluded.updated_at`,
-  nextDueAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > due_at THEN lease_until ELSE
-    due_at END) AS t
-    FROM items WHERE target = ? AND dead = 0 AND due_at IS NOT NULL`,
-  get: 'SELECT * FROM items WHERE target = ? AND item = ?',
-  listDead: 'SELECT * FROM items WHERE target = ? AND dead = 1 ORDER BY updated_at DESC LIMIT ?',
-  listFailures: 'SELECT * FROM items WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT ?',
-  retryDeadOne: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0,
-    first_failed_at = NULL, priority = COALESCE(priority, 3), updated_at = ? WHERE target = ? AND item = ? AND
-      dead = 1`,
-  retryDeadAll: `UPDATE items SET dead = 0, dead_reason = NULL, due_at = ?, due_since = ?, attempts = 0,
-    first_failed_at = NULL, priority = COALESCE(priority, 3), updated_at = ? WHERE target = ? AND dead = 1`,
-  // Indexed counts: a scrape costs the backlog's size, not the catalogue's.
-  backlog:
-    'SELECT COUNT(*) AS backlog, MIN(due_since) AS oldest FROM items ' +
-    'WHERE target = ? AND dead = 0 AND due_at IS NOT NULL',
-  deadCount: 'SELECT COUNT(*) AS n FROM items WHERE target = ? AND dead = 1',
-  lastError:
-    'SELECT last_error, updated_at FROM items ' +
-    'WHERE target = ? AND last_error IS NOT NULL ORDER BY updated_at DESC LIMIT 1',
-  unmapped: 'SELECT COUNT(*) AS n FROM unmapped WHERE target = ?',
+  // target, item, now, now, now
+  markDue: `INSERT INTO items (target, item, version, due_at, due_since, priority, updated_at) VALUES (?, ?, 0, ?, ?, 2, ?)
+    ${markDueConflict(SQLITE)}`,
 };
 
 export function createDeliveriesSqlite(s: SqliteDb): Deliveries {
@@ -73,7 +35,7 @@ export function createDeliveriesSqlite(s: SqliteDb): Deliveries {
     })),
   );
   const markDue = db.transaction((target: string, items: string[], now: number) =>
-    items.reduce((n, item) => n + st.markDue.run(target, item, now, now, now).changes, 0),
+    [...new Set(items)].reduce((n, item) => n + st.markDue.run(target, item, now, now, now).changes, 0),
   );
   // The worker's per-item bookkeeping is group-committed; each write is fenced by its claim's token.
   const fenced = (stmt: keyof typeof SQL, ...args: unknown[]) => s.grouped(() => st[stmt].run(...args).changes > 0);
@@ -108,15 +70,15 @@ export function createDeliveriesSqlite(s: SqliteDb): Deliveries {
           : st.retryDeadOne.run(now, now, now, target, item).changes,
       ),
     async stats(target) {
-      const b = st.backlog.get(target) as Row;
+      const b = st.stats.get(target, target, target, target) as Row;
       const le = st.lastError.get(target) as Row | undefined;
       return {
         backlog: Number(b.backlog ?? 0),
         oldestDueSince: num(b.oldest),
-        dead: Number((st.deadCount.get(target) as Row).n ?? 0),
+        dead: Number(b.dead ?? 0),
         lastError: (le?.last_error as string | undefined) ?? null,
         lastErrorAt: le ? Number(le.updated_at) : null,
-        unmapped: Number((st.unmapped.get(target) as Row).n),
+        unmapped: Number(b.unmapped ?? 0),
       };
     },
   };

@@ -27,6 +27,15 @@ export interface ClaimedItem {
   token: number;
 }
 
+/**
+ * What a claim hands back. Empty with `notMine` when another instance owns this work (several instances on one
+ * PostgreSQL): nothing is wrong and nothing was due here; the owner delivers it.
+ */
+export type Claimed<T> = T[] & { readonly notMine?: true };
+
+/** An empty claim that says why: another instance owns the work. */
+export const notMine = <T>(): Claimed<T> => Object.assign([] as T[], { notMine: true as const });
+
 export interface TargetStats {
   backlog: number;
   oldestDueSince: number | null;
@@ -43,7 +52,7 @@ export interface Deliveries {
    * (see DuePriority), then oldest due. Each claim gets a fresh token, higher than any before it for that row.
    * ONE transaction; a PostgreSQL driver may use FOR UPDATE SKIP LOCKED.
    */
-  claim(target: string, limit: number, now: number, leaseMs: number, owner: string): Promise<ClaimedItem[]>;
+  claim(target: string, limit: number, now: number, leaseMs: number, owner: string): Promise<Claimed<ClaimedItem>>;
   /** Extend a lease still held (same token); false if it was lost. */
   renew(target: string, item: string, token: number, until: number): Promise<boolean>;
   /**

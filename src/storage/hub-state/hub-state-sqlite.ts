@@ -4,8 +4,8 @@ import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 
 const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
 const SQL = {
-  getKv: 'SELECT value FROM kv WHERE key = ?',
-  setKv: 'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  getModule: 'SELECT state FROM module_state WHERE id = 1',
+  setModule: 'INSERT INTO module_state (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
   getTarget: 'SELECT * FROM target_state WHERE target = ?',
   setTarget: `INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason,
@@ -16,11 +16,11 @@ export function createHubStateSqlite(s: SqliteDb): HubState {
   const st = prepareAll(s.db, SQL);
   return {
     async getModule() {
-      const r = st.getKv.get('module.state') as Row | undefined;
-      return r ? (JSON.parse(String(r.value)) as ModuleState) : DEFAULT_MODULE;
+      const r = st.getModule.get() as Row | undefined;
+      return r ? (JSON.parse(String(r.state)) as ModuleState) : { ...DEFAULT_MODULE };
     },
     async setModule(state) {
-      await s.write(() => st.setKv.run('module.state', JSON.stringify(state)));
+      await s.write(() => st.setModule.run(JSON.stringify(state)));
     },
     async getTarget(target) {
       const r = st.getTarget.get(target) as Row | undefined;

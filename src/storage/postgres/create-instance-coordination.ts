@@ -1,11 +1,12 @@
 import type { Logger } from 'pino';
-import type { Deliveries } from '../deliveries/deliveries';
+import { notMine, type Deliveries } from '../deliveries/deliveries';
 import type { ShipmentStore } from '../shipment-store/shipment-store';
 import type { StockState } from '../stock-state/stock-state';
 import type { Stores } from '../stores';
 import type { PostgresStores } from './create-postgres-stores';
 import type { PgListener } from './create-pg-db';
 import { PG_CHANNELS } from './pg-channels';
+import { DEFAULTS } from '../../compose/defaults';
 import { createSessionLocks, type SessionLocks } from './session-locks';
 
 /** What the hub lets the coordination wake (its projector, stock worker, shipment worker). */
@@ -42,8 +43,8 @@ export function createInstanceCoordination(
   pg: PostgresStores,
   opts: { url: string; logger: Logger; retryMs?: number; quietMs?: number },
 ): InstanceCoordination {
-  const retryMs = opts.retryMs ?? 2_000;
-  const quietMs = opts.quietMs ?? 1_100;
+  const retryMs = opts.retryMs ?? DEFAULTS.postgres.ownershipRetryMs;
+  const quietMs = opts.quietMs ?? DEFAULTS.postgres.ownershipQuietMs;
   const locks: SessionLocks = createSessionLocks({ url: opts.url, logger: opts.logger });
   const log = opts.logger;
   const listeners: PgListener[] = [];
@@ -84,7 +85,7 @@ export function createInstanceCoordination(
   const deliveries: Deliveries = {
     ...pg.deliveries,
     async claim(target, limit, now, leaseMs, owner) {
-      return (await own(targetLock(target))) ? pg.deliveries.claim(target, limit, now, leaseMs, owner) : [];
+      return (await own(targetLock(target))) ? pg.deliveries.claim(target, limit, now, leaseMs, owner) : notMine();
     },
     async nextDueAt(target) {
       const next = await pg.deliveries.nextDueAt(target);
@@ -99,7 +100,7 @@ export function createInstanceCoordination(
   const shipments: ShipmentStore = {
     ...pg.shipments,
     async claim(limit, now, leaseMs, owner) {
-      return (await own(CRM_LOCK)) ? pg.shipments.claim(limit, now, leaseMs, owner) : [];
+      return (await own(CRM_LOCK)) ? pg.shipments.claim(limit, now, leaseMs, owner) : notMine();
     },
     async nextAt() {
       const next = await pg.shipments.nextAt();

@@ -89,4 +89,17 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
         target TEXT PRIMARY KEY, paused BOOLEAN NOT NULL DEFAULT false, paused_reason TEXT, paused_at BIGINT);
     `,
   },
+  {
+    version: 3,
+    name: 'one schema vocabulary with SQLite',
+    // The claim token has one name on both drivers; the claim index follows the one claim order (priority, then
+    // oldest due_since, then item) that both drivers now use.
+    sql: `
+      ALTER TABLE items RENAME COLUMN token TO claim_token;
+      ALTER TABLE shipments RENAME COLUMN token TO claim_token;
+      DROP INDEX items_due;
+      CREATE INDEX items_claim ON items (target, (coalesce(priority, 3)), due_since, item)
+        WHERE NOT dead AND due_at IS NOT NULL;
+    `,
+  },
 ];

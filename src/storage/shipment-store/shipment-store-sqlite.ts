@@ -2,47 +2,26 @@
 import type { ClaimedShipment, NewShipment, ShipmentStore } from './shipment-store';
 import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 import { toShipment } from './shipment-row';
+import { SQLITE } from '../dialect';
+import { HEAD_OF_STREAM, orderKey, shipmentSql } from './shipment-sql';
 import { nullableNumber as num } from '../deliveries/item-row';
 
-/** Reports for the same order (same identifier form, site and reference) are one ordered stream. */
-export const orderKey = (s: Pick<NewShipment, 'by' | 'ref' | 'site'>) => `${s.site}\u0000${s.by}\u0000${s.ref}`;
-
-const CLEAR = 'lease_until = NULL, lease_owner = NULL';
 const SQL = {
+  ...shipmentSql(SQLITE),
   insert: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at)
     VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-  get: 'SELECT * FROM shipments WHERE id = ?',
+  // now, now: a plain read first, so an idle poll takes no write lock.
   any:
     "SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? " +
     'AND (lease_until IS NULL OR lease_until < ?) LIMIT 1',
-  // An order's reports go one at a time in arrival order: a report waits while an earlier one is still pending.
+  // now, now, limit
   claim: `SELECT * FROM shipments s
     WHERE s.status = 'pending' AND s.next_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
-      AND NOT EXISTS (SELECT 1 FROM shipments e WHERE e.order_key = s.order_key AND e.seq < s.seq AND e.status
-        = 'pending')
+      AND ${HEAD_OF_STREAM}
     ORDER BY s.seq LIMIT ?`,
   lease:
     'UPDATE shipments SET lease_until = ?, lease_owner = ?, claim_token = claim_token + 1 ' +
     'WHERE id = ? RETURNING claim_token',
-  renew: 'UPDATE shipments SET lease_until = ? WHERE id = ? AND claim_token = ? AND status = ?',
-  delivered: `UPDATE shipments SET status = 'delivered', last_answer = ?, last_status = ?, delivered_at = ?,
-    updated_at = ?,
-      attempts = attempts + 1, ${CLEAR} WHERE id = ? AND claim_token = ? AND status = 'pending'`,
-  retry: `UPDATE shipments SET next_at = ?, last_answer = ?, last_status = ?, attempts = attempts + 1,
-      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ?
-        AND status = 'pending'`,
-  failed: `UPDATE shipments SET status = 'failed', last_answer = ?, last_status = ?, attempts = attempts + 1,
-      first_failed_at = COALESCE(first_failed_at, ?), updated_at = ?, ${CLEAR} WHERE id = ? AND claim_token = ?
-        AND status = 'pending'`,
-  retryOne: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
-    WHERE id = ? AND status = 'failed'`,
-  retryAll: `UPDATE shipments SET status = 'pending', next_at = ?, attempts = 0, first_failed_at = NULL, updated_at = ?
-    WHERE status = 'failed'`,
-  list: 'SELECT * FROM shipments WHERE status = ? ORDER BY updated_at DESC LIMIT ?',
-  nextAt: `SELECT MIN(CASE WHEN lease_until IS NOT NULL AND lease_until > next_at THEN lease_until ELSE next_at
-    END) AS t
-    FROM shipments WHERE status = 'pending'`,
-  getIdem: 'SELECT body_hash, ids FROM idempotency WHERE key = ?',
   putIdem: 'INSERT INTO idempotency (key, body_hash, ids, created_at) VALUES (?, ?, ?, ?)',
 };
 
@@ -80,7 +59,7 @@ export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
       if (!st.any.get(now, now)) return [];
       return s.write(() => claim.immediate(limit, now, leaseMs, owner));
     },
-    renew: (id, token, until) => fenced('renew', until, id, token, 'pending'),
+    renew: (id, token, until) => fenced('renew', until, id, token),
     markDelivered: (id, token, answer, status, now) =>
       fenced('delivered', JSON.stringify(answer), status, now, now, id, token),
     markRetry: (id, token, nextAt, answer, status, now) =>

@@ -1,3 +1,4 @@
+import type { Claimed } from '../deliveries/deliveries';
 export type ShipmentStatus = 'pending' | 'delivered' | 'failed';
 
 export interface NewShipment {
@@ -42,7 +43,7 @@ export interface ShipmentStore {
    * Lease pending reports whose time has come and that no earlier pending report of the same order is ahead of
    * (seq order), each with a fresh token. ONE transaction.
    */
-  claim(limit: number, now: number, leaseMs: number, owner: string): Promise<ClaimedShipment[]>;
+  claim(limit: number, now: number, leaseMs: number, owner: string): Promise<Claimed<ClaimedShipment>>;
   renew(id: string, token: number, until: number): Promise<boolean>;
   markDelivered(
     id: string,

@@ -39,7 +39,10 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
       await s.write(() => st.finish.run(now, outcome, message, JSON.stringify(stats), id));
     },
     async listRuns(source, limit) {
+      // As PostgreSQL reads them: stats a run stored without some counter (older releases) read it as 0.
       return (st.list.all(source, source, limit) as Row[]).map((r): SyncRun => ({
+        ...ZERO,
+        ...(r.stats ? (JSON.parse(r.stats as string) as SyncRunStats) : {}),
         id: Number(r.id),
         source: String(r.source),
         dryRun: Number(r.dry_run) === 1,
@@ -47,7 +50,6 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
         finishedAt: r.finished_at == null ? null : Number(r.finished_at),
         outcome: r.outcome as SyncRun['outcome'],
         message: (r.message as string | null) ?? null,
-        ...(r.stats ? (JSON.parse(r.stats as string) as SyncRunStats) : ZERO),
       }));
     },
   };

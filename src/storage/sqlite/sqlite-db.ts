@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { DEFAULTS } from '../../compose/defaults';
 import Database from 'better-sqlite3';
 import { batchPerTick } from '../batch-per-tick';
 
@@ -59,7 +60,7 @@ export function openSqliteDb(opts: SqliteOptions): SqliteDb {
   }
   const role = opts.lockRole?.role;
   const gate = opts.lockRole?.gate;
-  db.pragma(`busy_timeout = ${role === 'priority' ? 0 : 5000}`);
+  db.pragma(`busy_timeout = ${role === 'priority' ? 0 : DEFAULTS.sqlite.busyTimeoutMs}`);
 
   async function write<T>(fn: () => T, contends = true): Promise<T> {
     if (role !== 'priority') return fn();

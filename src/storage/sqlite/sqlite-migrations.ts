@@ -92,7 +92,30 @@ const v2: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2];
+/**
+ * One schema vocabulary on both drivers (PostgreSQL's names): `stock` is `figures`; the projector's cursor and the
+ * module state leave the key-value table for tables of their own (`projector`, `module_state`); an order's stream
+ * key is JSON `[site, by, ref]` (PostgreSQL text cannot hold the NUL separator 0.2 used here).
+ */
+const v3: Migration = {
+  version: 3,
+  name: 'one schema vocabulary with PostgreSQL',
+  up(db) {
+    db.exec(`ALTER TABLE stock RENAME TO figures;
+    CREATE TABLE projector (id INTEGER PRIMARY KEY CHECK (id = 1), cursor BIGINT NOT NULL);
+    INSERT INTO projector (id, cursor)
+      SELECT 1, COALESCE((SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'projector.cursor'), 0);
+    CREATE TABLE module_state (id INTEGER PRIMARY KEY CHECK (id = 1), state TEXT NOT NULL);
+    INSERT INTO module_state (id, state) SELECT 1, value FROM kv WHERE key = 'module.state';
+    DROP TABLE kv;
+    UPDATE shipments SET order_key = json_array(site, by_field, ref);
+    DROP INDEX IF EXISTS items_claim;
+    CREATE INDEX items_claim ON items (target, COALESCE(priority, 3), due_since, item)
+      WHERE dead = 0 AND due_at IS NOT NULL`);
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export class SchemaTooNewError extends Error {

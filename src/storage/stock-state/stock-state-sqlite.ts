@@ -4,15 +4,19 @@ import { toRecord } from '../callback-log/callback-log-sqlite';
 import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 
 const SQL = {
-  cursor: "SELECT CAST(value AS INTEGER) AS c FROM kv WHERE key = 'projector.cursor'",
+  cursor: 'SELECT cursor AS c FROM projector WHERE id = 1',
   // The compare-and-set that makes read → decide → apply safe without holding a transaction open.
-  moveCursor: "UPDATE kv SET value = ? WHERE key = 'projector.cursor' AND CAST(value AS INTEGER) = ?",
+  moveCursor: 'UPDATE projector SET cursor = ? WHERE id = 1 AND cursor = ?',
   figure:
-    'SELECT offer_key, offer, warehouse, quantity, version FROM stock ' +
+    'SELECT offer_key, offer, warehouse, quantity, version FROM figures ' +
     'WHERE offer_key = ? AND offer = ? ORDER BY warehouse',
-  upsertFigure: `INSERT INTO stock (offer_key, offer, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
+  // One statement for a batch of keys (a JSON array of [offerKey, offer]), in the order PostgreSQL's reads give.
+  figures: `SELECT offer_key, offer, warehouse, quantity, version FROM figures
+    WHERE (offer_key, offer) IN (SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))
+    ORDER BY offer_key, offer, warehouse`,
+  upsertFigure: `INSERT INTO figures (offer_key, offer, warehouse, quantity, version) VALUES (?, ?, ?, ?, ?)
     ON CONFLICT (offer_key, offer, warehouse) DO UPDATE SET quantity = excluded.quantity, version = excluded.version
-    WHERE stock.version <= excluded.version`,
+    WHERE figures.version <= excluded.version`,
   // One statement for a whole batch's items (a JSON array), not one per item.
   delivered: `SELECT item, delivered_figures FROM items
     WHERE target = ? AND item IN (SELECT value FROM json_each(?)) AND delivered_figures IS NOT NULL`,
@@ -53,8 +57,7 @@ export function createStockStateSqlite(s: SqliteDb): StockState {
 
   // The cursor update comes first: it takes the state file's write lock before anything else is read or written.
   const apply = db.transaction((plan: ProjectionPlan, now: number) => {
-    if (st.moveCursor.run(String(plan.toCursor), plan.fromCursor).changes === 0)
-      return { applied: false, cursor: cursor() };
+    if (st.moveCursor.run(plan.toCursor, plan.fromCursor).changes === 0) return { applied: false, cursor: cursor() };
     for (const f of plan.figures) st.upsertFigure.run(f.offerKey, f.offer, f.warehouse, f.quantity, f.version);
     for (const d of plan.due) st.markDue.run(d.target, d.item, d.version, now, now, d.priority, now);
     for (const u of plan.unmapped) st.upsertUnmapped.run(u.target, u.offerLabel, u.reason, u.seq, now);
@@ -68,7 +71,9 @@ export function createStockStateSqlite(s: SqliteDb): StockState {
       return { cursor: c, records: (st.pending.all(c, limit) as Row[]).map(toRecord) };
     },
     async figures(keys) {
-      return keys.flatMap((k) => (st.figure.all(k.offerKey, k.offer) as Row[]).map(toFigure));
+      if (keys.length === 0) return [];
+      const list = JSON.stringify(keys.map((k) => [k.offerKey, k.offer]));
+      return (st.figures.all(list) as Row[]).map(toFigure);
     },
     async delivered(target, items) {
       const out = new Map<string, Record<string, number>>();

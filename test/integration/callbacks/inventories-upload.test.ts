@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { inProcess } from '../../../src/storage/open-storage';
 import { offer, formBody } from '../../helpers/callback-bodies';
-import { deliverNow, desiredOf } from '../../helpers/desired';
+import { deliverNow, targetFiguresOf } from '../../helpers/target-figures';
 import { SECRETS, silentLog, testConfig } from '../../helpers/test-config';
 
 describe('POST /callbacks/inventories-upload', () => {
@@ -35,12 +36,12 @@ describe('POST /callbacks/inventories-upload', () => {
   it('projects desired stock per target, item and mapped warehouse, versioned by the callback sequence', async () => {
     await post(formBody([offer('A1', { main: 5, north: 2, unmapped: 9 })]));
     await hub.projector.idle();
-    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([
+    expect(await targetFiguresOf(hub, 'ro-shop', 'A1')).toEqual([
       { warehouse: 'main', quantity: 5, version: 1 },
       { warehouse: 'north', quantity: 2, version: 1 },
     ]);
     // bg-shop is keyed by externalId and maps only "main"
-    expect(await desiredOf(hub, 'bg-shop', 'ext-A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
+    expect(await targetFiguresOf(hub, 'bg-shop', 'ext-A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
     const item = await hub.storage.deliveries.get('ro-shop', 'A1');
     expect(item).toMatchObject({ version: 1, deliveredVersion: 0 });
     expect(item!.dueAt).not.toBeNull();
@@ -59,7 +60,7 @@ describe('POST /callbacks/inventories-upload', () => {
       ]),
     );
     await hub.projector.idle();
-    expect((await desiredOf(hub, 'ro-shop', 'F1')).map((r) => r.quantity)).toEqual([4, 7]);
+    expect((await targetFiguresOf(hub, 'ro-shop', 'F1')).map((r) => r.quantity)).toEqual([4, 7]);
   });
 
   it('a repeat whose figures are already desired changes nothing and makes nothing due', async () => {
@@ -70,13 +71,13 @@ describe('POST /callbacks/inventories-upload', () => {
     await hub.projector.idle();
     const item = await hub.storage.deliveries.get('ro-shop', 'A1');
     expect(item).toMatchObject({ version: 1, deliveredVersion: 1, dueAt: null });
-    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
+    expect(await targetFiguresOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 1 }]);
   });
 
   it('the same content after a different update (5 → 3 → 5) is applied, not deduplicated by hash', async () => {
     for (const q of [5, 3, 5]) await post(formBody([offer('A1', { main: q })]));
     await hub.projector.idle();
-    expect(await desiredOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 3 }]);
+    expect(await targetFiguresOf(hub, 'ro-shop', 'A1')).toEqual([{ warehouse: 'main', quantity: 5, version: 3 }]);
   });
 
   it('records offers lacking the target offerKey as unmapped, with the reason', async () => {
@@ -88,7 +89,7 @@ describe('POST /callbacks/inventories-upload', () => {
         reason: "offer has no xmlId (the target's offerKey)",
       }),
     ]);
-    expect(await desiredOf(hub, 'bg-shop', 'only-ext')).toHaveLength(1);
+    expect(await targetFiguresOf(hub, 'bg-shop', 'only-ext')).toHaveLength(1);
   });
 
   it('operators see callbacks stored but not yet projected (GET /admin/targets), until the projector catches up', async () => {
@@ -128,7 +129,7 @@ describe('POST /callbacks/inventories-upload', () => {
         append: () => Promise.reject(new Error('disk I/O error')),
       },
     };
-    const h2 = createHub({ config: testConfig(), log: silentLog, storage: broken });
+    const h2 = createHub({ config: testConfig(), log: silentLog, storage: inProcess(broken) });
     const res = await request(h2.app)
       .post('/callbacks/inventories-upload')
       .type('form')

@@ -4,7 +4,7 @@ import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { startFakeFlamix, type FakeFlamix } from '../../../src/demo/fakes/fake-flamix';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
 import { startFakeSyncInventory, type FakeSyncInventory } from '../../../src/demo/fakes/fake-syncinventory';
-import { desiredRows } from '../../../src/domain/desired-rows';
+import { targetFigures } from '../../../src/domain/target-figures';
 import { capturingLog, SECRETS, targetRaw, testConfig, waitFor } from '../../helpers/test-config';
 import { startAndListen } from '../../helpers/listen-hub';
 
@@ -179,7 +179,7 @@ describe('inventoriesUpload as a stock question', () => {
     expect(res.body).toEqual({ success: true, offers: [{ xmlId: 'D2', stores: [{ code: 'main', available: 9 }] }] });
     expect(await hub.storage.callbackLog.count()).toBeGreaterThan(before);
     await hub.projector.idle();
-    const desired = await desiredRows(
+    const desired = await targetFigures(
       hub.storage.stock,
       hub.config.targets.find((t) => t.name === 'ro-shop')!,
       'D1',
@@ -193,7 +193,8 @@ describe('inventoriesUpload as a stock question', () => {
     const started = Date.now();
     const res = await postForm({ clientId: C, order: { externalId: 'ord-slow' } });
     expect(res.body).toEqual({ success: true, offers: [] });
-    expect(Date.now() - started).toBeLessThanOrEqual(DEADLINE + 100);
+    // Well before the CRM's 2 s answer: the deadline, not the CRM, ended the call (a margin for a loaded machine).
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('answers 503 to a mixed callback whose figures cannot be stored, and stays up', async () => {

@@ -4,7 +4,8 @@ import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { parseConfig } from '../../../src/config/load-config';
-import { createHub, openStorage, type Hub } from '../../../src/compose/create-hub';
+import { createHub, type Hub } from '../../../src/compose/create-hub';
+import { inProcess, openSqliteStorage } from '../../../src/storage/open-storage';
 import { createServer } from '../../../src/compose/create-server';
 import { createIntake } from '../../../src/intake/create-intake';
 import type { CallbackLog, Stores } from '../../../src/storage/stores';
@@ -198,7 +199,7 @@ describe('server timeouts: a body that never comes does not hold its socket', ()
 describe('/readyz says whether the hub can accept work', () => {
   it('answers 503 while storage refuses writes (disk full), and 200 again once a commit succeeds', async () => {
     const config = parseConfig(rawConfig({ targets: [] }), {});
-    const real = openStorage(config);
+    const real = openSqliteStorage(config).stores;
     let full = false;
     // Reads still work on a full disk (SELECT 1 succeeds); only writes fail, as SQLite reports them.
     const callbackLog: CallbackLog = new Proxy(real.callbackLog, {
@@ -210,7 +211,7 @@ describe('/readyz says whether the hub can accept work', () => {
       },
     });
     const storage: Stores = { ...real, callbackLog, ping: () => real.ping(), close: () => real.close() };
-    const hub = createHub({ config, log: silentLog, storage, projector: 'in-process' });
+    const hub = createHub({ config, log: silentLog, storage: inProcess(storage) });
     await hub.start();
     try {
       await request(hub.app).get('/readyz').expect(200);

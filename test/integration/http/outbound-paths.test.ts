@@ -1,3 +1,5 @@
+import type { MerchantProTargetConfig } from '../../../src/config/config-types';
+import type { TargetFigure } from '../../../src/storage/stores';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../../src/config/load-config';
@@ -38,8 +40,16 @@ describe('outbound paths over a real socket: one identifier, one segment, one re
     srv.urls.length = 0;
   });
 
-  const shop = () =>
-    createMerchantProTarget(parseConfig(rawConfig({ targets: [targetRaw('shop', srv.url)] }), {}).targets[0], client);
+  const shop = () => {
+    const t = createMerchantProTarget(
+      parseConfig(rawConfig({ targets: [targetRaw('shop', srv.url)] }), {}).targets[0] as MerchantProTargetConfig,
+      client,
+    );
+    return {
+      write: async (item: string, rows: TargetFigure[], version: number) =>
+        (await t.writeBatch([{ item, rows, version }], { pace: async () => {} }))[0],
+    };
+  };
   const crm = () =>
     createCrmClient({
       baseUrl: srv.url,

@@ -1,38 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { parseConfig } from '../../../src/config/load-config';
-import { createHub, openStorage } from '../../../src/compose/create-hub';
+import { createHub } from '../../../src/compose/create-hub';
+import { openSqliteStorage } from '../../../src/storage/open-storage';
 import { migrateCommand } from '../../../src/cli/migrate-command';
 import { SCHEMA_VERSION } from '../../../src/storage/sqlite/sqlite-migrations';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fakes/fake-merchantpro';
-import { desiredOf } from '../../helpers/desired';
-import { rawConfig, SECRETS, silentLog, targetRaw, tmpDir, waitFor } from '../../helpers/test-config';
+import { targetFiguresOf } from '../../helpers/target-figures';
+import { copyReleaseFixture } from '../../helpers/release-fixture';
+import { rawConfig, SECRETS, silentLog, targetRaw, waitFor } from '../../helpers/test-config';
 
-const FIXTURE = path.join(__dirname, '../../fixtures/0.1.0');
-
-/** A copy of the database release 0.1.0 wrote (see test/fixtures/0.1.0/README.md), with this deployment's targets. */
-function copyFixture(shopUrl = 'http://127.0.0.1:9') {
-  const dir = tmpDir();
-  for (const f of ['stockbridge.db', 'stockbridge.db-log']) fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
-  const config = parseConfig(
-    rawConfig({
-      storage: { path: path.join(dir, 'stockbridge.db') },
-      targets: [
-        targetRaw('ro-shop', shopUrl, { timeoutMs: 1000 }),
-        targetRaw('bg-shop', shopUrl, {
-          timeoutMs: 1000,
-          offerKey: 'externalId',
-          warehouses: { main: 'Main' },
-          multiWarehouse: false,
-        }),
-      ],
-      worker: { leaseMs: 3000, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, drainMs: 2000 },
-    }),
-    {},
-  );
-  return { dir, config };
-}
+const copyFixture = (shopUrl?: string) => copyReleaseFixture('0.1.0', shopUrl);
 
 describe('migrations: a database written by release 0.1.0', () => {
   const dirs: string[] = [];
@@ -45,18 +23,18 @@ describe('migrations: a database written by release 0.1.0', () => {
   it('opens, is upgraded to the current schema, and keeps everything it held', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
-    const stores = openStorage(config);
+    const stores = openSqliteStorage(config).stores;
     try {
       const db = new Database(config.storage.path, { readonly: true });
       expect(db.prepare('SELECT version FROM schema_version').get()).toEqual({ version: SCHEMA_VERSION });
       db.close();
       expect(await stores.callbackLog.count()).toBe(3);
       expect(await stores.stock.cursor()).toBe(2);
-      expect(await desiredOf({ storage: stores, config }, 'ro-shop', 'SKU-1')).toEqual([
+      expect(await targetFiguresOf({ storage: stores, config }, 'ro-shop', 'SKU-1')).toEqual([
         { warehouse: 'main', quantity: 4, version: 2 },
         { warehouse: 'north', quantity: 2, version: 1 },
       ]);
-      expect(await desiredOf({ storage: stores, config }, 'bg-shop', 'E-1')).toEqual([
+      expect(await targetFiguresOf({ storage: stores, config }, 'bg-shop', 'E-1')).toEqual([
         { warehouse: 'main', quantity: 4, version: 2 },
       ]);
       expect(await stores.deliveries.get('ro-shop', 'SKU-1')).toMatchObject({
@@ -146,11 +124,11 @@ describe('migrations: a database written by release 0.1.0', () => {
   it('a file from a newer schema refuses to open, saying so', async () => {
     const { dir, config } = copyFixture();
     dirs.push(dir);
-    await openStorage(config).close();
+    await openSqliteStorage(config).stores.close();
     const db = new Database(config.storage.path);
     db.prepare('UPDATE schema_version SET version = ?').run(SCHEMA_VERSION + 1);
     db.close();
-    expect(() => openStorage(config)).toThrow(
+    expect(() => openSqliteStorage(config).stores).toThrow(
       `the database is at schema version ${SCHEMA_VERSION + 1}, newer than this release understands (${SCHEMA_VERSION})`,
     );
   });

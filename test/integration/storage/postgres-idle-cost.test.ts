@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { parseConfig } from '../../../src/config/load-config';
 import { createHub, type Hub } from '../../../src/compose/create-hub';
-import { openPostgresHub } from '../../../src/storage/open-storage';
+import { openStorage } from '../../../src/storage/open-storage';
 import { createTestDatabase, type TestDatabase } from '../../helpers/postgres-database';
 import { rawConfig, silentLog } from '../../helpers/test-config';
 
@@ -16,8 +16,8 @@ describe('an idle hub instance on PostgreSQL', () => {
   test('costs the database a few trivial queries per second (figure printed)', async () => {
     tdb = await createTestDatabase('idle');
     const config = parseConfig(rawConfig({ storage: { driver: 'postgres', url: tdb.url } }), {});
-    const pg = await openPostgresHub(config, silentLog);
-    hub = createHub({ config, log: silentLog, storage: pg.stores, attachWakers: pg.attachWakers });
+    const storage = await openStorage(config, silentLog, { role: 'service' });
+    hub = createHub({ config, log: silentLog, storage });
     await hub.start();
     // Server-side truth: transactions committed in this database over a measurement window.
     const commits = async () => {

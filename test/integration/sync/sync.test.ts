@@ -6,7 +6,7 @@ import { createCrmClient } from '../../../src/integrations/retailcrm/crm-client'
 import { CrmError } from '../../../src/integrations/retailcrm/crm-error';
 import { createHttpClient, type HttpClient } from '../../../src/integrations/http-client/http-client';
 import { createRateLimiter } from '../../../src/integrations/http-client/rate-limiter';
-import { createSource } from '../../../src/integrations/create-source';
+import { createPullSource } from '../../../src/integrations/registry';
 import { runSync, type SyncDeps } from '../../../src/sync/run-sync';
 import { createSqliteStores } from '../../../src/storage/sqlite/create-sqlite-stores';
 import type { Stores } from '../../../src/storage/stores';
@@ -88,7 +88,7 @@ describe('pulling sources into the CRM', () => {
     si.add('PTFB04', { '97637': '-42893' });
     si.add('PFLY12', { '97637': '10', '555': '2.0' });
     const src = siSource();
-    const first = await runSync(deps(), src, createSource(src, http));
+    const first = await runSync(deps(), src, createPullSource(src, http));
     expect(first).toMatchObject({ read: 2, uploaded: 2, unchanged: 0, batches: 1, notFound: 0 });
     expect(crm.uploads[0]).toEqual({
       site: 'main-shop',
@@ -105,11 +105,11 @@ describe('pulling sources into the CRM', () => {
       ],
     });
     expect(si.requests[0].headers.authorization).toBe(`Bearer ${SI_KEY}`);
-    const second = await runSync(deps(), src, createSource(src, http));
+    const second = await runSync(deps(), src, createPullSource(src, http));
     expect(second).toMatchObject({ read: 2, unchanged: 2, uploaded: 0, batches: 0 });
     expect(crm.uploads).toHaveLength(1);
     si.set('PFLY12', '555', 7);
-    await runSync(deps(), src, createSource(src, http));
+    await runSync(deps(), src, createPullSource(src, http));
     expect(crm.uploads[1].offers).toEqual([{ xmlId: 'PFLY12', stores: [{ code: 'north', available: 7 }] }]);
     expect((await storage.sources.listRuns('erp', 10)).map((r) => [r.outcome, r.uploaded])).toEqual([
       ['ok', 1],
@@ -121,7 +121,7 @@ describe('pulling sources into the CRM', () => {
   it('syncInventory: Basic admin:<key> auth and the Skucode/Godownid filters, each sent once, unquoted', async () => {
     si.add('A', { '97637': 1 });
     const src = siSource({ auth: 'basic', skuCode: 'A', godownId: '97637' });
-    await runSync(deps(), src, createSource(src, http));
+    await runSync(deps(), src, createPullSource(src, http));
     const req = si.requests[0];
     expect(req.headers.authorization).toBe('Basic ' + Buffer.from(`admin:${SI_KEY}`).toString('base64'));
     expect(req.query.getAll('Skucode')).toEqual(['A']);
@@ -139,7 +139,7 @@ describe('pulling sources into the CRM', () => {
       si.setMode(mode);
       const logs = capturingLog();
       const src = siSource();
-      await expect(runSync(deps({ log: logs.log }), src, createSource(src, http))).rejects.toThrow(reason);
+      await expect(runSync(deps({ log: logs.log }), src, createPullSource(src, http))).rejects.toThrow(reason);
       expect(crm.uploads).toHaveLength(0);
       expect((await storage.sources.listRuns('erp', 1))[0]).toMatchObject({
         outcome: 'failed',
@@ -152,7 +152,7 @@ describe('pulling sources into the CRM', () => {
   it('batches 10,000 offers into 40 uploads of 250 and never sends the CRM more than 10 requests in a second', async () => {
     for (let i = 0; i < 10_000; i++) si.add(`S-${i}`, { '97637': i % 7 });
     const src = siSource();
-    const res = await runSync(deps(), src, createSource(src, http));
+    const res = await runSync(deps(), src, createPullSource(src, http));
     expect(crm.uploads.map((u) => u.offers.length)).toEqual(Array(40).fill(250));
     expect(res).toMatchObject({ uploaded: 10_000, batches: 40 });
     expect(crm.maxPerSecond()).toBeLessThanOrEqual(10);
@@ -163,18 +163,18 @@ describe('pulling sources into the CRM', () => {
     si.add('KNOWN', { '97637': 1 });
     si.add('GHOST', { '97637': 2 });
     const src = siSource();
-    const res = await runSync(deps(), src, createSource(src, http));
+    const res = await runSync(deps(), src, createPullSource(src, http));
     expect(res).toMatchObject({ uploaded: 1, notFound: 1 });
     expect(res.notFoundOffers).toEqual([{ xmlId: 'GHOST' }]);
     expect(fs.readFileSync(res.reportFile!, 'utf8')).toBe('externalId,xmlId,id\n,"GHOST",\n');
-    const again = await runSync(deps(), src, createSource(src, http));
+    const again = await runSync(deps(), src, createPullSource(src, http));
     expect(again).toMatchObject({ unchanged: 1, notFound: 1 });
   });
 
   it('--dry-run pulls and lists what would be uploaded, sends nothing, records nothing as uploaded', async () => {
     si.add('A', { '97637': 1 });
     const src = siSource();
-    const res = await runSync(deps(), src, createSource(src, http), { dryRun: true });
+    const res = await runSync(deps(), src, createPullSource(src, http), { dryRun: true });
     expect(res.wouldUpload).toEqual([{ xmlId: 'A', stores: [{ code: 'main', available: 1 }] }]);
     expect(crm.requests).toHaveLength(0);
     expect((await storage.sources.getState('erp')).size).toBe(0);
@@ -184,13 +184,13 @@ describe('pulling sources into the CRM', () => {
     si.add('A', { '97637': 1 });
     const src = siSource();
     expect(await storage.locks.acquire('sync:erp', 'someone-else', 60_000, Date.now())).toBe(true);
-    await expect(runSync(deps(), src, createSource(src, http))).rejects.toMatchObject({
+    await expect(runSync(deps(), src, createPullSource(src, http))).rejects.toMatchObject({
       status: 409,
       message: expect.stringContaining('already running'),
     });
     expect(si.requests).toHaveLength(0);
     await storage.locks.release('sync:erp', 'someone-else');
-    await expect(runSync(deps(), src, createSource(src, http))).resolves.toMatchObject({ uploaded: 1 });
+    await expect(runSync(deps(), src, createPullSource(src, http))).resolves.toMatchObject({ uploaded: 1 });
   });
 
   it('a run that fails part-way keeps what landed; the next run uploads everything that still differs', async () => {
@@ -198,7 +198,7 @@ describe('pulling sources into the CRM', () => {
     const src = siSource();
     crm.fail(1, { type: 'refuse', errorMsg: 'Validation error' }, /inventories\/upload$/);
     // first batch refused at once: the run fails having uploaded nothing
-    await expect(runSync(deps(), src, createSource(src, http))).rejects.toThrow('Validation error');
+    await expect(runSync(deps(), src, createPullSource(src, http))).rejects.toThrow('Validation error');
     expect((await storage.sources.getState('erp')).size).toBe(0);
     // now the second batch fails after retries are used up
     let calls = 0;
@@ -212,14 +212,14 @@ describe('pulling sources into the CRM', () => {
         },
       },
     });
-    await expect(runSync(flaky, src, createSource(src, http))).rejects.toThrow('HTTP 500');
+    await expect(runSync(flaky, src, createPullSource(src, http))).rejects.toThrow('HTTP 500');
     expect((await storage.sources.getState('erp')).size).toBe(250);
     expect((await storage.sources.listRuns('erp', 1))[0]).toMatchObject({
       outcome: 'failed',
       uploaded: 250,
       batches: 1,
     });
-    const res = await runSync(deps(), src, createSource(src, http));
+    const res = await runSync(deps(), src, createPullSource(src, http));
     expect(res).toMatchObject({ unchanged: 250, uploaded: 350, batches: 2 });
   });
 
@@ -251,7 +251,7 @@ describe('pulling sources into the CRM', () => {
       const res = await runSync(
         deps(),
         src,
-        createSource(src, http, {
+        createPullSource(src, http, {
           sleep: (ms) => {
             waits.push(ms);
             return Promise.resolve();
@@ -320,7 +320,7 @@ describe('pulling sources into the CRM', () => {
         },
       ]);
       const src = cfg.sources[0];
-      const res = await runSync(deps(), src, createSource(src, http));
+      const res = await runSync(deps(), src, createPullSource(src, http));
       expect(shop.requests.map((r) => r.query.get('start'))).toEqual(['0', '100', '200']);
       expect(shop.requests.every((r) => r.query.get('limit') === '100')).toBe(true);
       expect(shop.rejected429).toBe(0);

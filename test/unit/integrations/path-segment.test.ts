@@ -8,7 +8,7 @@ import {
 } from '../../../src/integrations/http-client/path-segment';
 import { normalizeOffers } from '../../../src/intake/normalize-offers';
 import { normalizeShipments } from '../../../src/shipments/normalize-shipments';
-import { merchantProPath } from '../../../src/integrations/merchantpro/merchantpro-patch';
+import { merchantProItemPath } from '../../../src/integrations/merchantpro/merchantpro-api';
 import type { MerchantProTargetConfig } from '../../../src/config/config-types';
 
 const limits = { maxOffers: 1000, maxIdLength: 255, maxQuantity: 999_999_999 };
@@ -72,7 +72,7 @@ describe('outbound paths: an identifier is always exactly one segment', () => {
       fc.property(identifier, (id) => {
         const ok = accepted(id);
         if (ok.offer) {
-          const segs = segments(BASE + merchantProPath(target, id));
+          const segs = segments(BASE + merchantProItemPath(target.identifier, id));
           expect(segs.slice(0, 4)).toEqual(['api', 'v2', 'inventory', 'sku']);
           expect(segs).toHaveLength(5);
           expect(decodeURIComponent(segs[4])).toBe(id);
@@ -85,7 +85,7 @@ describe('outbound paths: an identifier is always exactly one segment', () => {
         }
         // And what intake refuses, the path builder refuses too or sends safely: never a different resource.
         if (!ok.offer && (id === '.' || id === '..'))
-          expect(() => merchantProPath(target, id)).toThrow(UnsafePathSegmentError);
+          expect(() => merchantProItemPath(target.identifier, id)).toThrow(UnsafePathSegmentError);
       }),
       { seed: SEED, numRuns: 1000, verbose: true },
     );

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { skuUrl } from '../../../src/integrations/create-lookup';
+import { skuUrl } from '../../../src/integrations/syncinventory/syncinventory-source';
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 

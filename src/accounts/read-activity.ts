@@ -1,26 +1,12 @@
-import { body } from 'express-validator';
-import { parseJsonField } from '../../src/intake/read-inventories-callback';
-import type { Normalised } from '../middleware/reject-invalid';
+import type { Normalised } from '../domain/normalised';
+import { parseJsonField } from '../intake/read-inventories-callback';
 
+/** The CRM's activity callback as read. */
 export interface ActivityInput {
   active: boolean;
   freeze: boolean;
   systemUrl?: string;
 }
-
-/** `systemUrl` is checked by a chain (URL rules); the rest of the body by `readActivity`. */
-export const activityChains = () => [
-  body('systemUrl')
-    .optional()
-    .isString()
-    .withMessage('must be a string')
-    .bail()
-    .isLength({ max: 2048 })
-    .withMessage('is too long')
-    .bail()
-    .isURL({ require_protocol: true, require_tld: false })
-    .withMessage('must be a URL'),
-];
 
 /** `activity={"active","freeze"}` (a JSON string in a form, or an object) and the optional `systemUrl`. */
 export function readActivity(input: unknown): Normalised<ActivityInput> {

@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import { diffSnapshot } from '../../../src/sync/diff-snapshot';
-import {
-  parseFlamixProduct,
-  parseJsonAnswer,
-  parseMerchantProPage,
-  parseSyncInventory,
-  sourceQuantity,
-} from '../../../src/integrations/source-answer';
+import { parseJsonAnswer, sourceQuantity } from '../../../src/integrations/source-answer';
+import { parseFlamixProduct } from '../../../src/integrations/flamix/flamix-source';
+import { parseMerchantProPage } from '../../../src/integrations/merchantpro/merchantpro-reader';
+import { parseSyncInventory } from '../../../src/integrations/syncinventory/syncinventory-source';
 
 describe('source quantities', () => {
   it('reads numbers and numeric strings, clamps negatives to 0, floors fractions, refuses the rest', () => {

@@ -1,12 +1,16 @@
 import type { Hub } from '../../src/compose/create-hub';
-import { desiredRows } from '../../src/domain/desired-rows';
-import type { DesiredRow, Stores } from '../../src/storage/stores';
+import { targetFigures } from '../../src/domain/target-figures';
+import type { TargetFigure, Stores } from '../../src/storage/stores';
 
 /** What a target should hold for an item: the CRM's stored figures through that target's mapping. */
-export function desiredOf(src: Pick<Hub, 'storage' | 'config'>, target: string, item: string): Promise<DesiredRow[]> {
+export function targetFiguresOf(
+  src: Pick<Hub, 'storage' | 'config'>,
+  target: string,
+  item: string,
+): Promise<TargetFigure[]> {
   const t = src.config.targets.find((x) => x.name === target);
   if (!t) throw new Error(`no target ${target} in the test config`);
-  return desiredRows(src.storage.stock, t, item);
+  return targetFigures(src.storage.stock, t, item);
 }
 
 /** Claim one item and record it as delivered (what the worker does), for tests that hold the worker. */

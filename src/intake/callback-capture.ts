@@ -8,10 +8,12 @@ export interface CapturedCallback {
   answered: number;
   body: string;
   answer: unknown;
+  /** Why a rejected callback was refused (the message the CRM was answered with), else null. */
+  reason: string | null;
 }
 
 export interface CallbackCapture {
-  add(entry: Omit<CapturedCallback, 'body' | 'at'> & { rawBody: string }): void;
+  add(entry: Omit<CapturedCallback, 'body' | 'at' | 'reason'> & { rawBody: string; reason?: string | null }): void;
   /** Newest first. */
   recent(): CapturedCallback[];
 }
@@ -31,14 +33,15 @@ export function createCallbackCapture(opts: {
   let next = 0;
   const mask = (text: string) => maskClientId(text, opts.clientId);
   return {
-    add({ rawBody, ...rest }) {
+    add({ rawBody, reason, ...rest }) {
       // Only what is kept is masked: a window long enough that any secret starting inside the kept part is whole in
       // it (encoded forms are at most 3× longer), so a large body costs nothing beyond its first few KB.
       const window = maxChars + 3 * opts.clientId.length + 64;
       const masked = mask(rawBody.length > window ? rawBody.slice(0, window) : rawBody);
       const cut = rawBody.length > maxChars;
       const body = cut ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
-      const entry = { at: new Date().toISOString(), ...rest, body };
+      // A refusal can quote what was sent: masked like the body.
+      const entry = { at: new Date().toISOString(), ...rest, body, reason: reason ? mask(reason) : null };
       if (ring.length < size) ring.push(entry);
       else ring[next] = entry;
       next = (next + 1) % size;

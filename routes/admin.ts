@@ -14,6 +14,8 @@ import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
 import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-router';
 import { json } from './admin/admin-json';
+import { connectedAccountsRouter } from './admin/accounts-admin-router';
+import type { AccountAdmin } from '../src/accounts/connect-account';
 
 /** Every 0.2 admin route, over one account's services (its targets, sources, shipments and callbacks only). */
 function accountRoutes(admin: AdminService, shipments: ShipmentService, capture: CallbackCapture | undefined) {
@@ -40,13 +42,17 @@ export function adminRouter(deps: {
   accounts: Pick<AccountRegistry, 'get' | 'list' | 'sole'>;
   servicesOf: (account: Account) => AccountServices;
   describe: (account: Account) => Promise<AccountView>;
+  /** Connecting accounts and changing connected ones; absent: the routes answer 404. */
+  accountAdmin?: () => AccountAdmin;
   /** Recent inventoriesUpload callbacks of this instance (in memory), each tagged with its account. */
   capture?: CallbackCapture;
   token: string;
   sessions: SessionStore;
 }): Router {
   const router = Router();
-  router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
+  router.use(requireAdmin(deps.token, deps.sessions));
+  router.use(connectedAccountsRouter(deps.accountAdmin));
+  router.use(express.json({ limit: '16kb' }));
   // One router per account, built on first use (a hub of a thousand accounts builds only what is asked for).
   const routers = new Map<string, { services: AccountServices; router: Router }>();
   const routerOf = (account: Account): Router => {

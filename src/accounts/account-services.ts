@@ -19,8 +19,11 @@ export interface AccountView {
   name: string;
   origin: 'file' | 'connected';
   crm: { url: string; site: string };
+  /** Delivering: its CRM says active and not frozen, and no operator deactivated it. */
   active: boolean;
   frozen: boolean;
+  /** An operator deactivated it (a connected account): its stock is held whatever its CRM says. */
+  deactivated: boolean;
   /** The URL the CRM's last activity callback gave, when it differs from the configured one. */
   systemUrl: string | null;
   targets: Array<{ name: string; type: string; state: string; backlog: number; dead: number; paused: boolean }>;
@@ -36,8 +39,9 @@ export async function describeAccount(s: AccountServices, lastCallbackAt: number
     name: account.name,
     origin: account.origin,
     crm: { url: account.config.crm.url, site: account.config.crm.site },
-    active: state.active,
+    active: account.enabled && state.active && !state.freeze,
     frozen: state.freeze,
+    deactivated: !account.enabled,
     systemUrl: state.systemUrl && state.systemUrl !== account.config.crm.url ? state.systemUrl : null,
     targets: targets.map((t) => ({
       name: t.name,

@@ -6,6 +6,7 @@ import { AppError } from '../domain/app-error';
 import type { Config } from '../config/config-types';
 import type { Account, AccountRegistry } from '../accounts/account-registry';
 import type { AccountServices, AccountView } from '../accounts/account-services';
+import type { AccountAdmin } from '../accounts/connect-account';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Stores } from '../storage/stores';
@@ -28,6 +29,8 @@ export interface AppDeps {
   /** Each account's services (callbacks, activity, shipments, admin), over its own targets, sources and rows. */
   servicesOf: (account: Account) => AccountServices;
   describe: (account: Account) => Promise<AccountView>;
+  /** Connecting accounts and changing connected ones (POST /admin/accounts and the routes under it). */
+  accountAdmin?: () => AccountAdmin;
   /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
   isDraining?: () => boolean;
@@ -71,6 +74,7 @@ export function createApp(deps: AppDeps): Express {
       accounts: deps.accounts,
       servicesOf: deps.servicesOf,
       describe: deps.describe,
+      accountAdmin: deps.accountAdmin,
       capture: deps.capture,
       token: deps.config.auth.adminToken,
     }),

@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { param } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
 import type { CallbackCapture } from '../src/intake/callback-capture';
+import type { UnmappedWarehouses } from '../src/intake/unmapped-warehouses';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Account, AccountRegistry } from '../src/accounts/account-registry';
 import type { AccountServices, AccountView } from '../src/accounts/account-services';
@@ -12,15 +13,21 @@ import type { SessionStore } from '../src/dashboard/session-store';
 import { targetActionsRouter, targetReadsRouter } from './admin/targets-admin-router';
 import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
-import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-router';
+import { callbacksAdminRouter, itemsAdminRouter, unmappedWarehousesRouter } from './admin/items-admin-router';
 import { json } from './admin/admin-json';
 import { connectedAccountsRouter } from './admin/accounts-admin-router';
 import type { AccountAdmin } from '../src/accounts/connect-account';
 
 /** Every 0.2 admin route, over one account's services (its targets, sources, shipments and callbacks only). */
-function accountRoutes(admin: AdminService, shipments: ShipmentService, capture: CallbackCapture | undefined) {
+function accountRoutes(
+  admin: AdminService,
+  shipments: ShipmentService,
+  capture: CallbackCapture | undefined,
+  unmapped: UnmappedWarehouses | undefined,
+) {
   return Router().use(
     callbacksAdminRouter(capture),
+    unmappedWarehousesRouter(unmapped),
     targetReadsRouter(admin),
     targetActionsRouter(admin),
     sourcesAdminRouter(admin),
@@ -59,7 +66,12 @@ export function adminRouter(deps: {
     const services = deps.servicesOf(account);
     const known = routers.get(account.name);
     if (known?.services === services) return known.router;
-    const built = accountRoutes(services.admin, services.shipments, captureOf(deps.capture, account.name));
+    const built = accountRoutes(
+      services.admin,
+      services.shipments,
+      captureOf(deps.capture, account.name),
+      services.unmappedWarehouses,
+    );
     routers.set(account.name, { services, router: built });
     return built;
   };

@@ -6,11 +6,13 @@ import type { Config } from './config/config-types';
 import { createHub, type Hub } from './compose/create-hub';
 import { createServer } from './compose/create-server';
 import { createLogger } from './log/create-logger';
+import { prettyStream } from './log/pretty-stream';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 import { openStorage } from './storage/open-storage';
 import { readSecretKey } from './accounts/secret-box';
 import { StoredAccountsError } from './compose/hub-connections';
+import { holdStateLock, StateLockedError } from './compose/state-lock';
 
 /** The config, or exit 2 after printing every problem in it. */
 function loadStartConfig(configPath: string): Config {
@@ -47,6 +49,19 @@ function gracefulShutdown(server: Server, hub: Hub, log: Logger, drainMs: number
   return shutdown;
 }
 
+/** Exit 1 with why when another hub already runs on this SQLite state file. */
+let stateLock: ReturnType<typeof holdStateLock> | undefined; // referenced for the process lifetime (never collected)
+function holdSqliteLock(statePath: string): void {
+  try {
+    stateLock = holdStateLock(statePath);
+    process.on('exit', () => stateLock?.release());
+  } catch (err) {
+    if (!(err instanceof StateLockedError)) throw err;
+    process.stderr.write(`stockbridge: cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
   const args = parseCliArgs(
@@ -68,7 +83,10 @@ async function main(): Promise<void> {
     process.stderr.write(`stockbridge: cannot start: ${key.error}\n`);
     process.exit(2);
   }
-  const log = createLogger({ level: config.log.level });
+  const log = createLogger({ level: config.log.level, destination: args.values.pretty ? prettyStream() : undefined });
+  // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends), taken before
+  // anything opens or migrates the file.
+  if (config.storage.driver === 'sqlite') holdSqliteLock(config.storage.path);
   // Opened (and migrated) before the hub: the driver decides where projection runs and who owns what.
   const hub = createHub({
     config,

@@ -2,6 +2,7 @@ import type { AdminService } from '../admin/admin-service';
 import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
 import type { ShipmentService } from '../shipments/shipment-service';
 import type { ActivityService } from './activity-service';
+import type { UnmappedWarehouses } from '../intake/unmapped-warehouses';
 import type { Account } from './account-registry';
 
 /** What the HTTP edge reaches of one account: each built over that account's targets, sources, CRM and rows. */
@@ -12,6 +13,8 @@ export interface AccountServices {
   readonly shipments: ShipmentService;
   /** Target and source names are the account's own (see scope-admin). */
   readonly admin: AdminService;
+  /** CRM warehouses this account's figures name and none of its targets maps (this instance, since it started). */
+  readonly unmappedWarehouses?: UnmappedWarehouses;
 }
 
 /** `GET /admin/accounts[/{name}]`: one account and its state. Never a secret (no key, clientId or token). */

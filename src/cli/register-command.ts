@@ -19,6 +19,10 @@ export const REGISTER_USAGE: CommandSpec = {
     'reads it back and prints what the CRM holds. Exit 0 registered, 1 the CRM refused, 2 configuration or usage.',
   options: {
     'dry-run': { type: 'boolean', help: 'print the request that would be sent, as readable JSON; send nothing' },
+    'allow-placeholder': {
+      type: 'boolean',
+      help: 'register a server.publicUrl on example.com/.org/.net or localhost (refused otherwise)',
+    },
     module: { type: 'string', arg: 'FILE', help: 'the module description (default: module-config.json)' },
     config: CONFIG_OPTION,
   },
@@ -46,6 +50,19 @@ export async function registerCommand(io: CliIo): Promise<number> {
       e instanceof ConfigError ? `cannot use ${file}\n${e.describe()}` : `cannot read ${file}: ${(e as Error).message}`,
     );
     return 2;
+  }
+  const placeholder = placeholderHost(config.server.publicUrl);
+  if (placeholder && !args.values['allow-placeholder']) {
+    const what = `server.publicUrl ${config.server.publicUrl} is a placeholder (${placeholder})`;
+    if (args.values['dry-run']) io.err(`warning: ${what}: a real registration would be refused\n`);
+    else {
+      io.err(
+        `${what}: the CRM would call it and never reach this hub. Set server.publicUrl in stockbridge.json to the ` +
+          'HTTPS address the CRM reaches this hub at (README "Running behind a reverse proxy"); to register it ' +
+          'anyway (a test CRM), add --allow-placeholder. Nothing was sent.',
+      );
+      return 2;
+    }
   }
   if (args.values['dry-run']) {
     io.out('dry run: this request would be sent (nothing was sent)\n');
@@ -75,4 +92,14 @@ export async function registerCommand(io: CliIo): Promise<number> {
     io.err(`  what to do: ${adviceFor(e)}`);
     return 1;
   }
+}
+
+/** Why a public URL cannot be where a CRM reaches this hub (example domains, loopback), or undefined. */
+export function placeholderHost(publicUrl: string): string | undefined {
+  const host = new URL(publicUrl).hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  if (/(^|\.)example\.(com|org|net)$/.test(host) || host.endsWith('.example') || host.endsWith('.test'))
+    return 'a reserved example domain';
+  if (host === 'localhost' || host.endsWith('.localhost') || /^127\./.test(host) || host === '::1')
+    return 'this machine only';
+  return undefined;
 }

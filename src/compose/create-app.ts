@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
@@ -43,7 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   // Only behind a proxy that sets X-Forwarded-Proto: then req.secure (and the Secure cookie flag) is right.
   app.set('trust proxy', deps.config.server.trustProxy);
-  app.use(helmet());
+  app.locals.publicOrigin = new URL(deps.config.server.publicUrl).origin;
+  app.use(securityHeaders());
   app.use((req, _res, next) => {
     req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
     next();
@@ -66,7 +67,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   const sessions = createSessionStore();
-  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
+  app.use(
+    dashboardRouter({
+      token: deps.config.auth.adminToken,
+      sessions,
+      log: deps.log,
+      trustProxy: deps.config.server.trustProxy,
+    }),
+  );
   app.use(
     '/admin',
     adminRouter({
@@ -84,4 +92,22 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * helmet's headers, but `upgrade-insecure-requests` only when the page was served over HTTPS: over plain HTTP on
+ * any name but localhost (http://10.0.0.5:3000, http://hub.lan:3000) it made the browser fetch the script and post
+ * the sign-in form over HTTPS, which nothing answers there.
+ * `req.secure` is the scheme the hub sees (with `server.trustProxy`, the proxy's X-Forwarded-Proto); behind an
+ * HTTPS proxy without trustProxy the upgrade is not needed: the page and all it loads are same-origin already.
+ */
+function securityHeaders(): RequestHandler {
+  const overHttps = helmet();
+  // The browser ignores Cross-Origin-Opener-Policy from an untrustworthy (plain HTTP, not localhost) origin and says
+  // so in the console at every page load: not sent there.
+  const overHttp = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    crossOriginOpenerPolicy: false,
+  });
+  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }

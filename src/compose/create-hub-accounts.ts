@@ -120,6 +120,7 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     rawAdmin,
     admin: scopeAdmin(rawAdmin, account),
     scheduler,
+    unmappedWarehouses: answering.unmappedWarehouses,
     lastCallbackAt: null,
     callbacks: {
       handle(cb, raw) {

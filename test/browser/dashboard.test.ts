@@ -50,7 +50,9 @@ describe('dashboard in a real browser', () => {
       what: 'a dead letter',
     });
     const launch = await chromiumLaunchInfo();
-    browser = await chromium.launch({ executablePath: launch.path, args: launch.args, headless: true });
+    // hub.lan: a name that is not localhost, for the plain-HTTP step (a browser treats localhost as secure).
+    const args = [...launch.args, '--host-resolver-rules=MAP hub.lan 127.0.0.1'];
+    browser = await chromium.launch({ executablePath: launch.path, args, headless: true });
     page = await browser.newPage();
     page.setDefaultTimeout(30_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -85,6 +87,29 @@ describe('dashboard in a real browser', () => {
   });
 
   const target = () => page.locator('[data-target="shop"]');
+
+  step('over plain HTTP at a name that is not localhost, the page works (styles, script, sign-in)', async () => {
+    const failedRequests: string[] = [];
+    const onFailed = (r: { url: () => string; failure: () => { errorText: string } | null }) =>
+      failedRequests.push(`${r.url()} ${r.failure()?.errorText}`);
+    page.on('requestfailed', onFailed);
+    const url = `http://hub.lan:${(server.address() as AddressInfo).port}/dashboard`;
+    await page.goto(url);
+    // The script ran (it shows the refusal's reason) and the stylesheet applied (the body's font comes from it).
+    await page.fill('#token', 'wrong');
+    await page.click('#sign-in-button');
+    await page.locator('#sign-in-refused', { hasText: 'not auth.adminToken' }).waitFor();
+    expect(await page.evaluate<string>('getComputedStyle(document.body).fontFamily')).toContain('system-ui');
+    await page.fill('#token', SECRETS.adminToken);
+    await page.click('#sign-in-button');
+    await page.locator('#app').waitFor({ state: 'visible' });
+    expect(page.url()).toBe(url);
+    page.off('requestfailed', onFailed);
+    expect(failedRequests).toEqual([]);
+    await page.click('#sign-out');
+    await page.locator('#sign-in').waitFor({ state: 'visible' });
+    expect(await page.context().cookies()).toEqual([]);
+  });
 
   step('signs in with the admin token (a wrong one is refused), never putting it in the URL', async () => {
     await page.goto(`${base}/dashboard`);

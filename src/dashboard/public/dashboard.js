@@ -276,10 +276,15 @@ async function refreshCallbacks() {
 function renderItem(d) {
   const crm = d.crm.length
     ? table(
-        ['CRM warehouse', 'quantity', 'callback #'],
-        d.crm.map((c) => [c.warehouse, String(c.quantity), String(c.version)]),
+        ['CRM warehouse', 'quantity', 'callback #', 'sent to'],
+        d.crm.map((c) => [
+          c.warehouse,
+          String(c.quantity),
+          String(c.version),
+          c.note ? el('span', { class: 'error', text: c.note }) : (c.mappedBy || []).join(', ') || '—',
+        ]),
       )
-    : el('p', { class: 'muted', text: 'No CRM figures for this identifier reached any target.' });
+    : el('p', { class: 'muted', text: 'No CRM figures have been received for this identifier.' });
   const targets = table(
     ['target', 'desired', 'delivered', 'last attempt', 'problems', ''],
     d.targets.map((t) => [
@@ -364,7 +369,26 @@ function showSignIn() {
   document.getElementById('app').hidden = true;
   document.getElementById('sign-out').hidden = true;
   document.getElementById('sign-in').hidden = false;
-  document.getElementById('sign-in-refused').hidden = location.hash !== '#sign-in-refused';
+  const refused = document.getElementById('sign-in-refused');
+  const why = refusalText(location.hash);
+  refused.hidden = why === undefined;
+  refused.textContent = why || '';
+}
+
+/** The sign-in's reason, from the fragment the hub redirected to (routes/dashboard.ts signIn). */
+function refusalText(hash) {
+  const m = /^#sign-in-refused(?:=([\w-]+))?$/.exec(hash);
+  if (!m) return undefined;
+  const reason = m[1] || '';
+  if (reason === 'wrong-token') return 'That token was not accepted: it is not auth.adminToken of this hub.';
+  const locked = /^locked-(\d+)$/.exec(reason);
+  if (locked) return `Too many wrong tokens: sign-in is locked for ${locked[1]} s. Wait, then enter the right token.`;
+  if (reason === 'origin')
+    return (
+      'The hub did not recognise the address this page was opened at. Behind a reverse proxy, set ' +
+      'server.trustProxy to true (or server.publicUrl to this address) and restart.'
+    );
+  return 'The sign-in was refused.';
 }
 
 async function poll() {

@@ -110,6 +110,7 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE callbacks ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
       ALTER TABLE shipments ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
       CREATE INDEX shipments_account ON shipments (account, status, updated_at);
+      CREATE INDEX shipments_turns ON shipments (account, seq) WHERE status = 'pending';
       CREATE TABLE account_state (account TEXT PRIMARY KEY, state TEXT NOT NULL);
       INSERT INTO account_state (account, state) SELECT 'default', state FROM module_state WHERE id = 1;
       DROP TABLE module_state;

@@ -123,6 +123,7 @@ const v4: Migration = {
     db.exec(`ALTER TABLE log.callbacks ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
     ALTER TABLE shipments ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
     CREATE INDEX shipments_account ON shipments (account, status, updated_at);
+    CREATE INDEX shipments_turns ON shipments (status, account, seq);
     CREATE TABLE account_state (account TEXT PRIMARY KEY, state TEXT NOT NULL);
     INSERT INTO account_state (account, state) SELECT 'default', state FROM module_state WHERE id = 1;
     DROP TABLE module_state;

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { accountsCommand } from '../../../src/cli/accounts-command';
 import { rotateSecretKeyCommand } from '../../../src/cli/rotate-secret-key-command';
+import { registerCommand } from '../../../src/cli/register-command';
 import { startFakeCrm, type FakeCrm } from '../../../src/demo/fakes/fake-crm';
 import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { loadConfig } from '../../../src/config/load-config';
@@ -126,6 +127,62 @@ describe('npm run accounts / rotate-secret-key', () => {
     } finally {
       await hub.stop();
     }
+  });
+
+  it('register --all registers every active account, one line each, exit 1 if any failed; --account one; locked', async () => {
+    const reg = (argv: string[]) => run(registerCommand, [...argv, '--allow-placeholder']);
+    const before = crm.requests.length;
+    const all = await reg(['--all']);
+    expect(all.code).toBe(1);
+    expect(all.out.split('\n')).toEqual([
+      expect.stringMatching(/^acme: FAILED at http:\/\/127\.0\.0\.1:9: .*; what to do: /),
+      `bravo: registered at ${crm.url}`,
+      'charlie: skipped (deactivated by an operator)',
+    ]);
+    expect(all.err).toContain('1 account(s) failed');
+    const sent = crm.requests.slice(before).find((r) => r.path.endsWith('/edit'))!;
+    const module = JSON.parse(new URLSearchParams(sent.body).get('integrationModule')!) as Record<string, unknown>;
+    expect(module).toMatchObject({
+      clientId: crm.modules.get('stockbridge')!.clientId,
+      accountUrl: 'https://hub.example.com/settings',
+    });
+    expect(all.all).not.toContain(String(module.clientId));
+
+    const one = await reg(['--account', 'bravo']);
+    expect(one).toMatchObject({ code: 0, out: `bravo: registered at ${crm.url}` });
+    expect((await reg(['--account', 'nobody'])).code).toBe(2);
+    expect((await reg(['--all', '--account', 'bravo'])).code).toBe(2);
+
+    // An account its CRM switched off is not switched back on by a deploy.
+    const config = loadConfig(path.join(dir, 'stockbridge.json'), {});
+    const hub = createHub({
+      config,
+      log: silentLog,
+      secretBox: boxOf(env.STOCKBRIDGE_SECRET_KEY),
+      moduleFile: MODULE_FILE,
+    });
+    try {
+      await hub.storage.hubState.setModule({ active: false, freeze: false, updatedAt: 1 }, 'bravo');
+      const locked = await hub.storage.locks.acquire('register', 'someone-else', 60_000, Date.now());
+      expect(locked).toBe(true);
+    } finally {
+      await hub.stop();
+    }
+    const busy = await reg(['--account', 'bravo']);
+    expect(busy).toMatchObject({ code: 1, err: expect.stringContaining('another register is running') });
+    const config2 = loadConfig(path.join(dir, 'stockbridge.json'), {});
+    const hub2 = createHub({
+      config: config2,
+      log: silentLog,
+      secretBox: boxOf(env.STOCKBRIDGE_SECRET_KEY),
+      moduleFile: MODULE_FILE,
+    });
+    try {
+      await hub2.storage.locks.release('register', 'someone-else');
+    } finally {
+      await hub2.stop();
+    }
+    expect((await reg(['--account', 'bravo'])).out).toBe('bravo: skipped (switched off in its CRM)');
   });
 
   it('rotate-secret-key re-seals every account, resumes after an interruption, and the hub starts with the new key', async () => {

@@ -28,6 +28,8 @@ export function createAnswering(deps: {
   http?: HttpClient;
   metrics: Metrics;
   log: Logger;
+  /** The account whose callbacks these are (its figures are stored under it; its sources answer). */
+  account?: string;
 }): {
   callbacks: InventoriesCallbackService;
   capture: CallbackCapture;
@@ -66,6 +68,7 @@ export function createAnswering(deps: {
       answers,
       metrics: deps.metrics,
       log,
+      account: deps.account,
       unmapped: unmappedWarehouses,
     }),
     unmappedWarehouses,

@@ -4,15 +4,13 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { Config } from '../config/config-types';
-import type { ActivityService } from '../accounts/activity-service';
+import type { Account, AccountRegistry } from '../accounts/account-registry';
+import type { AccountServices, AccountView } from '../accounts/account-services';
+import type { AccountAdmin } from '../accounts/connect-account';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Stores } from '../storage/stores';
-import type { AdminService } from '../admin/admin-service';
 import type { CallbackCapture } from '../intake/callback-capture';
-import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
-import type { UnmappedWarehouses } from '../intake/unmapped-warehouses';
-import type { ShipmentService } from '../shipments/shipment-service';
 import { adminRouter } from '../../routes/admin';
 import { dashboardRouter } from '../../routes/dashboard';
 import { createSessionStore } from '../dashboard/session-store';
@@ -25,16 +23,16 @@ export interface AppDeps {
   config: Config;
   storage: Stores;
   intake: Intake;
-  activity: ActivityService;
   metrics: Metrics;
   log: Logger;
-  admin: AdminService;
-  shipments: ShipmentService;
-  /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
-  callbacks: InventoriesCallbackService;
+  accounts: AccountRegistry;
+  /** Each account's services (callbacks, activity, shipments, admin), over its own targets, sources and rows. */
+  servicesOf: (account: Account) => AccountServices;
+  describe: (account: Account) => Promise<AccountView>;
+  /** Connecting accounts and changing connected ones (POST /admin/accounts and the routes under it). */
+  accountAdmin?: () => AccountAdmin;
+  /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
-  /** Figures for warehouses no target maps, as this instance saw them (GET /admin/unmapped-warehouses). */
-  unmappedWarehouses?: UnmappedWarehouses;
   isDraining?: () => boolean;
 }
 
@@ -60,7 +58,14 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/callbacks', callbacksRouter(deps));
-  app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  app.use(
+    '/shipments',
+    shipmentsRouter({
+      config: deps.config,
+      accounts: deps.accounts,
+      shipmentsOf: (a) => deps.servicesOf(a).shipments,
+    }),
+  );
   const sessions = createSessionStore();
   app.use(
     dashboardRouter({
@@ -74,11 +79,11 @@ export function createApp(deps: AppDeps): Express {
     '/admin',
     adminRouter({
       sessions,
-      admin: deps.admin,
-      shipments: deps.shipments,
-      storage: deps.storage,
+      accounts: deps.accounts,
+      servicesOf: deps.servicesOf,
+      describe: deps.describe,
+      accountAdmin: deps.accountAdmin,
       capture: deps.capture,
-      unmappedWarehouses: deps.unmappedWarehouses,
       token: deps.config.auth.adminToken,
     }),
   );

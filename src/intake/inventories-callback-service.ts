@@ -3,6 +3,7 @@ import type { Intake } from './create-intake';
 import type { InventoriesCallback } from './read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
 import { OUTCOME } from '../domain/outcomes';
+import { DEFAULT_ACCOUNT } from '../accounts/account-names';
 import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
 import type { UnmappedWarehouses } from './unmapped-warehouses';
 
@@ -27,14 +28,18 @@ export function createInventoriesCallbackService(deps: {
   answers: AnswerService;
   metrics: Metrics;
   log: Logger;
+  /** The account this service takes callbacks of (its figures are stored under it). */
+  account?: string;
   /** Figures for warehouses no target maps: counted and warned about (see unmapped-warehouses.ts). */
   unmapped?: UnmappedWarehouses;
 }): InventoriesCallbackService {
+  const account = deps.account ?? DEFAULT_ACCOUNT;
+  const label = deps.metrics.accountLabel(account);
   return {
     async handle(cb, rawOffers) {
       const named = cb.figures.length + cb.questions.length;
       if (cb.reading === 'unknown') {
-        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.unknownShape });
+        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.unknownShape, account: label });
         deps.log.warn(
           { fields: cb.unknownFields },
           'inventoriesUpload of an unknown shape: answered no offers; see GET /admin/callbacks/recent',
@@ -44,14 +49,15 @@ export function createInventoriesCallbackService(deps: {
       const asking = cb.questions.length > 0 || cb.orderToRead !== undefined;
       // The raw JSON is stored as sent only when it holds figures alone (questions never enter the callback log).
       const stored = cb.figures.length
-        ? deps.intake.accept(cb.figures, cb.reading === 'figures' ? rawOffers : undefined)
+        ? deps.intake.accept(cb.figures, cb.reading === 'figures' ? rawOffers : undefined, account)
         : Promise.resolve(undefined);
       // A commit that fails while the answer is still being built must not count as unhandled: it is awaited below.
       stored.catch(() => undefined);
       const offers = asking ? await deps.answers.answer(cb) : undefined;
       await stored;
-      if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted });
-      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered });
+      if (cb.figures.length)
+        deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted, account: label });
+      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered, account: label });
       deps.unmapped?.observe(cb.figures);
       const answered = offers?.length ?? 0;
       // One line per accepted callback: the logs answer "is the CRM calling us?" (rejections are logged by the

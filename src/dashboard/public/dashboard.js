@@ -348,7 +348,9 @@ function questionAndAnswer(c, data) {
   const answered = (c.answer && c.answer.offers) || [];
   const byRef = new Map(answered.map((a) => [refKey(a), a]));
   const asked =
-    data && Array.isArray(data.offers) ? data.offers.filter((o) => o && typeof o === 'object' && !(Array.isArray(o.stores) && o.stores.length)) : [];
+    data && Array.isArray(data.offers)
+      ? data.offers.filter((o) => o && typeof o === 'object' && !(Array.isArray(o.stores) && o.stores.length))
+      : [];
   const stockOf = (a) =>
     a ? a.stores.map((s) => `${s.code}: ${s.available}`).join(', ') || 'no stores' : 'not known here: left out';
   const rows = asked.map((o) => {
@@ -379,7 +381,11 @@ async function refreshCallbacks() {
       when(c.at),
       c.reading,
       c.status >= 400
-        ? el('span', { class: 'error', 'data-field': 'rejected' }, `rejected ${c.status}: ${c.reason || 'no reason kept'}`)
+        ? el(
+            'span',
+            { class: 'error', 'data-field': 'rejected' },
+            `rejected ${c.status}: ${c.reason || 'no reason kept'}`,
+          )
         : `answered ${c.status}`,
       [`${c.offers} offer(s), ${c.answered} answered`, questionAndAnswer(c, body.data)],
       el(

@@ -2,6 +2,7 @@ import express, { Router, type Request, type RequestHandler } from 'express';
 import { param } from 'express-validator';
 import type { AdminService } from '../src/admin/admin-service';
 import type { CallbackCapture } from '../src/intake/callback-capture';
+import type { UnmappedWarehouses } from '../src/intake/unmapped-warehouses';
 import type { ShipmentService } from '../src/shipments/shipment-service';
 import type { Account, AccountRegistry } from '../src/accounts/account-registry';
 import type { AccountServices, AccountView } from '../src/accounts/account-services';
@@ -12,22 +13,26 @@ import type { SessionService } from '../src/sessions/session-service';
 import { targetActionsRouter, targetReadsRouter } from './admin/targets-admin-router';
 import { shipmentsAdminRouter } from './admin/shipments-admin-router';
 import { sourcesAdminRouter } from './admin/sources-admin-router';
-import { callbacksAdminRouter, itemsAdminRouter } from './admin/items-admin-router';
+import { callbacksAdminRouter, itemsAdminRouter, unmappedWarehousesRouter } from './admin/items-admin-router';
 import { json } from './admin/admin-json';
 import { noticesAdminRouter } from './admin/notices-admin-router';
 import type { NoticeRow, NoticesStore } from '../src/storage/notices/notices';
+import { connectedAccountsRouter } from './admin/accounts-admin-router';
+import type { AccountAdmin } from '../src/accounts/connect-account';
 
 /** Every 0.2 admin route, over one account's services (its targets, sources, shipments and callbacks only). */
 export function accountRoutes(
   admin: AdminService,
   shipments: ShipmentService,
   capture: CallbackCapture | undefined,
+  unmapped: UnmappedWarehouses | undefined,
   notices?: (limit: number) => Promise<NoticeRow[]>,
 ) {
   const router = Router();
   if (notices) router.use(noticesAdminRouter(notices));
   return router.use(
     callbacksAdminRouter(capture),
+    unmappedWarehousesRouter(unmapped),
     targetReadsRouter(admin),
     targetActionsRouter(admin),
     sourcesAdminRouter(admin),
@@ -49,6 +54,8 @@ export function adminRouter(deps: {
   accounts: Pick<AccountRegistry, 'get' | 'list' | 'sole'>;
   servicesOf: (account: Account) => AccountServices;
   describe: (account: Account) => Promise<AccountView>;
+  /** Connecting accounts and changing connected ones; absent: the routes answer 404. */
+  accountAdmin?: () => AccountAdmin;
   /** Recent inventoriesUpload callbacks of this instance (in memory), each tagged with its account. */
   capture?: CallbackCapture;
   token: string;
@@ -57,7 +64,9 @@ export function adminRouter(deps: {
   notices?: NoticesStore;
 }): Router {
   const router = Router();
-  router.use(requireAdmin(deps.token, deps.sessions), express.json({ limit: '16kb' }));
+  router.use(requireAdmin(deps.token, deps.sessions));
+  router.use(connectedAccountsRouter(deps.accountAdmin));
+  router.use(express.json({ limit: '16kb' }));
   // One router per account, built on first use (a hub of a thousand accounts builds only what is asked for).
   const routers = new Map<string, { services: AccountServices; router: Router }>();
   const routerOf = (account: Account): Router => {
@@ -68,6 +77,7 @@ export function adminRouter(deps: {
       services.admin,
       services.shipments,
       captureOf(deps.capture, account.name),
+      services.unmappedWarehouses,
       deps.notices && ((limit) => deps.notices!.list(account.name, limit)),
     );
     routers.set(account.name, { services, router: built });

@@ -4,7 +4,7 @@ import { AppError } from '../src/domain/app-error';
 import { dashboardAssets } from '../src/dashboard/dashboard-assets';
 import type { SessionService } from '../src/sessions/session-service';
 import type { SignInGuard } from '../src/sessions/sign-in-guard';
-import { checkCsrf, sameOrigin, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
+import { checkCsrf, originMismatch, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
 import { safeEqual } from './middleware/safe-equal';
 
 /**
@@ -16,6 +16,7 @@ export function dashboardRouter(deps: {
   token: string;
   sessions: SessionService;
   log: Logger;
+  /** Counts failures per address only when addresses are real (`server.trustProxy`): see sign-in-guard.ts. */
   guard: SignInGuard;
 }): Router {
   const router = Router();
@@ -52,16 +53,42 @@ export function dashboardRouter(deps: {
   return router;
 }
 
-/** Right token: a new session and back to the page. Wrong one: back to the page with a marker, logged at info. */
+/** Why a sign-in was refused: the page shows it (from the redirect's fragment) and the log line names it. */
+export type SignInRefusal = 'wrong-token' | 'locked' | 'origin';
+
+/**
+ * Right token: a new session and back to the page. Otherwise back to the page with the reason in the fragment
+ * (`#sign-in-refused=wrong-token`, `=locked-<seconds>`, `=origin`), logged at info with the same reason.
+ */
 function signIn(deps: { token: string; sessions: SessionService; log: Logger; guard: SignInGuard }): RequestHandler {
   return async (req, res) => {
     const given = (req.body as { token?: unknown } | undefined)?.token;
     const who = req.ip ?? 'unknown';
-    const blocked = await deps.guard.blocked('dashboard', who);
-    if (blocked || !sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
+    const refuse = (reason: SignInRefusal, fragment: string, detail: Record<string, unknown>, hint: string) => {
+      deps.log.info({ ip: req.ip, reason, ...detail }, `dashboard sign-in refused: ${hint}`);
+      return res.redirect(303, `/dashboard#sign-in-refused=${fragment}`);
+    };
+    const lock = await deps.guard.locked('dashboard', who);
+    if (lock.seconds > 0)
+      return refuse(
+        'locked',
+        `locked-${lock.seconds}`,
+        { seconds: lock.seconds, scope: lock.scope },
+        `too many wrong tokens ${lock.scope === 'address' ? 'from this address' : 'from everyone'}, ` +
+          `locked for ${lock.seconds} s`,
+      );
+    const mismatch = originMismatch(req);
+    if (mismatch)
+      return refuse(
+        'origin',
+        'origin',
+        mismatch,
+        `the form was posted from ${mismatch.origin}, not ${mismatch.expected.join(' or ')}: behind a reverse ` +
+          'proxy set server.trustProxy (or server.publicUrl to the address the browser uses)',
+      );
+    if (typeof given !== 'string' || !safeEqual(given, deps.token)) {
       await deps.guard.failed('dashboard', who);
-      deps.log.info({ ip: req.ip }, 'dashboard sign-in refused');
-      return res.redirect(303, '/dashboard#sign-in-refused');
+      return refuse('wrong-token', 'wrong-token', {}, 'wrong token (not auth.adminToken)');
     }
     const { id } = await deps.sessions.create('dashboard');
     deps.log.info({ ip: req.ip }, 'dashboard sign-in');

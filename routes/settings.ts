@@ -135,6 +135,7 @@ export function settingsRouter(deps: SettingsDeps): Router {
       services.admin,
       services.shipments,
       captureOf(deps.capture, account.name),
+      services.unmappedWarehouses,
       deps.notices && ((limit) => deps.notices!.list(account.name, limit)),
     );
     routers.set(account.name, { services, router: built });

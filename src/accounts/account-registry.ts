@@ -13,6 +13,8 @@ export interface Account {
   /** The account's targets with `name` = the store key (`qualify(account, name)`). */
   readonly targets: readonly TargetConfig[];
   readonly sources: readonly SourceConfig[];
+  /** False once an operator deactivated a connected account: its callbacks are answered, its stock held. */
+  readonly enabled: boolean;
 }
 
 /**
@@ -30,7 +32,9 @@ export interface AccountRegistry {
   /** Every account's targets under their store keys (what the worker, the projector and the metrics see). */
   allTargets(): readonly TargetConfig[];
   /** Add or replace an account (one connected at runtime, or re-read); its old secrets stop resolving. */
-  put(config: AccountConfig, origin: AccountOrigin): Account;
+  put(config: AccountConfig, origin: AccountOrigin, enabled?: boolean): Account;
+  /** Forget an account (its secrets stop resolving). */
+  remove(name: string): void;
   /** The sole account when the hub has exactly one (the 0.2 paths act on it); undefined otherwise. */
   sole(): Account | undefined;
 }
@@ -38,12 +42,13 @@ export interface AccountRegistry {
 /** SHA-256 of a secret, as a hex map key: the secret itself is never a key, and lookups take one hash. */
 export const secretHash = (s: string) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
-function toAccount(config: AccountConfig, origin: AccountOrigin): Account {
+function toAccount(config: AccountConfig, origin: AccountOrigin, enabled: boolean): Account {
   const q = <T extends { name: string }>(x: T): T =>
     config.name === DEFAULT_ACCOUNT ? x : Object.freeze({ ...x, name: qualify(config.name, x.name) });
   return Object.freeze({
     name: config.name,
     origin,
+    enabled,
     config,
     targets: Object.freeze(config.targets.map(q)),
     sources: Object.freeze(config.sources.map(q)),
@@ -63,15 +68,27 @@ export function createAccountRegistry(
     byToken.delete(secretHash(a.config.shipmentsToken));
   }
 
-  function put(config: AccountConfig, origin: AccountOrigin): Account {
+  const reindexTargets = () => {
+    targets = Object.freeze([...byName.values()].flatMap((x) => x.targets));
+  };
+
+  function put(config: AccountConfig, origin: AccountOrigin, enabled = true): Account {
     const old = byName.get(config.name);
     if (old) unindex(old);
-    const a = toAccount(config, origin);
+    const a = toAccount(config, origin, enabled);
     byName.set(a.name, a);
     if (config.crm.clientId) byClient.set(secretHash(config.crm.clientId), a);
     if (config.shipmentsToken) byToken.set(secretHash(config.shipmentsToken), a);
-    targets = Object.freeze([...byName.values()].flatMap((x) => x.targets));
+    reindexTargets();
     return a;
+  }
+
+  function remove(name: string) {
+    const old = byName.get(name);
+    if (!old) return;
+    unindex(old);
+    byName.delete(name);
+    reindexTargets();
   }
 
   for (const { config, origin } of initial) put(config, origin);
@@ -84,6 +101,7 @@ export function createAccountRegistry(
     ownerOf: (stored) => byName.get(unqualify(stored).account),
     allTargets: () => targets,
     put,
+    remove,
     sole: () => (byName.size === 1 ? byName.values().next().value : undefined),
   };
 }

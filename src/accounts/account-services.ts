@@ -2,6 +2,7 @@ import type { AdminService } from '../admin/admin-service';
 import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
 import type { ShipmentService } from '../shipments/shipment-service';
 import type { ActivityService } from './activity-service';
+import type { UnmappedWarehouses } from '../intake/unmapped-warehouses';
 import type { Account } from './account-registry';
 
 /** What the HTTP edge reaches of one account: each built over that account's targets, sources, CRM and rows. */
@@ -12,6 +13,8 @@ export interface AccountServices {
   readonly shipments: ShipmentService;
   /** Target and source names are the account's own (see scope-admin). */
   readonly admin: AdminService;
+  /** CRM warehouses this account's figures name and none of its targets maps (this instance, since it started). */
+  readonly unmappedWarehouses?: UnmappedWarehouses;
 }
 
 /** `GET /admin/accounts[/{name}]`: one account and its state. Never a secret (no key, clientId or token). */
@@ -19,8 +22,11 @@ export interface AccountView {
   name: string;
   origin: 'file' | 'connected';
   crm: { url: string; site: string };
+  /** Delivering: its CRM says active and not frozen, and no operator deactivated it. */
   active: boolean;
   frozen: boolean;
+  /** An operator deactivated it (a connected account): its stock is held whatever its CRM says. */
+  deactivated: boolean;
   /** The URL the CRM's last activity callback gave, when it differs from the configured one. */
   systemUrl: string | null;
   targets: Array<{ name: string; type: string; state: string; backlog: number; dead: number; paused: boolean }>;
@@ -36,8 +42,9 @@ export async function describeAccount(s: AccountServices, lastCallbackAt: number
     name: account.name,
     origin: account.origin,
     crm: { url: account.config.crm.url, site: account.config.crm.site },
-    active: state.active,
+    active: account.enabled && state.active && !state.freeze,
     frozen: state.freeze,
+    deactivated: !account.enabled,
     systemUrl: state.systemUrl && state.systemUrl !== account.config.crm.url ? state.systemUrl : null,
     targets: targets.map((t) => ({
       name: t.name,

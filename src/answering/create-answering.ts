@@ -13,6 +13,7 @@ import {
   type InventoriesCallbackService,
 } from '../intake/inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
+import { createUnmappedWarehouses, type UnmappedWarehouses } from '../intake/unmapped-warehouses';
 
 import { createSharedLookups } from './shared-lookups';
 import { DEFAULTS } from '../compose/defaults';
@@ -29,7 +30,12 @@ export function createAnswering(deps: {
   log: Logger;
   /** The account whose callbacks these are (its figures are stored under it; its sources answer). */
   account?: string;
-}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
+}): {
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
+  unmappedWarehouses: UnmappedWarehouses;
+  close(): void;
+} {
   const { config, log } = deps;
   // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
   // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
@@ -55,6 +61,7 @@ export function createAnswering(deps: {
     log,
     metrics: deps.metrics,
   });
+  const unmappedWarehouses = createUnmappedWarehouses({ targets: config.targets, metrics: deps.metrics, log });
   return {
     callbacks: createInventoriesCallbackService({
       intake: deps.intake,
@@ -62,7 +69,9 @@ export function createAnswering(deps: {
       metrics: deps.metrics,
       log,
       account: deps.account,
+      unmapped: unmappedWarehouses,
     }),
+    unmappedWarehouses,
     capture: createCallbackCapture({ clientId: config.crm.clientId }),
     close: () => {
       if (!deps.http) http.close();

@@ -25,7 +25,10 @@ export interface AccountRuntime extends AccountServices {
   readonly rawAdmin: AdminService;
   readonly scheduler: ReturnType<typeof createScheduler>;
   lastCallbackAt: number | null;
-  close(): void;
+  /** Start its scheduled sources (once). */
+  start(): void;
+  /** Stop its scheduler (runs in progress finish) and close its answering pool. */
+  close(): Promise<void>;
 }
 
 /** What every account's runtime is built from (shared by all: storage, HTTP pools, intake, the worker). */
@@ -51,12 +54,17 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
   const crm = crmClientFor(account.config, d.http, log.child({ part: 'crm' }));
   const stock = scopeStock(storage.stock, account.name);
   const targetNames = account.targets.map((t) => t.name);
-  const activity = createActivityService({
+  const moduleActivity = createActivityService({
     hubState: storage.hubState,
     account: account.name,
     log: log.child({ part: 'activity' }),
-    onChange: (s) => d.worker.setActive(s.active && !s.freeze, targetNames),
+    onChange: (s) => d.worker.setActive(account.enabled && s.active && !s.freeze, targetNames),
   });
+  // An account an operator deactivated is held whatever its CRM says.
+  const activity = {
+    ...moduleActivity,
+    isActive: async () => account.enabled && (await moduleActivity.isActive()),
+  };
   // The account's view of the config: its CRM, its targets and sources (store keys), the hub's tunables.
   const own: Config = { ...config, crm: account.config.crm, targets: account.targets, sources: account.sources };
   const answering = createAnswering({
@@ -103,6 +111,7 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
   });
   // Shipment lists are this account's only.
   const rawAdmin: AdminService = { ...anyAdmin, shipments: (status, limit) => shipments.list(status, limit) };
+  let started = false;
   const runtime: AccountRuntime = {
     account,
     crm,
@@ -111,6 +120,7 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     rawAdmin,
     admin: scopeAdmin(rawAdmin, account),
     scheduler,
+    unmappedWarehouses: answering.unmappedWarehouses,
     lastCallbackAt: null,
     callbacks: {
       handle(cb, raw) {
@@ -118,7 +128,15 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
         return answering.callbacks.handle(cb, raw);
       },
     },
-    close: () => answering.close(),
+    start() {
+      if (started) return;
+      started = true;
+      scheduler.start();
+    },
+    async close() {
+      await scheduler.stop();
+      answering.close();
+    },
   };
   return runtime;
 }
@@ -129,14 +147,20 @@ export interface HubAccounts {
   byName(name: string): AccountRuntime | undefined;
   all(): AccountRuntime[];
   describe(account: Account): Promise<AccountView>;
+  /**
+   * Follow the registry after accounts changed: runtimes of removed or replaced accounts are closed, new ones built
+   * (and started when `start` is set). Resolves when the closed ones have stopped.
+   */
+  sync(start: boolean): Promise<void>;
 }
 
 export function createHubAccounts(d: AccountDeps, registry: AccountRegistry): HubAccounts {
   const runtimes = new Map<string, AccountRuntime>();
+  const closing: Array<Promise<void>> = [];
   const of = (account: Account): AccountRuntime => {
     const known = runtimes.get(account.name);
     if (known && known.account === account) return known;
-    known?.close();
+    if (known) closing.push(known.close());
     const r = createAccountRuntime(d, account);
     runtimes.set(account.name, r);
     return r;
@@ -152,6 +176,18 @@ export function createHubAccounts(d: AccountDeps, registry: AccountRegistry): Hu
     describe: (account) => {
       const r = of(account);
       return describeAccount(r, r.lastCallbackAt);
+    },
+    async sync(start) {
+      for (const [name, r] of runtimes)
+        if (!registry.get(name)) {
+          runtimes.delete(name);
+          closing.push(r.close());
+        }
+      for (const a of registry.list()) {
+        const r = of(a);
+        if (start) r.start();
+      }
+      await Promise.all(closing.splice(0));
     },
   };
 }

@@ -20,8 +20,13 @@ import { createAccountRegistry, type AccountRegistry } from '../accounts/account
 import { createCallbackCapture } from '../intake/callback-capture';
 import { scopeStock } from '../accounts/scoped-stock';
 import { DEFAULTS } from './defaults';
-import type { ConnectAccount } from '../connect/connect-account';
+import { connectThroughAdmin, type ConnectAccount } from '../connect/connect-account';
 import { createNotifier, type Notifier } from '../notify/create-notifier';
+import type { SecretBox } from '../accounts/secret-box';
+import type { AccountAdmin } from '../accounts/connect-account';
+import { createHubConnections, type HubConnections } from './hub-connections';
+import type { TargetConfig } from '../config/config-types';
+import type { DeliveryTarget } from '../delivery/create-delivery-worker';
 
 export interface Hub {
   app: Express;
@@ -39,6 +44,8 @@ export interface Hub {
   admin: AdminService;
   /** Tells merchants in their CRM about problems of their shops and sources. */
   notifier: Notifier;
+  /** Connecting accounts and changing connected ones (the routine behind POST /admin/accounts and the CLI). */
+  connections: HubConnections;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -54,8 +61,16 @@ export interface HubOptions {
    */
   storage?: Storage;
   http?: HttpClient;
-  /** The connect routine the merchant's doors run (tests may pass a recording one). */
+  /** The connect routine the merchant's doors run (default: the hub's own, the one POST /admin/accounts runs). */
   connectAccount?: ConnectAccount;
+  /** The key connected accounts' secrets are sealed with (from STOCKBRIDGE_SECRET_KEY); none: file accounts only. */
+  secretBox?: SecretBox | null;
+  /** The module description connected accounts register (default: module-config.json in the working folder). */
+  moduleFile?: string;
+  /** Variables module-config.json may name besides the public URL and the clientId. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How often to look for accounts connected or changed elsewhere (default DEFAULTS.accounts.reloadMs). */
+  accountsReloadMs?: number;
 }
 
 /** Projection where the storage says; a record's figures go to its own account's targets only. */
@@ -103,6 +118,24 @@ export function createHub(deps: HubOptions): Hub {
   const metrics = createMetrics();
   const targetLog = log.child({ part: 'targets' });
   const registry = createAccountRegistry(config.accounts.map((c) => ({ config: c, origin: 'file' as const })));
+  // One target object per target config (kept while its config is the same object, so a reload that changes one
+  // account restarts only that account's loops).
+  const built = new WeakMap<TargetConfig, DeliveryTarget>();
+  const deliveryTargets = () =>
+    registry.list().flatMap((a) =>
+      a.targets.map((t) => {
+        let dt = built.get(t);
+        if (!dt) {
+          dt = {
+            config: t,
+            target: createPushTarget(t, { http, log: targetLog }),
+            stock: scopeStock(storage.stock, a.name),
+          };
+          built.set(t, dt);
+        }
+        return dt;
+      }),
+    );
   // One delivery loop per (qualified) target, each held while its account's module is inactive: fairness across
   // accounts comes from the per-target loops (one account's backlog is its own targets' queue).
   const worker = createDeliveryWorker({
@@ -110,19 +143,16 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'worker' }),
     metrics,
     settings: config.worker,
-    isActive: (target) => accounts.of(registry.ownerOf(target)!).activity.isActive(),
-    targets: registry.list().flatMap((a) =>
-      a.targets.map((t) => ({
-        config: t,
-        target: createPushTarget(t, { http, log: targetLog }),
-        stock: scopeStock(storage.stock, a.name),
-      })),
-    ),
+    isActive: async (target) => {
+      const owner = registry.ownerOf(target);
+      return owner ? accounts.of(owner).activity.isActive() : false;
+    },
+    targets: deliveryTargets(),
   });
   const shipmentWorker = createShipmentWorker({
     store: storage.shipments,
     // Each report goes to the CRM of the account whose token sent it.
-    crmOf: (account) => (accounts.byName(account) ?? accounts.all()[0]).crm,
+    crmOf: (account) => accounts.byName(account)?.crm,
     log: log.child({ part: 'shipments' }),
     metrics,
     settings: config.worker,
@@ -163,6 +193,8 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'notify' }),
   });
   const capture = createCallbackCapture({ clientId: '' });
+  // The app is built before the connections (which need the projector and the worker): it reaches them through this.
+  const adminAccounts: { current?: AccountAdmin } = {};
   let draining = false;
   const app = createApp({
     config,
@@ -173,11 +205,31 @@ export function createHub(deps: HubOptions): Hub {
     accounts: registry,
     servicesOf: (a) => accounts.of(a),
     describe: (a) => accounts.describe(a),
+    accountAdmin: () => adminAccounts.current!,
     capture,
     isDraining: () => draining,
-    connectAccount: deps.connectAccount,
+    connectAccount: deps.connectAccount ?? connectThroughAdmin(() => adminAccounts.current!, log),
   });
-  const first = accounts.all()[0];
+  let started = false;
+  /** The runtime after the accounts changed: every account's targets delivered to, projected for, synced. */
+  const apply = async () => {
+    projector.setAccounts(registry.list().map((a) => ({ account: a.name, targets: a.targets })));
+    await worker.setTargets(deliveryTargets());
+    await accounts.sync(started);
+  };
+  const connections = createHubConnections({
+    config,
+    store: storage.accounts,
+    box: deps.secretBox ?? null,
+    registry,
+    http,
+    log,
+    apply,
+    moduleFile: deps.moduleFile,
+    env: deps.env,
+    reloadMs: deps.accountsReloadMs,
+  });
+  adminAccounts.current = connections.admin;
 
   return {
     app,
@@ -187,9 +239,14 @@ export function createHub(deps: HubOptions): Hub {
     storage,
     intake,
     projector,
-    activity: first.activity,
-    admin: first.rawAdmin,
+    get activity() {
+      return accounts.all()[0].activity;
+    },
+    get admin() {
+      return accounts.all()[0].rawAdmin;
+    },
     notifier,
+    connections,
     // Catch up the projector with what is stored, then the background loops.
     async start() {
       await opened.attach({
@@ -197,21 +254,26 @@ export function createHub(deps: HubOptions): Hub {
         wakeTargets: (targets) => worker.wake(targets),
         wakeShipments: () => shipmentWorker.wake(),
       });
+      // Connected accounts first: the projector must know their targets before it catches up with their callbacks.
+      await connections.start();
       projector.kick();
       await projector.idle();
       await worker.start();
       shipmentWorker.start();
-      for (const a of accounts.all()) a.scheduler.start();
+      started = true;
+      await accounts.sync(true);
+      connections.follow();
       retention.start();
       notifier.start();
     },
     // Drain the loops within the bound, then close what is open.
     async stop() {
       draining = true;
+      await connections.stop();
       await Promise.all([
         worker.stop(),
         shipmentWorker.stop(),
-        ...accounts.all().map((a) => a.scheduler.stop()),
+        ...accounts.all().map((a) => a.close()),
         retention.stop(),
         notifier.stop(),
       ]);
@@ -220,7 +282,6 @@ export function createHub(deps: HubOptions): Hub {
         http.close();
         lookupHttp.close();
       }
-      for (const a of accounts.all()) a.close();
       await storage.close();
     },
   };

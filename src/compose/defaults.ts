@@ -50,8 +50,16 @@ export const DEFAULTS = {
   sessions: {
     /** Sliding lifetimes: an operator's working day; a merchant's visit from the CRM (reopened from there). */
     ttlMs: { dashboard: 12 * 3_600_000, merchant: 2 * 3_600_000 },
-    /** Wrong secrets tried from one address at one door before it is refused for the rest of the window. */
-    guard: { maxFailures: 10, windowMs: 60_000 },
+    /**
+     * Wrong secrets tried from one address at one door (counted only behind a trusted proxy) or from everyone at
+     * one door, before it is refused for the rest of the window.
+     */
+    guard: { maxFailures: 10, windowMs: 60_000, globalMaxFailures: 100 },
+  },
+  accounts: {
+    /** How often an instance checks whether accounts were connected or changed elsewhere (another instance, the
+     * CLI): one cheap query; a change made through this instance's own admin API applies at once. */
+    reloadMs: 5_000,
   },
   sqlite: {
     /** How long a connection that yields waits for the write lock before SQLITE_BUSY (the projector thread). */

@@ -1,4 +1,5 @@
-import type { Account } from '../accounts/account-registry';
+import type { Logger } from 'pino';
+import type { AccountAdmin } from '../accounts/connect-account';
 
 /** Which door a merchant came through (kept with the account, shown to the operator). */
 export type ConnectVia = 'simple' | 'form';
@@ -11,7 +12,7 @@ export interface ConnectRequest {
 }
 
 export interface ConnectResult {
-  readonly account: Account;
+  readonly account: { readonly name: string };
   /** False when this CRM was connected before: its key was replaced (if the new one works), the account is the same. */
   readonly created: boolean;
 }
@@ -23,3 +24,12 @@ export interface ConnectResult {
  * The merchant's routes take it as a dependency and never implement one of their own.
  */
 export type ConnectAccount = (req: ConnectRequest) => Promise<ConnectResult>;
+
+/** The merchant's doors over the operator's routine (AccountAdmin.connect): one routine, two callers. */
+export function connectThroughAdmin(admin: () => AccountAdmin, log: Logger): ConnectAccount {
+  return async ({ url, apiKey, via }) => {
+    const { status, view } = await admin().connect({ url, apiKey });
+    log.info({ account: view.name, via, outcome: status === 201 ? 'connected' : 'reconnected' }, 'merchant connected');
+    return { account: { name: view.name }, created: status === 201 };
+  };
+}

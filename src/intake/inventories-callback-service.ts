@@ -5,6 +5,7 @@ import type { Metrics } from '../metrics/create-metrics';
 import { OUTCOME } from '../domain/outcomes';
 import { DEFAULT_ACCOUNT } from '../accounts/account-names';
 import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
+import type { UnmappedWarehouses } from './unmapped-warehouses';
 
 /** What an inventoriesUpload callback was answered, and how many offers it named and got figures for. */
 export interface CallbackAnswer {
@@ -29,6 +30,8 @@ export function createInventoriesCallbackService(deps: {
   log: Logger;
   /** The account this service takes callbacks of (its figures are stored under it). */
   account?: string;
+  /** Figures for warehouses no target maps: counted and warned about (see unmapped-warehouses.ts). */
+  unmapped?: UnmappedWarehouses;
 }): InventoriesCallbackService {
   const account = deps.account ?? DEFAULT_ACCOUNT;
   const label = deps.metrics.accountLabel(account);
@@ -55,7 +58,16 @@ export function createInventoriesCallbackService(deps: {
       if (cb.figures.length)
         deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted, account: label });
       if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered, account: label });
-      return { reply: offers ? { success: true, offers } : { success: true }, named, answered: offers?.length ?? 0 };
+      deps.unmapped?.observe(cb.figures);
+      const answered = offers?.length ?? 0;
+      // One line per accepted callback: the logs answer "is the CRM calling us?" (rejections are logged by the
+      // error handler with their reason).
+      deps.log.info(
+        { reading: cb.reading, figures: cb.figures.length, questions: cb.questions.length, answered },
+        `inventoriesUpload accepted: ${cb.figures.length} figure offer(s), ${cb.questions.length} question(s), ` +
+          `${answered} answered`,
+      );
+      return { reply: offers ? { success: true, offers } : { success: true }, named, answered };
     },
   };
 }

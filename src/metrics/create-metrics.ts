@@ -16,6 +16,8 @@ export interface TargetGaugeSample {
  * of thousands of accounts keeps a bounded number of series (the `target` label names them anyway).
  */
 export const MAX_ACCOUNT_LABELS = 100;
+/** Distinct `warehouse` values of stockbridge_unmapped_figures_total across every account; later ones are (other). */
+const MAX_UNMAPPED_LABELS = 200;
 
 /** One registry per app (never prom-client's global), so tests and several apps in one process do not collide. */
 export function createMetrics() {
@@ -69,6 +71,21 @@ export function createMetrics() {
     "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
     ['source', 'outcome'],
   );
+  const unmappedCounter = counter(
+    'stockbridge_unmapped_figures_total',
+    'CRM figures for warehouses no target maps (stored and shown, never sent), by warehouse (first 50, then (other))',
+    ['warehouse'],
+  );
+  // Every account counts its own unmapped warehouses (first 50 each): the label values are bounded across all of
+  // them too, so a hub of many accounts keeps a bounded number of series.
+  const unmappedSeen = new Set<string>();
+  const unmappedFigures = {
+    inc({ warehouse }: { warehouse: string }) {
+      if (!unmappedSeen.has(warehouse) && unmappedSeen.size >= MAX_UNMAPPED_LABELS) warehouse = '(other)';
+      else unmappedSeen.add(warehouse);
+      unmappedCounter.inc({ warehouse });
+    },
+  };
   let sampleLag: () => Promise<number> = () => Promise.resolve(0);
   const paused = gauge('stockbridge_target_paused', '1 when the target is paused', ['target']);
 
@@ -87,6 +104,7 @@ export function createMetrics() {
       return v?.value ?? 0;
     },
     answers,
+    unmappedFigures,
     setTargetSampler(fn: () => Promise<TargetGaugeSample[]>) {
       sampleTargets = fn;
     },

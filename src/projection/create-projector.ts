@@ -12,6 +12,8 @@ export interface Projector {
   /** Resolves when everything stored so far has been projected. */
   idle(): Promise<void>;
   stop(): Promise<void>;
+  /** Each account's targets from now on (accounts connected or changed at runtime); the next batch uses them. */
+  setAccounts(accounts: AccountTargets): void;
 }
 
 /**
@@ -32,7 +34,7 @@ export function createProjector(deps: {
   let again = false;
   let stopped = false;
   let failures = 0;
-  const accounts: AccountTargets = deps.accounts ?? [{ account: DEFAULT_ACCOUNT, targets: deps.targets ?? [] }];
+  let accounts: AccountTargets = deps.accounts ?? [{ account: DEFAULT_ACCOUNT, targets: deps.targets ?? [] }];
 
   async function runOnce(): Promise<void> {
     for (;;) {
@@ -75,6 +77,9 @@ export function createProjector(deps: {
 
   return {
     kick,
+    setAccounts(next) {
+      accounts = next;
+    },
     async idle() {
       for (;;) {
         if (running) await running;

@@ -44,6 +44,7 @@ export function createThreadedProjector(opts: {
   let restarts = 0;
   let worker: Worker;
   let alive = false;
+  let accounts = opts.accounts;
 
   function spawn() {
     alive = true;
@@ -56,7 +57,7 @@ export function createThreadedProjector(opts: {
         path: opts.path,
         synchronous: opts.synchronous,
         targets: opts.targets,
-        accounts: opts.accounts,
+        accounts,
         logLevel: opts.logLevel,
         batchSize: opts.batchSize,
         gate: opts.gate.buffer,
@@ -92,6 +93,11 @@ export function createThreadedProjector(opts: {
   spawn();
 
   return {
+    setAccounts(next) {
+      accounts = next;
+      // Ordered with kicks: a batch after this message projects with these accounts.
+      worker.postMessage({ type: 'accounts', accounts: next });
+    },
     kick() {
       worker.postMessage({ type: 'kick' });
     },

@@ -34,8 +34,9 @@ const projector = createProjector({
   onDue: (targets) => parentPort!.postMessage({ type: 'due', targets }),
 });
 
-parentPort!.on('message', (msg: { type: string; id?: number }) => {
+parentPort!.on('message', (msg: { type: string; id?: number; accounts?: AccountTargets }) => {
   if (msg.type === 'kick') projector.kick();
+  else if (msg.type === 'accounts') projector.setAccounts(msg.accounts ?? []);
   else if (msg.type === 'idle') void projector.idle().then(() => parentPort!.postMessage({ type: 'idle', id: msg.id }));
   else if (msg.type === 'stop')
     void projector

@@ -1,4 +1,5 @@
 import type { OpenStores } from '../../src/storage/stores';
+import { accountStoreConformance } from './account-store-conformance';
 import { callbackLogConformance } from './callback-log-conformance';
 import { deliveriesConformance } from './deliveries-conformance';
 import { hubStateConformance } from './hub-state-conformance';
@@ -10,6 +11,7 @@ import { sourceStoreConformance } from './source-store-conformance';
 import { stockStateConformance } from './stock-state-conformance';
 
 export {
+  accountStoreConformance,
   callbackLogConformance,
   deliveriesConformance,
   hubStateConformance,
@@ -32,4 +34,5 @@ export function storesConformance(driverName: string, openStores: OpenStores) {
   sessionsConformance(driverName, openStores);
   noticesConformance(driverName, openStores);
   hubStateConformance(driverName, openStores);
+  accountStoreConformance(driverName, openStores);
 }

@@ -23,6 +23,7 @@ const TABLES = [
   'sync_runs',
   'locks',
   'account_state',
+  'accounts',
   'target_state',
   'sessions',
   'sign_in_failures',

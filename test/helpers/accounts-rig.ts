@@ -6,7 +6,12 @@ import { startFakeCrm, type FakeCrm } from '../../src/demo/fakes/fake-crm';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../src/demo/fakes/fake-merchantpro';
 import { accountRaw, rawAccountsConfig } from './accounts-config';
 import { SECRETS, silentLog, targetRaw } from './test-config';
+import path from 'node:path';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../../src/accounts/secret-box';
+
+/** The repository's module description, as a deployment registers it. */
+export const MODULE_FILE = path.join(__dirname, '../../module-config.json');
 
 /** A JSON answer, read as each test expects it (as supertest's `body`). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers of many shapes, checked by the tests
@@ -46,7 +51,13 @@ export interface AccountsRig {
  */
 export async function startAccountsRig(
   spec: Array<{ name: string; targets: string[]; sources?: (a: { name: string }) => unknown[] }>,
-  opts: { log?: Logger; extra?: Record<string, unknown> } = {},
+  opts: {
+    log?: Logger;
+    extra?: Record<string, unknown>;
+    secretBox?: SecretBox | null;
+    storagePath?: string;
+    accountsReloadMs?: number;
+  } = {},
 ): Promise<AccountsRig> {
   const accounts: Record<string, RigAccount> = {};
   const raws: unknown[] = [];
@@ -80,12 +91,28 @@ export async function startAccountsRig(
     rawAccountsConfig(raws, {
       worker: { leaseMs: 3000, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, drainMs: 2000 },
       shipments: { maxAttempts: 2 },
+      ...(opts.storagePath ? { storage: { driver: 'sqlite', path: opts.storagePath } } : {}),
       ...opts.extra,
     }),
     {},
   );
-  const hub = createHub({ config, log: opts.log ?? silentLog });
-  await hub.start();
+  const hub = createHub({
+    config,
+    log: opts.log ?? silentLog,
+    secretBox: opts.secretBox,
+    moduleFile: MODULE_FILE,
+    accountsReloadMs: opts.accountsReloadMs,
+  });
+  try {
+    await hub.start();
+  } catch (e) {
+    await hub.stop();
+    for (const a of Object.values(accounts)) {
+      await a.crm.close();
+      for (const sh of Object.values(a.shops)) await sh.close();
+    }
+    throw e;
+  }
   const server = hub.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -121,6 +121,7 @@ export function createInstanceCoordination(
     hubState: pg.hubState,
     sessions: pg.sessions,
     notices: pg.notices,
+    accounts: pg.accounts,
     ping: () => pg.ping(),
     async close() {
       await coordination.close();

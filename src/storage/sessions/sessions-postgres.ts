@@ -25,7 +25,7 @@ export function createSessionsPostgres(db: PgDb): SessionsStore {
     },
     async failures(who, now) {
       const [r] = await db.query(SQL.failures, [who, now]);
-      return r ? Number(r.failed) : 0;
+      return r ? { count: Number(r.failed), untilAt: Number(r.until_at) } : { count: 0, untilAt: 0 };
     },
     async fail(who, windowMs, now) {
       await db.query(SQL.purgeFailures, [now]);

@@ -9,7 +9,7 @@ export const sessionsSql = (d: Dialect) =>
     extend: `UPDATE sessions SET expires_at = ? WHERE id_hash = ? AND expires_at < ?`,
     revoke: 'DELETE FROM sessions WHERE id_hash = ?',
     revokeAccount: 'DELETE FROM sessions WHERE account = ?',
-    failures: 'SELECT failed FROM sign_in_failures WHERE who = ? AND until_at > ?',
+    failures: 'SELECT failed, until_at FROM sign_in_failures WHERE who = ? AND until_at > ?',
     purgeFailures: 'DELETE FROM sign_in_failures WHERE until_at <= ?',
     // One statement, so two instances counting the same address never lose a failure.
     fail: `INSERT INTO sign_in_failures (who, failed, until_at) VALUES (?, 1, ?)

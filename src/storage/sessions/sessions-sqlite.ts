@@ -25,8 +25,8 @@ export function createSessionsSqlite(s: SqliteDb): SessionsStore {
     },
     revokeAccount: (account) => s.write(() => st.revokeAccount.run(account).changes),
     failures(who, now) {
-      const r = st.failures.get(who, now) as { failed: number } | undefined;
-      return Promise.resolve(r ? Number(r.failed) : 0);
+      const r = st.failures.get(who, now) as { failed: number; until_at: number } | undefined;
+      return Promise.resolve(r ? { count: Number(r.failed), untilAt: Number(r.until_at) } : { count: 0, untilAt: 0 });
     },
     fail: (who, windowMs, now) =>
       s.write(() => {

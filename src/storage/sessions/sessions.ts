@@ -26,8 +26,8 @@ export interface SessionsStore {
   revoke(idHash: string): Promise<void>;
   /** Every session of one account (a merchant's, after a disconnect): how many were revoked. */
   revokeAccount(account: string): Promise<number>;
-  /** Failed sign-ins of `who` in its current window (0 once the window ended). */
-  failures(who: string, now: number): Promise<number>;
+  /** Failed sign-ins of `who` in its current window and when it ends (count 0 once the window ended). */
+  failures(who: string, now: number): Promise<{ count: number; untilAt: number }>;
   /** Counts one failure: a window of `windowMs` starts with the first; returns the count in it. */
   fail(who: string, windowMs: number, now: number): Promise<number>;
 }

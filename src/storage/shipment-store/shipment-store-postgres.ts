@@ -3,7 +3,7 @@ import type { PgDb } from '../postgres/create-pg-db';
 import { PG_CHANNELS } from '../postgres/pg-channels';
 import { toShipment } from './shipment-row';
 import { POSTGRES, render } from '../dialect';
-import { HEAD_OF_STREAM, orderKey, shipmentSql } from './shipment-sql';
+import { CLAIMABLE_OF, interleave, orderKey, PENDING_ACCOUNTS, shipmentSql, turnOrder } from './shipment-sql';
 import { nullableNumber as n } from '../deliveries/item-row';
 
 const SQL = render(POSTGRES, (d) => ({
@@ -17,21 +17,19 @@ const SQL = render(POSTGRES, (d) => ({
     SELECT id, k, b, r, s, rep, 'pending', CAST(? AS BIGINT), CAST(? AS BIGINT), CAST(? AS BIGINT), a
     FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
       CAST(? AS text[]), CAST(? AS text[])) WITH ORDINALITY AS t(id, k, b, r, s, rep, a, n) ORDER BY n`,
-  // now, now, limit, now, leaseMs, owner, now. SKIP LOCKED keeps concurrent claimers off each other's rows; the
-  // UPDATE re-checks the lease so a row leased meanwhile is not handed out twice.
-  claim: `WITH c AS (
-      SELECT seq FROM shipments s
-      WHERE s.status = 'pending' AND s.next_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
-        AND ${HEAD_OF_STREAM}
-      ORDER BY s.seq LIMIT ?
-      FOR UPDATE SKIP LOCKED)
-    UPDATE shipments x SET lease_until = CAST(? AS BIGINT) + CAST(? AS BIGINT), lease_owner = ?,
+  accounts: PENDING_ACCOUNTS,
+  // account, now, now, limit. SKIP LOCKED keeps concurrent claimers off each other's rows.
+  claimableOf: `${CLAIMABLE_OF} FOR UPDATE SKIP LOCKED`,
+  // now, leaseMs, owner, seqs[], now. The UPDATE re-checks the lease so a row leased meanwhile is not handed out twice.
+  lease: `UPDATE shipments x SET lease_until = CAST(? AS BIGINT) + CAST(? AS BIGINT), lease_owner = ?,
       claim_token = nextval('claim_tokens')
-    FROM c WHERE x.seq = c.seq AND (x.lease_until IS NULL OR x.lease_until < ?) AND x.status = 'pending'
+    WHERE x.seq = ANY(CAST(? AS bigint[])) AND (x.lease_until IS NULL OR x.lease_until < ?) AND x.status = 'pending'
     RETURNING x.*`,
 }));
 
 export function createShipmentStorePostgres(db: PgDb): ShipmentStore {
+  // Whose turn it is next (the instance holding the CRM lease claims; a new owner simply starts from the first).
+  let lastServed: string | null = null;
   const changed = async (sql: string, params: unknown[]) => (await db.query(`${sql} RETURNING 1`, params)).length > 0;
   return {
     async create(items, idem, now) {
@@ -67,8 +65,24 @@ export function createShipmentStorePostgres(db: PgDb): ShipmentStore {
       return r ? toShipment(r) : undefined;
     },
     async claim(limit, now, leaseMs, owner): Promise<ClaimedShipment[]> {
-      const rows = await db.query(SQL.claim, [now, now, limit, now, leaseMs, owner, now]);
-      return rows.map((r) => ({ ...toShipment(r), token: Number(r.claim_token) })).sort((a, b) => a.seq - b.seq);
+      const { rows, last } = await db.transaction(async (tx) => {
+        const accounts = (await tx.query<{ account: string }>(SQL.accounts)).map((r) => r.account);
+        const lists: Array<{ account: string; rows: Array<{ seq: number }> }> = [];
+        for (const account of turnOrder(accounts, lastServed)) {
+          const found = await tx.query(SQL.claimableOf, [account, now, now, limit]);
+          if (found.length) lists.push({ account, rows: found.map((r) => ({ seq: Number(r.seq) })) });
+          if (lists.length >= limit) break;
+        }
+        const turn = interleave(lists, limit, lastServed);
+        const seqs = turn.picked.map((r) => r.seq);
+        const leased = seqs.length ? await tx.query(SQL.lease, [now, leaseMs, owner, seqs, now]) : [];
+        // In turn order (the order the picks were made in), not the table's.
+        const at = new Map(seqs.map((q, i) => [q, i]));
+        leased.sort((a, b) => at.get(Number(a.seq))! - at.get(Number(b.seq))!);
+        return { rows: leased, last: turn.last };
+      });
+      lastServed = last;
+      return rows.map((r) => ({ ...toShipment(r), token: Number(r.claim_token) }));
     },
     renew: (id, token, until) => changed(SQL.renew, [until, id, token]),
     markDelivered: (id, token, answer, status, now) =>

@@ -32,7 +32,11 @@ async function rig() {
   const logs = capturingLog('debug');
   const box: { hub?: Hub } = {};
   const rec = recordingConnect(() => box.hub!);
-  const hub = createHub({ config: parseConfig(rawConfig(), {}), log: logs.log, connectAccount: rec.connect });
+  // trustProxy: addresses are real, so the guard counts tries per address (see sign-in-guard.ts).
+  const raw = rawConfig({
+    server: { port: 0, host: '127.0.0.1', publicUrl: 'https://hub.example.com', trustProxy: true },
+  });
+  const hub = createHub({ config: parseConfig(raw, {}), log: logs.log, connectAccount: rec.connect });
   box.hub = hub;
   const server: Server = hub.app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));

@@ -5,7 +5,7 @@ import { createHub, type Hub } from '../../../src/compose/create-hub';
 import { parseConfig } from '../../../src/config/load-config';
 import type { ConnectAccount, ConnectRequest } from '../../../src/connect/connect-account';
 import { AppError } from '../../../src/domain/app-error';
-import { MODULE_SCOPES } from '../../../src/integrations/retailcrm/module-scopes';
+import { REQUIRED_SCOPES as MODULE_SCOPES } from '../../../src/accounts/crm-access';
 import { capturingLog, rawConfig } from '../../helpers/test-config';
 
 const SECRET = 'marketplace-SECRET-7777-abcdef';

@@ -14,7 +14,14 @@ describe('sessions and the sign-in guard live in the database: any instance serv
   const hubs: Hub[] = [];
   beforeAll(async () => {
     tdb = await createTestDatabase('sess');
-    const config = parseConfig(rawConfig({ storage: { driver: 'postgres', url: tdb.url } }), {});
+    // trustProxy: addresses are real, so the guard counts per address (see sign-in-guard.ts).
+    const config = parseConfig(
+      rawConfig({
+        storage: { driver: 'postgres', url: tdb.url },
+        server: { port: 0, host: '127.0.0.1', publicUrl: 'https://hub.example.com', trustProxy: true },
+      }),
+      {},
+    );
     for (let i = 0; i < 2; i++) {
       const storage = await openStorage(config, silentLog, { role: 'command' });
       hubs.push(createHub({ config, log: silentLog, storage }));
@@ -47,10 +54,10 @@ describe('sessions and the sign-in guard live in the database: any instance serv
         .post('/dashboard/sign-in')
         .type('form')
         .send({ token: `wrong-${i}` });
-      expect(res.headers.location).toBe('/dashboard#sign-in-refused');
+      expect(res.headers.location).toBe('/dashboard#sign-in-refused=wrong-token');
     }
     const right = await request(a.app).post('/dashboard/sign-in').type('form').send({ token: SECRETS.adminToken });
-    expect(right.headers.location).toBe('/dashboard#sign-in-refused');
+    expect(right.headers.location).toMatch(/^\/dashboard#sign-in-refused=locked-\d+$/);
     expect(right.headers['set-cookie']).toBeUndefined();
   });
 });
@@ -101,10 +108,37 @@ describe('session service: expiry, sliding, revocation, kinds', () => {
       expect(await guard.blocked('connect', 'a')).toBe(false);
       await guard.failed('connect', 'a');
       expect(await guard.blocked('connect', 'a')).toBe(true);
+      expect(await guard.locked('connect', 'a')).toEqual({ seconds: 1, scope: 'address' });
       expect(await guard.blocked('connect', 'b')).toBe(false);
       expect(await guard.blocked('dashboard', 'a')).toBe(false);
       t = 1000;
       expect(await guard.blocked('connect', 'a')).toBe(false);
+    } finally {
+      await stores.close();
+    }
+  });
+
+  it('without real addresses (no trusted proxy) only the global ceiling of a door counts, and it locks everyone', async () => {
+    const stores = createSqliteStores({ path: `${tmpDir()}/g2.db` });
+    let t = 0;
+    const guard = createSignInGuard({
+      store: stores.sessions,
+      perAddress: false,
+      maxFailures: 2,
+      globalMaxFailures: 5,
+      windowMs: 10_000,
+      now: () => t,
+    });
+    try {
+      for (let i = 0; i < 4; i++) await guard.failed('dashboard', 'one-typist');
+      // Four typos from one (shared) address lock nobody out: the address is not counted.
+      expect(await guard.blocked('dashboard', 'one-typist')).toBe(false);
+      await guard.failed('dashboard', 'one-typist');
+      t = 2500;
+      expect(await guard.locked('dashboard', 'someone-else')).toEqual({ seconds: 8, scope: 'everyone' });
+      expect(await guard.blocked('connect', 'someone-else')).toBe(false);
+      t = 10_000;
+      expect(await guard.blocked('dashboard', 'someone-else')).toBe(false);
     } finally {
       await stores.close();
     }

@@ -173,7 +173,10 @@ describe('the settings page: opened from the CRM with the clientId, a session bo
 
 describe('the settings door is guarded against guessing clientIds', () => {
   it('after ten unknown clientIds from one address, even the right one is refused for the window', async () => {
-    const rig = await twoAccountHub();
+    // trustProxy: addresses are real, so the guard counts tries per address (see sign-in-guard.ts).
+    const rig = await twoAccountHub({
+      server: { port: 0, host: '127.0.0.1', publicUrl: 'https://hub.example.com', trustProxy: true },
+    });
     try {
       for (let i = 0; i < 10; i++)
         expect((await request(rig.base).get(`/settings?clientId=guess-${i}`)).status).toBe(403);

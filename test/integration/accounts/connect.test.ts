@@ -66,6 +66,12 @@ describe('accounts: connecting one at runtime (POST /admin/accounts)', () => {
       expect(res.body.error.message).toMatch(rule);
     }
     expect(crm.requests.length).toBe(before);
+    for (const name of ['other', 'unknown']) {
+      const res = await connect({ url: crm.url, apiKey: crmKey, name });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^name is reserved: the metrics label/);
+    }
+    expect(crm.requests.length).toBe(before);
   });
 
   it('refuses a key the CRM refuses, and one that lacks a scope (naming each missing one), keeping nothing', async () => {

@@ -172,6 +172,22 @@ describe('accounts: connecting one at runtime (POST /admin/accounts)', () => {
     expect(raw).not.toContain('shop-secret-SECRET');
   });
 
+  it("takes its sources the same way: the config file's messages, applied at once, no secret in the answer", async () => {
+    const invalid = await rig.call('PUT', '/admin/accounts/bravo/sources', { body: [{ name: 'erp', type: 'sap' }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/sources\[0\]\.type/);
+    const erp = { name: 'erp', type: 'syncinventory', url: 'http://127.0.0.1:9/si', apiKey: 'si-key-SECRET-5555' };
+    const put = await rig.call('PUT', '/admin/accounts/bravo/sources', {
+      body: [{ ...erp, warehouses: { 7: 'main' } }],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ sources: [{ name: 'erp', type: 'syncinventory' }], targets: [{ name: 'shop' }] });
+    expect(put.text).not.toContain('si-key-SECRET');
+    const listed = (await rig.call('GET', '/admin/accounts/bravo/sources')).body.sources;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(['erp']);
+    expect((await rig.call('GET', '/admin/accounts/acme/sources')).body.sources).toEqual([]);
+  });
+
   it('refuses changes to a file-declared account (the file is its source of truth)', async () => {
     const res = await rig.call('PUT', '/admin/accounts/acme/targets', { body: [] });
     expect(res.status).toBe(409);

@@ -5,6 +5,14 @@ export const DEFAULT_ACCOUNT = 'default';
 export const ACCOUNT_NAME = /^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/;
 
 /**
+ * Names no account may have: the `account` metric label says `unknown` for callbacks of no account and `other` for
+ * accounts past its bound (see metrics/create-metrics.ts), so an account of either name would be counted with them.
+ */
+export const RESERVED_ACCOUNT_NAMES: readonly string[] = ['unknown', 'other'];
+export const RESERVED_NAME_PROBLEM =
+  'is reserved: the metrics label callbacks of no account "unknown" and accounts past their bound "other"';
+
+/**
  * The store key of an account's target or source. Stores key per target and per source by name; `default`'s are
  * the bare name (a 0.2 database needs no rename), any other account's `<account>/<name>` (names cannot hold '/').
  */

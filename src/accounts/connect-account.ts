@@ -7,9 +7,9 @@ import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { CrmError } from '../integrations/retailcrm/crm-error';
 import type { IntegrationModule } from '../integrations/retailcrm/crm-types';
 import type { AccountStore, StoredAccount } from '../storage/stores';
-import { ACCOUNT_NAME } from './account-names';
+import { ACCOUNT_NAME, RESERVED_ACCOUNT_NAMES, RESERVED_NAME_PROBLEM } from './account-names';
 import { secretHash } from './account-registry';
-import { checkCrmUrl, missingAccess } from './crm-access';
+import { checkCrmUrl, missingAccess, nameFromUrl, sameOrigin } from './crm-access';
 import { SECRET_KEY_ENV, type SecretBox } from './secret-box';
 import { openPart, readAccountLists, sealPart, type SealedPart } from './stored-accounts';
 
@@ -56,18 +56,6 @@ const bad = (field: string, problem: string) =>
 const conflict = (message: string) => new AppError(409, message, { code: 'conflict' });
 const notFound = (name: string) =>
   new AppError(404, `no account named "${name}"; GET /admin/accounts lists them`, { code: 'not-found' });
-
-/** A slug from the account's host: `acme.retailcrm.ru` → `acme`, `127.0.0.1:8080` → `127-0-0-1-8080`. */
-export function nameFromUrl(url: string): string {
-  const host = new URL(url).host.toLowerCase();
-  const first = /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(host) ? host : host.split('.')[0];
-  const slug = first
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 36)
-    .replace(/-+$/, '');
-  return slug || 'account';
-}
 
 /** What the CRM's refusal means for the operator, as an answer (nothing of the key or the clientId in it). */
 function crmRefusal(err: CrmError, step: 'credentials' | 'register'): AppError {
@@ -139,6 +127,8 @@ export function createAccountAdmin(deps: AccountAdminDeps) {
   async function freeName(wanted: string): Promise<string> {
     for (let i = 1; ; i++) {
       const name = i === 1 ? wanted : `${wanted.slice(0, 36)}-${i}`;
+      // A host like other.retailcrm.ru gives a reserved name: it becomes other-2.
+      if (RESERVED_ACCOUNT_NAMES.includes(name)) continue;
       if (!fileAccount(name) && !(await deps.store.get(name))) return name;
     }
   }
@@ -184,6 +174,8 @@ export function createAccountAdmin(deps: AccountAdminDeps) {
         throw bad('site', 'must be a site code of the CRM');
       if (input.name !== undefined && (typeof input.name !== 'string' || !ACCOUNT_NAME.test(input.name)))
         throw bad('name', 'must be a slug: 1-40 lower-case letters, digits or dashes, not starting or ending with one');
+      if (typeof input.name === 'string' && RESERVED_ACCOUNT_NAMES.includes(input.name))
+        throw bad('name', RESERVED_NAME_PROBLEM);
       const language = typeof input.language === 'string' && /^[a-z]{2}$/.test(input.language) ? input.language : null;
       const box = needBox();
       const declared = deps.config.accounts.find((a) => sameOrigin(a.crm.url, url));
@@ -294,11 +286,3 @@ export function createAccountAdmin(deps: AccountAdminDeps) {
 }
 
 export type AccountAdmin = ReturnType<typeof createAccountAdmin>;
-
-function sameOrigin(a: string, b: string): boolean {
-  try {
-    return new URL(a).origin.toLowerCase() === new URL(b).origin.toLowerCase();
-  } catch {
-    return false;
-  }
-}

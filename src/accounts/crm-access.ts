@@ -78,3 +78,24 @@ export function missingAccess(c: CrmCredentials): { by: 'scopes' | 'methods'; mi
   const has = new Set(c.credentials.map((m) => m.replace(/^\/api\/v\d+\//, '/api/')));
   return { by: 'methods', missing: REQUIRED_METHODS.filter((m) => !has.has(m)) };
 }
+
+/** A slug from the account's host: `acme.retailcrm.ru` → `acme`, `127.0.0.1:8080` → `127-0-0-1-8080`. */
+export function nameFromUrl(url: string): string {
+  const host = new URL(url).host.toLowerCase();
+  const first = /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(host) ? host : host.split('.')[0];
+  const slug = first
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 36)
+    .replace(/-+$/, '');
+  return slug || 'account';
+}
+
+/** Whether two CRM URLs are the same account address (scheme, host and port, any case). */
+export function sameOrigin(a: string, b: string): boolean {
+  try {
+    return new URL(a).origin.toLowerCase() === new URL(b).origin.toLowerCase();
+  } catch {
+    return false;
+  }
+}

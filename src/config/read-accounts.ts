@@ -4,7 +4,12 @@ import { readTarget } from './read-target';
 import { readSource } from './read-source';
 import { findCrmLoops, findCycles } from './find-cycles';
 import { readCrm } from './config-sections';
-import { ACCOUNT_NAME, DEFAULT_ACCOUNT } from '../accounts/account-names';
+import {
+  ACCOUNT_NAME,
+  DEFAULT_ACCOUNT,
+  RESERVED_ACCOUNT_NAMES,
+  RESERVED_NAME_PROBLEM,
+} from '../accounts/account-names';
 
 /** A list of named entries (targets or sources) at `path`: refuses a non-list and a name used twice. */
 export function readNamedList<T extends { name: string }>(
@@ -76,6 +81,8 @@ function readOneAccount(r: ConfigReader, raw: unknown, path: string, baseDir: st
       problem: 'must be a slug: 1-40 lower-case letters, digits or dashes, not starting or ending with a dash',
       fix: 'It appears in admin URLs, store keys and metrics; rename it (for example "acme-shoes").',
     });
+  else if (name && RESERVED_ACCOUNT_NAMES.includes(name))
+    r.problems.push({ path: `${path}.name`, problem: RESERVED_NAME_PROBLEM, fix: 'Choose another name.' });
   const crm: CrmConfig = readCrm(r, r.obj(r.take(a, 'crm'), `${path}.crm`), `${path}.crm`);
   const shipmentsToken = r.str(a, 'shipmentsToken', path, { secret: true });
   return Object.freeze({ name, crm, shipmentsToken, ...readLists(r, a, `${path}.`, baseDir, crm.url) });

@@ -87,7 +87,10 @@ export function createMetrics() {
     },
   };
   let sampleLag: () => Promise<number> = () => Promise.resolve(0);
-  const paused = gauge('stockbridge_target_paused', '1 when the target is paused', ['target']);
+  const paused = gauge('stockbridge_target_paused', '1 when the target is paused, by account and target', [
+    'account',
+    'target',
+  ]);
 
   return {
     registry,
@@ -117,7 +120,7 @@ export function createMetrics() {
         backlog.set(labels, s.backlog);
         oldest.set(labels, s.oldestDueAgeSeconds);
         dead.set(labels, s.dead);
-        paused.set({ target: s.target }, s.paused ? 1 : 0);
+        paused.set(labels, s.paused ? 1 : 0);
       }
       projectorLag.set(await sampleLag());
       return { contentType: registry.contentType, body: await registry.metrics() };

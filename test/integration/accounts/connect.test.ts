@@ -66,6 +66,12 @@ describe('accounts: connecting one at runtime (POST /admin/accounts)', () => {
       expect(res.body.error.message).toMatch(rule);
     }
     expect(crm.requests.length).toBe(before);
+    for (const name of ['other', 'unknown']) {
+      const res = await connect({ url: crm.url, apiKey: crmKey, name });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^name is reserved: the metrics label/);
+    }
+    expect(crm.requests.length).toBe(before);
   });
 
   it('refuses a key the CRM refuses, and one that lacks a scope (naming each missing one), keeping nothing', async () => {
@@ -164,6 +170,22 @@ describe('accounts: connecting one at runtime (POST /admin/accounts)', () => {
     const raw = fs.readFileSync(dbPath).toString('latin1') + fs.readFileSync(`${dbPath}-wal`).toString('latin1');
     expect(raw).not.toContain('shop-key-SECRET');
     expect(raw).not.toContain('shop-secret-SECRET');
+  });
+
+  it("takes its sources the same way: the config file's messages, applied at once, no secret in the answer", async () => {
+    const invalid = await rig.call('PUT', '/admin/accounts/bravo/sources', { body: [{ name: 'erp', type: 'sap' }] });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/sources\[0\]\.type/);
+    const erp = { name: 'erp', type: 'syncinventory', url: 'http://127.0.0.1:9/si', apiKey: 'si-key-SECRET-5555' };
+    const put = await rig.call('PUT', '/admin/accounts/bravo/sources', {
+      body: [{ ...erp, warehouses: { 7: 'main' } }],
+    });
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({ sources: [{ name: 'erp', type: 'syncinventory' }], targets: [{ name: 'shop' }] });
+    expect(put.text).not.toContain('si-key-SECRET');
+    const listed = (await rig.call('GET', '/admin/accounts/bravo/sources')).body.sources;
+    expect(listed.map((x: { name: string }) => x.name)).toEqual(['erp']);
+    expect((await rig.call('GET', '/admin/accounts/acme/sources')).body.sources).toEqual([]);
   });
 
   it('refuses changes to a file-declared account (the file is its source of truth)', async () => {

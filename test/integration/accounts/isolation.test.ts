@@ -287,5 +287,12 @@ describe('accounts: isolation between two merchants on one hub', () => {
         v('stockbridge_deliveries_total', { account: 'beta', target: 'beta/outlet', outcome: 'delivered' }),
       ).toBeGreaterThan(0);
     });
+
+    it('labels the paused gauge with the account whose shop is paused', async () => {
+      expect((await rig.call('POST', `/admin/accounts/${B}/targets/outlet/pause`, { body: {} })).status).toBe(200);
+      const metrics = (await rig.call('GET', '/metrics', { token: null })).text;
+      expect(metricValue(metrics, 'stockbridge_target_paused', { account: 'beta', target: 'beta/outlet' })).toBe(1);
+      expect(metricValue(metrics, 'stockbridge_target_paused', { account: 'acme', target: 'acme/shop' })).toBe(0);
+    });
   });
 });

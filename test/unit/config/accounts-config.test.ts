@@ -49,6 +49,13 @@ describe('config: accounts', () => {
     for (const p of err.problems) expect(p.fix.length).toBeGreaterThan(10);
     // Secrets are never quoted in a problem.
     expect(JSON.stringify(err.problems)).not.toMatch(/SECRET/);
+    const reserved = problemsOf(() =>
+      parseConfig(rawAccountsConfig([{ ...accountRaw('acme'), name: 'other' }, accountRaw('unknown')]), {}),
+    ).problems;
+    expect(reserved.map((p) => [p.path, p.problem])).toEqual([
+      ['accounts[0].name', expect.stringMatching(/^is reserved: the metrics label/)],
+      ['accounts[1].name', expect.stringMatching(/^is reserved/)],
+    ]);
     expect(problemsOf(() => parseConfig(rawAccountsConfig([]), {})).problems[0]).toMatchObject({
       path: 'accounts',
       problem: 'is empty',

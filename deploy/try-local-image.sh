@@ -22,7 +22,8 @@ node -e '
   c.storage.path = "/app/data/stockbridge.db";
   console.log(JSON.stringify(c, null, 2));
 ' "$root/stockbridge.example.json" >"$work/config/stockbridge.json"
-run_args=(-v "$work/config:/app/config:ro" -v "$work/data:/app/data" -e "ADMIN_TOKEN=try-image-admin-token-0123456789abcdef")
+run_args=(-v "$work/config:/app/config:ro" -v "$work/data:/app/data")
+run_args+=(-e "ADMIN_TOKEN=try-image-admin-token-0123456789abcdef")
 for var in $(grep -o '\${[A-Z_][A-Z0-9_]*}' "$root/stockbridge.example.json" | tr -d '${}' | sort -u); do
   [ "$var" = ADMIN_TOKEN ] || run_args+=(-e "$var=dummy-$var")
 done

@@ -58,10 +58,10 @@ http {
     location / {
       proxy_pass http://127.0.0.1:$hub_port;
       proxy_http_version 1.1;
-      proxy_set_header Host \$host:\$server_port;
+      proxy_set_header Host \$http_host;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
-      proxy_set_header X-Forwarded-Host \$host:\$server_port;
+      proxy_set_header X-Forwarded-Host \$http_host;
       proxy_read_timeout 60s;
     }
   }
@@ -82,13 +82,16 @@ fail=0
 curl_ -D "$work/h1" -o /dev/null -H "Origin: $public" --data-urlencode "token=$token" "$public/dashboard/sign-in"
 echo "sign-in: $(head -1 "$work/h1" | tr -d '\r'); $(grep -i '^location:' "$work/h1" | tr -d '\r')"
 cookie=$(grep -i '^set-cookie:' "$work/h1" | sed 's/^[^:]*: *//; s/;.*//' | tr -d '\r' || true)
-grep -i '^set-cookie:' "$work/h1" | grep -qi '; Secure' && echo "cookie: Secure" || { echo "cookie not Secure"; fail=1; }
+if grep -i '^set-cookie:' "$work/h1" | grep -qi '; Secure'; then echo "cookie: Secure"
+else echo "cookie not Secure"; fail=1; fi
 [ -n "$cookie" ] || { echo "no session cookie"; fail=1; }
 status=$(curl_ -o "$work/session.json" -w '%{http_code}' -H "Cookie: $cookie" "$public/dashboard/session")
 echo "GET /dashboard/session with the cookie: $status $(head -c 120 "$work/session.json")"
 [ "$status" = 200 ] || fail=1
 # 2. A form posted from another origin is refused, and says why.
-curl_ -D "$work/h2" -o /dev/null -H "Origin: https://evil.test" --data-urlencode "token=$token" \
+# (From a client address nginx passes on in X-Forwarded-For: the hub logs it only with trustProxy.)
+curl_ -D "$work/h2" -o /dev/null -H "Origin: https://evil.test" -H "X-Forwarded-For: 203.0.113.7" \
+  --data-urlencode "token=$token" \
   "$public/dashboard/sign-in"
 where=$(grep -i '^location:' "$work/h2" | tr -d '\r')
 echo "foreign origin: $where"
@@ -98,7 +101,8 @@ csp=$(curl_ -s -D - -o /dev/null "$public/dashboard" | grep -i '^content-securit
 case "$csp" in *upgrade-insecure-requests*) echo "CSP has upgrade-insecure-requests (served over https)" ;;
   *) if [ "$trust" = true ]; then echo "CSP lacks upgrade-insecure-requests"; fail=1; fi ;; esac
 echo "hub log, sign-in lines:"
-grep "dashboard sign-in" "$work/hub.log" | grep -o "\"ip\":\"[^\"]*\"\|\"msg\":\"dashboard sign-in[^:]*" | paste -sd" " || true
+grep "dashboard sign-in" "$work/hub.log" | grep -o "\"ip\":\"[^\"]*\"\|\"msg\":\"dashboard sign-in[^:]*" \
+  | paste -sd" " || true
 echo "nginx access log:"
 sed 's/^/  /' "$work/nginx-access.log"
 [ "$fail" = 0 ] && echo "reverse proxy: all checks passed (trustProxy $trust)" || echo "reverse proxy: FAILED"

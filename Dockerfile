@@ -10,8 +10,16 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
 COPY scripts ./scripts
+# A registry behind a TLS-intercepting proxy: pass its CA bundle as a build secret (`--secret id=npm_ca,src=...`,
+# deploy/build-local-image.sh); it is mounted for this step only, never written into a layer. Proxy settings, if
+# any, come as build arguments of this stage (HTTPS_PROXY, npm_config_proxy, ...), which the final stage does not see.
+ARG HTTP_PROXY HTTPS_PROXY NO_PROXY http_proxy https_proxy no_proxy npm_config_proxy npm_config_https_proxy
 # --ignore-scripts: `prepare` would build before the sources are copied; the addon is built explicitly instead.
-RUN npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
+RUN --mount=type=secret,id=npm_ca \
+    if [ -s /run/secrets/npm_ca ]; then \
+      export NODE_EXTRA_CA_CERTS=/run/secrets/npm_ca npm_config_cafile=/run/secrets/npm_ca; \
+    fi \
+ && npm ci --ignore-scripts --no-audit --no-fund && npm rebuild better-sqlite3
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY routes ./routes

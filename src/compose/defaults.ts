@@ -47,6 +47,10 @@ export const DEFAULTS = {
     /** After gaining ownership, wait this long before claiming, so the previous owner's last writes settle. */
     ownershipQuietMs: 1_100,
   },
+  worker: {
+    /** A target's loop with nothing due sleeps this long between looks (anything made due wakes it at once). */
+    idleMs: 10_000,
+  },
   accounts: {
     /** How often an instance checks whether accounts were connected or changed elsewhere (another instance, the
      * CLI): one cheap query; a change made through this instance's own admin API applies at once. */

@@ -32,7 +32,7 @@ describe('config: accounts', () => {
     expect(err.problems).toHaveLength(1);
   });
 
-  it('refuses shared names, clientIds and shipments tokens, bad slugs and an empty list, each with its fix', () => {
+  it('refuses shared names, clientIds and shipments tokens, bad slugs and a non-list, each with its fix', () => {
     const twin = { ...accountRaw('acme'), name: 'acme-two' };
     const err = problemsOf(() =>
       parseConfig(rawAccountsConfig([accountRaw('acme'), accountRaw('acme'), twin, accountRaw('Bad_Name')]), {}),
@@ -49,10 +49,12 @@ describe('config: accounts', () => {
     for (const p of err.problems) expect(p.fix.length).toBeGreaterThan(10);
     // Secrets are never quoted in a problem.
     expect(JSON.stringify(err.problems)).not.toMatch(/SECRET/);
-    expect(problemsOf(() => parseConfig(rawAccountsConfig([]), {})).problems[0]).toMatchObject({
+    expect(problemsOf(() => parseConfig(rawAccountsConfig({}), {})).problems[0]).toMatchObject({
       path: 'accounts',
-      problem: 'is empty',
+      problem: 'must be a list',
     });
+    // An empty list: every account is connected at runtime.
+    expect(parseConfig(rawAccountsConfig([]), {}).accounts).toEqual([]);
   });
 
   it('names an account-level problem by its full path (missing crm, unknown key, duplicate target)', () => {

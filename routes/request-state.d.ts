@@ -17,6 +17,8 @@ declare global {
       rawBody?: string | Buffer;
       /** How an inventoriesUpload callback was read and answered, for the capture. */
       callback?: CallbackAnswer & { reading: CapturedReading };
+      /** Why the request was refused (set by the error handler), for the capture. */
+      refusal?: string;
       /** The account a CRM callback (by clientId) or a shipment report (by token) belongs to. */
       account?: Account;
     }

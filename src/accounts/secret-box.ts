@@ -75,7 +75,7 @@ export function readSecretKey(
     return {
       error:
         `${name} must be 32 random bytes in base64 (44 characters), not ${raw.length} characters. Make one with ` +
-        `\`node -e "console.log(require('crypto').randomBytes(32).toString('base64'))"\` and keep it safe: ` +
+        '`openssl rand -base64 32` and keep it safe: ' +
         'without it the connected accounts cannot be read.',
     };
   return { box: createSecretBox(bytes) };

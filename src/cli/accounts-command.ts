@@ -78,7 +78,10 @@ function printView(io: CliIo, v: ConnectedView) {
   );
 }
 
-/** `npm run accounts -- add|list|show|deactivate`: one routine with POST /admin/accounts (src/accounts/connect-account). */
+/**
+ * `npm run accounts -- add|list|show|deactivate`: one routine with POST /admin/accounts
+ * (src/accounts/connect-account).
+ */
 export async function accountsCommand(io: CliIo): Promise<number> {
   const [sub, ...rest] = io.argv;
   if (sub === undefined || sub === '--help' || sub === '-h') {

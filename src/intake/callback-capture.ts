@@ -10,11 +10,19 @@ export interface CapturedCallback {
   answered: number;
   body: string;
   answer: unknown;
+  /** Why a rejected callback was refused (the message the CRM was answered with), else null. */
+  reason: string | null;
 }
 
 export interface CallbackCapture {
   /** `secret`: the account's clientId, masked wherever it appears (besides any `clientId` field). */
-  add(entry: Omit<CapturedCallback, 'body' | 'at'> & { rawBody: string; secret?: string }): void;
+  add(
+    entry: Omit<CapturedCallback, 'body' | 'at' | 'reason'> & {
+      rawBody: string;
+      reason?: string | null;
+      secret?: string;
+    },
+  ): void;
   /** Newest first. */
   recent(): CapturedCallback[];
 }
@@ -33,7 +41,7 @@ export function createCallbackCapture(opts: {
   const ring: CapturedCallback[] = [];
   let next = 0;
   return {
-    add({ rawBody, secret = opts.clientId, ...rest }) {
+    add({ rawBody, reason, secret = opts.clientId, ...rest }) {
       const mask = (text: string) => maskClientId(text, secret);
       // Only what is kept is masked: a window long enough that any secret starting inside the kept part is whole in
       // it (encoded forms are at most 3× longer), so a large body costs nothing beyond its first few KB.
@@ -41,7 +49,8 @@ export function createCallbackCapture(opts: {
       const masked = mask(rawBody.length > window ? rawBody.slice(0, window) : rawBody);
       const cut = rawBody.length > maxChars;
       const body = cut ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
-      const entry = { at: new Date().toISOString(), ...rest, body };
+      // A refusal can quote what was sent: masked like the body.
+      const entry = { at: new Date().toISOString(), ...rest, body, reason: reason ? mask(reason) : null };
       if (ring.length < size) ring.push(entry);
       else ring[next] = entry;
       next = (next + 1) % size;

@@ -19,3 +19,24 @@ export function accountFromRow(r: Row): StoredAccount {
     version: Number(r.version),
   };
 }
+
+/** The row's own fields in statement order (url … active), so both drivers bind inserts and updates alike. */
+function accountFields(a: Omit<StoredAccount, 'version'>, bool: (b: boolean) => unknown): unknown[] {
+  const scopes = JSON.stringify(a.scopes);
+  return [a.url, a.site, a.language, scopes, a.clientIdHash, a.tokenHash, a.keyId, a.sealed, bool(a.active)];
+}
+
+/** Parameters of `INSERT … (name, url … active, connected_at, updated_at)`. */
+export const accountInsertParams = (a: Omit<StoredAccount, 'version'>, bool: (b: boolean) => unknown) => [
+  a.name,
+  ...accountFields(a, bool),
+  a.connectedAt,
+  a.updatedAt,
+];
+
+/** Parameters of `UPDATE … SET url … active, updated_at WHERE name AND version`. */
+export const accountUpdateParams = (
+  a: Omit<StoredAccount, 'version'>,
+  expected: number,
+  bool: (b: boolean) => unknown,
+) => [...accountFields(a, bool), a.updatedAt, a.name, expected];

@@ -1,5 +1,5 @@
 import type { AccountStore } from './account-store';
-import { accountFromRow } from './account-row';
+import { accountFromRow, accountInsertParams, accountUpdateParams } from './account-row';
 import type { PgDb } from '../postgres/create-pg-db';
 
 const SQL = {
@@ -28,38 +28,12 @@ export function createAccountStorePostgres(db: PgDb): AccountStore {
     get: (name) => one(SQL.get, [name]),
     byUrl: (url) => one(SQL.byUrl, [url]),
     async insert(a) {
-      const rows = await db.query(SQL.insert, [
-        a.name,
-        a.url,
-        a.site,
-        a.language,
-        JSON.stringify(a.scopes),
-        a.clientIdHash,
-        a.tokenHash,
-        a.keyId,
-        a.sealed,
-        a.active,
-        a.connectedAt,
-        a.updatedAt,
-      ]);
+      const rows = await db.query(SQL.insert, accountInsertParams(a, Boolean));
       if (rows.length === 1) return 'ok';
       return (await one(SQL.get, [a.name])) ? 'name-taken' : 'url-taken';
     },
     async update(a, expected) {
-      const rows = await db.query(SQL.update, [
-        a.url,
-        a.site,
-        a.language,
-        JSON.stringify(a.scopes),
-        a.clientIdHash,
-        a.tokenHash,
-        a.keyId,
-        a.sealed,
-        a.active,
-        a.updatedAt,
-        a.name,
-        expected,
-      ]);
+      const rows = await db.query(SQL.update, accountUpdateParams(a, expected, Boolean));
       return rows.length === 1;
     },
     async reseal(name, fromKeyId, toKeyId, sealed) {

@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { AccountStore } from './account-store';
-import { accountFromRow } from './account-row';
+import { accountFromRow, accountInsertParams, accountUpdateParams } from './account-row';
 import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 
 const COLUMNS = `name, url, site, language, scopes, client_id_hash, token_hash, key_id, sealed, active, connected_at,
@@ -36,42 +36,14 @@ export function createAccountStoreSqlite(s: SqliteDb): AccountStore {
           .transaction(() => {
             if (st.get.get(a.name)) return 'name-taken' as const;
             if (st.byUrl.get(a.url)) return 'url-taken' as const;
-            st.insert.run(
-              a.name,
-              a.url,
-              a.site,
-              a.language,
-              JSON.stringify(a.scopes),
-              a.clientIdHash,
-              a.tokenHash,
-              a.keyId,
-              a.sealed,
-              a.active ? 1 : 0,
-              a.connectedAt,
-              a.updatedAt,
-            );
+            st.insert.run(...accountInsertParams(a, (b) => (b ? 1 : 0)));
             return 'ok' as const;
           })
           .immediate(),
       );
     },
     async update(a, expected) {
-      const res = await s.write(() =>
-        st.update.run(
-          a.url,
-          a.site,
-          a.language,
-          JSON.stringify(a.scopes),
-          a.clientIdHash,
-          a.tokenHash,
-          a.keyId,
-          a.sealed,
-          a.active ? 1 : 0,
-          a.updatedAt,
-          a.name,
-          expected,
-        ),
-      );
+      const res = await s.write(() => st.update.run(...accountUpdateParams(a, expected, (b) => (b ? 1 : 0))));
       return res.changes === 1;
     },
     async reseal(name, fromKeyId, toKeyId, sealed) {

@@ -29,14 +29,24 @@ const shopTarget = (name: string, url: string, extra: Record<string, unknown> = 
   ...extra,
 });
 
+const syncSource = (url: string) => ({
+  name: 'erp',
+  type: 'syncinventory',
+  url,
+  apiKey: 'bench-si',
+  offerKey: 'externalId',
+  warehouses: { '1': 'main' },
+});
+
 /**
  * Child process of bench/accounts.ts: a hub on SQLite serving N accounts connected at runtime (rows sealed in its
  * database, as POST /admin/accounts stores them), each with 2 shops.
  *   idle N SHOP_URL       → prints RESULT {rssMb, cpuPercent} after a settle and a measurement window
- *   serve N SHOP_URL HOLD → prints PORT; HOLD=1 holds every account's delivery (intake measured alone)
+ *   serve N SHOP_URL HOLD [A_SHOP A_CRM A_SI] → prints PORT; HOLD=1 holds every account's delivery (intake
+ *     measured alone); with A_*, account m00000 is merchant A (4 requests/s shops, a CRM and a SyncInventory source)
  */
 async function main() {
-  const [mode, nRaw, shopUrl, hold] = process.argv.slice(2);
+  const [mode, nRaw, shopUrl, hold, aShopUrl, aCrmUrl, aSiUrl] = process.argv.slice(2);
   const n = Number(nRaw);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sb-accounts-'));
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
@@ -48,16 +58,21 @@ async function main() {
   for (let i = 0; i < n; i++) {
     const name = `m${String(i).padStart(5, '0')}`;
     const clientId = benchClientId(i);
+    // Account 0 may be the loaded merchant A: its shops limited to 4 requests/s, its CRM and sync source given.
+    const loaded = i === 0 && aShopUrl !== undefined;
+    const shops = loaded
+      ? aShopUrl.split(',').map((u, k) => shopTarget(`shop-${k + 1}`, u, { requestsPerSecond: 4, concurrency: 2 }))
+      : [shopTarget('shop-1', shopUrl), shopTarget('shop-2', shopUrl)];
     const part = {
       apiKey: `key-${i}`,
       clientId,
       shipmentsToken: null,
-      targets: [shopTarget('shop-1', shopUrl), shopTarget('shop-2', shopUrl)],
-      sources: [],
+      targets: shops,
+      sources: loaded ? [syncSource(aSiUrl)] : [],
     };
     await seed.accounts.insert({
       name,
-      url: `https://${name}.retailcrm.ru`,
+      url: loaded ? aCrmUrl : `https://${name}.retailcrm.ru`,
       site: 's',
       language: null,
       scopes: [],
@@ -109,4 +124,4 @@ async function main() {
   process.on('SIGTERM', () => process.exit(0));
 }
 
-void main();
+if (require.main === module) void main(); // imported by bench/accounts.ts for benchClientId

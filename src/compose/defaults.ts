@@ -48,8 +48,12 @@ export const DEFAULTS = {
     ownershipQuietMs: 1_100,
   },
   worker: {
-    /** A target's loop with nothing due sleeps this long between looks (anything made due wakes it at once). */
-    idleMs: 10_000,
+    /**
+     * A target's loop with nothing due sleeps this many poll intervals between looks (1 s → 10 s): due work made by
+     * this process (projector, admin) or announced by PostgreSQL (LISTEN) wakes it at once; only work written by
+     * another process on SQLite (a CLI) waits up to this long.
+     */
+    idlePolls: 10,
   },
   accounts: {
     /** How often an instance checks whether accounts were connected or changed elsewhere (another instance, the

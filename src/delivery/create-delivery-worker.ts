@@ -245,7 +245,7 @@ function createPump(ctx: PumpContext, wt: DeliveryTarget) {
     pollMs: settings.pollMs,
     // Items become due by the projector (which wakes the target), an operator's action (which wakes it too) or a
     // retry time (nextDueAt): with nothing due at all, a target's loop sleeps long (1,000 accounts × 2 shops idle).
-    idleMs: Math.max(settings.pollMs, DEFAULTS.worker.idleMs),
+    idleMs: settings.pollMs * DEFAULTS.worker.idlePolls,
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
     ready: () => !paused && ctx.isActive(name),

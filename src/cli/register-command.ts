@@ -67,6 +67,10 @@ export async function registerCommand(io: CliIo): Promise<number> {
       allowPlaceholder: args.values['allow-placeholder'] === true,
     });
   }
+  if (config.accounts.length === 0) {
+    io.err('this hub declares no account in its config file: register its connected ones with --all or --account NAME');
+    return 2;
+  }
   let module;
   try {
     module = buildModule(readJsonFile(file), {

@@ -56,6 +56,14 @@ export const DEFAULTS = {
      */
     guard: { maxFailures: 10, windowMs: 60_000, globalMaxFailures: 100 },
   },
+  worker: {
+    /**
+     * A target's loop with nothing due sleeps this many poll intervals between looks (1 s → 10 s): due work made by
+     * this process (projector, admin) or announced by PostgreSQL (LISTEN) wakes it at once; only work written by
+     * another process on SQLite (a CLI) waits up to this long.
+     */
+    idlePolls: 10,
+  },
   accounts: {
     /** How often an instance checks whether accounts were connected or changed elsewhere (another instance, the
      * CLI): one cheap query; a change made through this instance's own admin API applies at once. */

@@ -124,11 +124,14 @@ export function readAccounts(r: ConfigReader, root: Section, auth: Section, base
     return [Object.freeze({ name: DEFAULT_ACCOUNT, crm, shipmentsToken, ...readLists(r, root, '', baseDir, crm.url) })];
   }
   refuseBothForms(r, root, auth);
-  if (!Array.isArray(raw) || raw.length === 0) {
+  // An empty list is a hub whose accounts are all connected at runtime (POST /admin/accounts).
+  if (!Array.isArray(raw)) {
     r.problems.push({
       path: 'accounts',
-      problem: Array.isArray(raw) ? 'is empty' : 'must be a list',
-      fix: 'Write accounts as [ { "name", "crm": {...}, "shipmentsToken", "targets": [...], "sources": [...] } ].',
+      problem: 'must be a list',
+      fix:
+        'Write accounts as [ { "name", "crm": {...}, "shipmentsToken", "targets": [...], "sources": [...] } ], or [] ' +
+        'for a hub whose accounts are all connected at runtime.',
     });
     return [];
   }

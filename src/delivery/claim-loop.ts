@@ -6,6 +6,11 @@ import type { Claimed } from '../storage/stores';
 export interface ClaimLoopDeps<C> {
   log: Logger;
   pollMs: number;
+  /**
+   * How long to sleep when nothing is due at all (default pollMs): work that becomes due wakes the loop (`notify`),
+   * so this is only the safety net; longer keeps thousands of idle loops cheap.
+   */
+  idleMs?: number;
   concurrency: number;
   /** How many to claim when nothing is queued (work beyond `concurrency` waits in the queue). */
   claimLimit(): number;
@@ -77,7 +82,7 @@ export function createClaimLoop<C>(deps: ClaimLoopDeps<C>): ClaimLoop {
     }
     if (inflight.count >= deps.concurrency || queue.length > 0 || !deps.ready()) return deps.pollMs;
     const next = await deps.nextDueAt();
-    return next === null ? deps.pollMs : Math.max(5, Math.min(deps.pollMs, next - Date.now()));
+    return next === null ? (deps.idleMs ?? deps.pollMs) : Math.max(5, Math.min(deps.pollMs, next - Date.now()));
   }
 
   async function loop() {

@@ -14,6 +14,7 @@ import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
 import { unqualify } from '../accounts/account-names';
+import { DEFAULTS } from '../compose/defaults';
 
 export interface DeliveryTarget {
   config: TargetConfig;
@@ -242,6 +243,9 @@ function createPump(ctx: PumpContext, wt: DeliveryTarget) {
   const loop = createClaimLoop<ClaimedItem[]>({
     log,
     pollMs: settings.pollMs,
+    // Items become due by the projector (which wakes the target), an operator's action (which wakes it too) or a
+    // retry time (nextDueAt): with nothing due at all, a target's loop sleeps long (1,000 accounts × 2 shops idle).
+    idleMs: settings.pollMs * DEFAULTS.worker.idlePolls,
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
     ready: () => !paused && ctx.isActive(name),

@@ -20,7 +20,7 @@ export function accountRaw(
 }
 
 /** A raw config in the accounts form: the 0.2 top-level crm/targets/sources/auth.shipmentsToken removed. */
-export function rawAccountsConfig(accounts: unknown[], overrides: Record<string, unknown> = {}) {
+export function rawAccountsConfig(accounts: unknown, overrides: Record<string, unknown> = {}) {
   const base = rawConfig(overrides);
   delete base.crm;
   delete base.targets;

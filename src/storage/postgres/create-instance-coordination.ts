@@ -52,9 +52,36 @@ export function createInstanceCoordination(
   let closed = false;
   const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+  // A target's lock is taken only within this instance's fair share (so the shops spread over the instances),
+  // unless no other instance has taken it for a while (one that does not serve it, or a share that cannot fill).
+  const deferredSince = new Map<string, number>();
+  const tryLock = async (name: string) => {
+    if (!name.startsWith('target:') || locks.holds(name)) return locks.hold(name);
+    const since = deferredSince.get(name);
+    if (since !== undefined && Date.now() - since > 3 * retryMs) {
+      deferredSince.delete(name);
+      return locks.hold(name);
+    }
+    const got = await locks.holdFair(name);
+    if (got === null) deferredSince.set(name, since ?? Date.now());
+    else deferredSince.delete(name);
+    return got === true;
+  };
+
+  // An instance holding more than its share (it started first, or another joined since) hands one shop back per
+  // check; its own next claim refrains (over its share) and a less loaded instance takes it, after a quiet window.
+  const rebalance = async () => {
+    const mine = locks.names().filter((n) => n.startsWith('target:'));
+    if (mine.length < 2 || locks.names().length <= (await locks.share())) return;
+    const name = mine[mine.length - 1];
+    deferredSince.set(name, Date.now());
+    await locks.release(name);
+    log.info({ lock: name }, 'handed over to a less loaded instance');
+  };
+
   const hold = async (name: string) => {
     const was = locks.holds(name);
-    const now = await locks.hold(name).catch((err: Error) => {
+    const now = await tryLock(name).catch((err: Error) => {
       log.warn({ err: err.message, lock: name }, 'could not reach PostgreSQL for a lock; acting as not owner');
       return false;
     });
@@ -146,6 +173,7 @@ export function createInstanceCoordination(
         if (closed) return;
         try {
           await locks.heartbeat();
+          await rebalance();
           if (!locks.holds(PROJECTOR_LOCK)) {
             const rows = await pg.db.query<{ behind: boolean }>(
               'SELECT (SELECT cursor FROM projector WHERE id = 1) < ' +

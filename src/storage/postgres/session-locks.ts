@@ -12,7 +12,14 @@ import { redactUrl, scrubError } from './redact-url';
 export interface SessionLocks {
   /** True if this instance holds `name` (taking it if free). One query when not held; none when held. */
   hold(name: string): Promise<boolean>;
+  /**
+   * As `hold`, but only while this instance holds fewer than its share of all held locks (their count over the
+   * live instances, rounded up): `null` when it refrained, so ownership spreads over the instances.
+   */
+  holdFair(name: string): Promise<boolean | null>;
   holds(name: string): boolean;
+  /** This instance's share of all held locks: their count over the live instances, rounded up. */
+  share(): Promise<number>;
   /** Names held now. */
   names(): string[];
   /**
@@ -28,6 +35,18 @@ export interface SessionLocks {
 export function lockKey(name: string): [number, number] {
   return [0x5342, crypto.createHash('sha1').update(name).digest().readInt32BE(0)];
 }
+
+/** Every instance's lock connection holds this one shared: how many instances are alive. */
+const PRESENCE_KEY = [0x5343, 0] as const;
+const ADVISORY = "locktype = 'advisory' AND granted AND objsubid = 2";
+const SHARE =
+  `SELECT ceil((SELECT count(*) FROM pg_locks WHERE ${ADVISORY} AND classid = ${0x5342})::numeric / ` +
+  `greatest(1, (SELECT count(DISTINCT pid) FROM pg_locks WHERE ${ADVISORY} AND classid = ${0x5343})))::int AS share`;
+const FAIR_TRY =
+  `SELECT CASE WHEN (SELECT count(*) FROM pg_locks WHERE ${ADVISORY} AND classid = ${0x5342} ` +
+  `AND pid = pg_backend_pid()) < ceil(((SELECT count(*) FROM pg_locks WHERE ${ADVISORY} AND classid = ${0x5342}) + 1)` +
+  `::numeric / greatest(1, (SELECT count(DISTINCT pid) FROM pg_locks WHERE ${ADVISORY} AND classid = ${0x5343}))) ` +
+  'THEN pg_try_advisory_lock($1, $2) END AS ok';
 
 export function createSessionLocks(opts: { url: string; logger: Logger; clientConfig?: ClientConfig }): SessionLocks {
   let client: Client | null = null;
@@ -57,6 +76,7 @@ export function createSessionLocks(opts: { url: string; logger: Logger; clientCo
     });
     try {
       await c.connect();
+      await c.query('SELECT pg_advisory_lock_shared($1, $2)', [...PRESENCE_KEY]);
     } catch (err) {
       throw scrubError(err, opts.url);
     }
@@ -92,7 +112,23 @@ export function createSessionLocks(opts: { url: string; logger: Logger; clientCo
         return held.has(name);
       });
     },
+    async holdFair(name) {
+      if (held.has(name)) return true;
+      if (closed) return false;
+      return serial(async () => {
+        if (held.has(name)) return true;
+        const c = await session();
+        const { rows } = await c.query<{ ok: boolean | null }>(FAIR_TRY, lockKey(name));
+        if (rows[0]?.ok) held.add(name);
+        return rows[0]?.ok === null ? null : held.has(name);
+      });
+    },
     holds: (name) => held.has(name),
+    async share() {
+      const c = await session();
+      const { rows } = await serial(() => c.query<{ share: number }>(SHARE));
+      return rows[0]?.share ?? 0;
+    },
     names: () => [...held],
     async heartbeat() {
       if (held.size === 0 || !client) return;

@@ -32,7 +32,7 @@ describe('config: accounts', () => {
     expect(err.problems).toHaveLength(1);
   });
 
-  it('refuses shared names, clientIds and shipments tokens, bad slugs and an empty list, each with its fix', () => {
+  it('refuses shared names, clientIds and shipments tokens, bad slugs and a non-list, each with its fix', () => {
     const twin = { ...accountRaw('acme'), name: 'acme-two' };
     const err = problemsOf(() =>
       parseConfig(rawAccountsConfig([accountRaw('acme'), accountRaw('acme'), twin, accountRaw('Bad_Name')]), {}),
@@ -56,10 +56,12 @@ describe('config: accounts', () => {
       ['accounts[0].name', expect.stringMatching(/^is reserved: the metrics label/)],
       ['accounts[1].name', expect.stringMatching(/^is reserved/)],
     ]);
-    expect(problemsOf(() => parseConfig(rawAccountsConfig([]), {})).problems[0]).toMatchObject({
+    expect(problemsOf(() => parseConfig(rawAccountsConfig({}), {})).problems[0]).toMatchObject({
       path: 'accounts',
-      problem: 'is empty',
+      problem: 'must be a list',
     });
+    // An empty list: every account is connected at runtime.
+    expect(parseConfig(rawAccountsConfig([]), {}).accounts).toEqual([]);
   });
 
   it('names an account-level problem by its full path (missing crm, unknown key, duplicate target)', () => {

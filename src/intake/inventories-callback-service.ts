@@ -3,7 +3,7 @@ import type { Intake } from './create-intake';
 import type { InventoriesCallback } from './read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
 import { OUTCOME } from '../domain/outcomes';
-import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
+import type { AnswerService, AnsweredOffer, AnswerSources } from '../answering/answer-service';
 
 /** What an inventoriesUpload callback was answered, and how many offers it named and got figures for. */
 export interface CallbackAnswer {
@@ -11,6 +11,8 @@ export interface CallbackAnswer {
   /** Offers the callback named (figures and questions). */
   named: number;
   answered: number;
+  /** For a question: per source, how many offers were answered from its snapshot, lookups, last known, or not. */
+  from?: AnswerSources;
 }
 
 export interface InventoriesCallbackService {
@@ -45,11 +47,13 @@ export function createInventoriesCallbackService(deps: {
         : Promise.resolve(undefined);
       // A commit that fails while the answer is still being built must not count as unhandled: it is awaited below.
       stored.catch(() => undefined);
-      const offers = asking ? await deps.answers.answer(cb) : undefined;
+      const answer = asking ? await deps.answers.answer(cb) : undefined;
       await stored;
       if (cb.figures.length) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted });
-      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered });
-      return { reply: offers ? { success: true, offers } : { success: true }, named, answered: offers?.length ?? 0 };
+      if (!answer) return { reply: { success: true }, named, answered: 0 };
+      deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered });
+      const { offers, from } = answer;
+      return { reply: { success: true, offers }, named, answered: offers.length, from };
     },
   };
 }

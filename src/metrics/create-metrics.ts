@@ -39,7 +39,7 @@ export function createMetrics() {
   );
   const answers = counter(
     'stockbridge_answer_lookups_total',
-    "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
+    "Offers looked up for the CRM's stock questions, by source and outcome (snapshot, lookup, last-known, unknown)",
     ['source', 'outcome'],
   );
   let sampleLag: () => Promise<number> = () => Promise.resolve(0);

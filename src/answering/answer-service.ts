@@ -128,7 +128,15 @@ export function createAnswerService(deps: {
     );
     const last = fresh.some((f) => f === LATE) ? await lastKnown : new Map<string, Figures>();
     const from = fresh.map((f, i): AnswerFrom | undefined =>
-      keys[i] === undefined ? undefined : f === LATE ? (last.has(keys[i]) ? 'last-known' : 'unknown') : f ? 'lookup' : 'unknown',
+      keys[i] === undefined
+        ? undefined
+        : f === LATE
+          ? last.has(keys[i])
+            ? 'last-known'
+            : 'unknown'
+          : f
+            ? 'lookup'
+            : 'unknown',
     );
     const figures = fresh.map((f, i) => (f === LATE ? last.get(keys[i]!) : (f ?? undefined)));
     return settle(source, keys, figures, from, tally);
@@ -136,9 +144,7 @@ export function createAnswerService(deps: {
 
   function fromSource(source: AnswerSource, refs: OfferRef[], late: Promise<Late>, tally: AnswerSources) {
     const keys = refs.map((r) => (r[source.offerKey] === undefined ? undefined : String(r[source.offerKey])));
-    return 'list' in source
-      ? fromList(source, refs, keys, late, tally)
-      : fromLookups(source, refs, keys, late, tally);
+    return 'list' in source ? fromList(source, refs, keys, late, tally) : fromLookups(source, refs, keys, late, tally);
   }
 
   async function figuresFor(

@@ -38,15 +38,13 @@ export function createAnswering(deps: {
   const stock = createLastKnownStock(deps.stores, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
   const snapshots = createSourceSnapshots({ maxAgeMs: config.callbacks.answerMaxAgeMs, log });
-  const sources = config.sources.map(
-    (c): AnswerSource => ({
-      name: c.name,
-      offerKey: c.offerKey,
-      // A request outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
-      // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
-      ...createAnswerReader(c, http, deadlineMs + DEFAULTS.answering.lookupGraceMs),
-    }),
-  );
+  const sources = config.sources.map((c): AnswerSource => ({
+    name: c.name,
+    offerKey: c.offerKey,
+    // A request outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
+    // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
+    ...createAnswerReader(c, http, deadlineMs + DEFAULTS.answering.lookupGraceMs),
+  }));
   const answers = createAnswerService({
     sources,
     lookups,

@@ -6,6 +6,7 @@ import { readInventoriesCallback } from '../src/intake/read-inventories-callback
 import { readActivity } from '../src/accounts/read-activity';
 import type { Config } from '../src/config/config-types';
 import type { ActivityService } from '../src/accounts/activity-service';
+import type { Account, AccountRegistry } from '../src/accounts/account-registry';
 import type { Metrics } from '../src/metrics/create-metrics';
 import { activityHandler } from './handlers/activity-handler';
 import { inventoriesUploadHandler } from './handlers/inventories-upload-handler';
@@ -33,19 +34,26 @@ const activityChains = () => [
 /** How much of a raw body is kept for the capture (it caps again, after masking). */
 const RAW_KEEP = 64 * 1024;
 
-/** Records every inventoriesUpload callback, once answered, with how it was read and its raw body. */
+/**
+ * Records every inventoriesUpload callback of a known account, once answered, with how it was read and its raw
+ * body (one without a valid clientId belongs to no account: nothing of it is kept).
+ */
 const captureCallback =
   (capture: CallbackCapture): RequestHandler =>
   (_req, res, next) => {
     res.on('finish', () => {
-      const { callback: c, rawBody: raw } = res.locals;
+      const { callback: c, rawBody: raw, account } = res.locals;
+      if (!account) return;
       capture.add({
+        account: account.name,
+        secret: account.config.crm.clientId,
         reading: c?.reading ?? 'rejected',
         status: res.statusCode,
         offers: c?.named ?? 0,
         answered: c?.answered ?? 0,
         answer: c?.reply ?? null,
         ...(c?.from ? { from: c.from } : {}),
+        reason: res.locals.refusal ?? null,
         rawBody: typeof raw === 'string' ? raw.slice(0, RAW_KEEP) : (raw?.toString('utf8', 0, RAW_KEEP) ?? ''),
       });
     });
@@ -55,9 +63,10 @@ const captureCallback =
 /** CRM callbacks: form encoding (JSON strings in fields) or plain JSON; answered in the CRM's envelope. */
 export function callbacksRouter(deps: {
   config: Config;
-  callbacks: InventoriesCallbackService;
+  accounts: Pick<AccountRegistry, 'byClientId'>;
+  /** The services of the account a callback's clientId named. */
+  servicesOf: (account: Account) => { callbacks: InventoriesCallbackService; activity: ActivityService };
   capture: CallbackCapture;
-  activity: ActivityService;
   metrics: Metrics;
 }): Router {
   const router = Router();
@@ -68,7 +77,13 @@ export function callbacksRouter(deps: {
   };
   const countRejected: RequestHandler = (_req, res, next) => {
     res.on('finish', () => {
-      if (res.statusCode >= 400) deps.metrics.callbacks.inc({ kind: 'any', outcome: OUTCOME.rejected });
+      // An unknown clientId (403 before any account is known) is counted once, as unknown-client.
+      if (res.statusCode >= 400 && !(res.statusCode === 403 && !res.locals.account))
+        deps.metrics.callbacks.inc({
+          kind: 'any',
+          outcome: OUTCOME.rejected,
+          account: res.locals.account ? deps.metrics.accountLabel(res.locals.account.name) : 'unknown',
+        });
     });
     next();
   };
@@ -89,8 +104,11 @@ export function callbacksRouter(deps: {
       verify: (_req, res, buf) => ((res as express.Response).locals.rawBody = buf),
     }),
     rejectForbiddenKeys,
-    requireClientId(deps.config.crm.clientId),
+    requireClientId(deps.accounts.byClientId, () =>
+      deps.metrics.callbacks.inc({ kind: 'any', outcome: OUTCOME.unknownClient, account: 'unknown' }),
+    ),
   ];
+  const forAccount = (res: express.Response) => deps.servicesOf(res.locals.account!);
   router.use(crmEnvelope, countRejected);
   router.post(
     '/inventories-upload',
@@ -99,13 +117,18 @@ export function callbacksRouter(deps: {
     ...validated(
       'inventoriesUpload callback',
       (b) => readInventoriesCallback(b, deps.config.intake),
-      inventoriesUploadHandler(deps.callbacks),
+      inventoriesUploadHandler((res) => forAccount(res).callbacks),
     ),
   );
   router.post(
     '/activity',
     ...parse,
-    ...validated('activity callback', readActivity, activityHandler(deps.activity, deps.metrics), activityChains()),
+    ...validated(
+      'activity callback',
+      readActivity,
+      activityHandler((res) => forAccount(res).activity, deps.metrics),
+      activityChains(),
+    ),
   );
   return router;
 }

@@ -4,7 +4,7 @@ import { AppError } from '../src/domain/app-error';
 import { dashboardAssets } from '../src/dashboard/dashboard-assets';
 import type { SessionStore } from '../src/dashboard/session-store';
 import { createSignInGuard, type SignInGuard } from '../src/dashboard/sign-in-guard';
-import { checkCsrf, sameOrigin, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
+import { checkCsrf, originMismatch, sessionCookie, sessionIdOf } from './middleware/dashboard-session';
 import { safeEqual } from './middleware/safe-equal';
 
 /**
@@ -17,6 +17,8 @@ export function dashboardRouter(deps: {
   sessions: SessionStore;
   log: Logger;
   guard?: SignInGuard;
+  /** server.trustProxy: client addresses are real, so sign-in failures count per address. */
+  trustProxy?: boolean;
 }): Router {
   const router = Router();
   const guard = deps.guard ?? createSignInGuard();
@@ -32,7 +34,7 @@ export function dashboardRouter(deps: {
   router.post(
     '/dashboard/sign-in',
     express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 }),
-    signIn({ ...deps, guard }),
+    signIn({ ...deps, guard, trustProxy: deps.trustProxy ?? false }),
   );
   router.get('/dashboard/session', noStore, (req, res, next) => {
     const session = deps.sessions.get(sessionIdOf(req));
@@ -53,15 +55,49 @@ export function dashboardRouter(deps: {
   return router;
 }
 
-/** Right token: a new session and back to the page. Wrong one: back to the page with a marker, logged at info. */
-function signIn(deps: { token: string; sessions: SessionStore; log: Logger; guard: SignInGuard }): RequestHandler {
+/** Why a sign-in was refused: the page shows it (from the redirect's fragment) and the log line names it. */
+export type SignInRefusal = 'wrong-token' | 'locked' | 'origin';
+
+/**
+ * Right token: a new session and back to the page. Otherwise back to the page with the reason in the fragment
+ * (`#sign-in-refused=wrong-token`, `=locked-<seconds>`, `=origin`), logged at info with the same reason.
+ * Failures count per address only when addresses are real (`server.trustProxy`), see sign-in-guard.ts.
+ */
+function signIn(deps: {
+  token: string;
+  sessions: SessionStore;
+  log: Logger;
+  guard: SignInGuard;
+  trustProxy: boolean;
+}): RequestHandler {
   return (req, res) => {
     const given = (req.body as { token?: unknown } | undefined)?.token;
-    const who = req.ip ?? 'unknown';
-    if (deps.guard.blocked(who) || !sameOrigin(req) || typeof given !== 'string' || !safeEqual(given, deps.token)) {
+    const who = deps.trustProxy ? (req.ip ?? 'unknown') : undefined;
+    const refuse = (reason: SignInRefusal, fragment: string, detail: Record<string, unknown>, hint: string) => {
+      deps.log.info({ ip: req.ip, reason, ...detail }, `dashboard sign-in refused: ${hint}`);
+      return res.redirect(303, `/dashboard#sign-in-refused=${fragment}`);
+    };
+    const lock = deps.guard.locked(who);
+    if (lock.seconds > 0)
+      return refuse(
+        'locked',
+        `locked-${lock.seconds}`,
+        { seconds: lock.seconds, scope: lock.scope },
+        `too many wrong tokens ${lock.scope === 'address' ? 'from this address' : 'from everyone'}, ` +
+          `locked for ${lock.seconds} s`,
+      );
+    const mismatch = originMismatch(req);
+    if (mismatch)
+      return refuse(
+        'origin',
+        'origin',
+        mismatch,
+        `the form was posted from ${mismatch.origin}, not ${mismatch.expected.join(' or ')}: behind a reverse ` +
+          'proxy set server.trustProxy (or server.publicUrl to the address the browser uses)',
+      );
+    if (typeof given !== 'string' || !safeEqual(given, deps.token)) {
       deps.guard.failed(who);
-      deps.log.info({ ip: req.ip }, 'dashboard sign-in refused');
-      return res.redirect(303, '/dashboard#sign-in-refused');
+      return refuse('wrong-token', 'wrong-token', {}, 'wrong token (not auth.adminToken)');
     }
     const { id } = deps.sessions.create();
     deps.log.info({ ip: req.ip }, 'dashboard sign-in');

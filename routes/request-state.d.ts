@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { CapturedReading } from '../src/intake/callback-capture';
 import type { CallbackAnswer } from '../src/intake/inventories-callback-service';
+import type { Account } from '../src/accounts/account-registry';
 
 // What the middlewares of one request hand each other, typed (no untyped `res.locals` side channels).
 declare global {
@@ -16,6 +17,10 @@ declare global {
       rawBody?: string | Buffer;
       /** How an inventoriesUpload callback was read and answered, for the capture. */
       callback?: CallbackAnswer & { reading: CapturedReading };
+      /** Why the request was refused (set by the error handler), for the capture. */
+      refusal?: string;
+      /** The account a CRM callback (by clientId) or a shipment report (by token) belongs to. */
+      account?: Account;
     }
   }
 }

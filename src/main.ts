@@ -6,9 +6,13 @@ import type { Config } from './config/config-types';
 import { createHub, type Hub } from './compose/create-hub';
 import { createServer } from './compose/create-server';
 import { createLogger } from './log/create-logger';
+import { prettyStream } from './log/pretty-stream';
 import { START_USAGE } from './cli/start-usage';
 import { packageVersion, parseCliArgs } from './cli/parse-cli-args';
 import { openStorage } from './storage/open-storage';
+import { readSecretKey } from './accounts/secret-box';
+import { StoredAccountsError } from './compose/hub-connections';
+import { holdStateLock, StateLockedError } from './compose/state-lock';
 
 /** The config, or exit 2 after printing every problem in it. */
 function loadStartConfig(configPath: string): Config {
@@ -45,6 +49,19 @@ function gracefulShutdown(server: Server, hub: Hub, log: Logger, drainMs: number
   return shutdown;
 }
 
+/** Exit 1 with why when another hub already runs on this SQLite state file. */
+let stateLock: ReturnType<typeof holdStateLock> | undefined; // referenced for the process lifetime (never collected)
+function holdSqliteLock(statePath: string): void {
+  try {
+    stateLock = holdStateLock(statePath);
+    process.on('exit', () => stateLock?.release());
+  } catch (err) {
+    if (!(err instanceof StateLockedError)) throw err;
+    process.stderr.write(`stockbridge: cannot start: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
 /** The real service: config from stockbridge.json (or STOCKBRIDGE_CONFIG), secrets from the environment. */
 async function main(): Promise<void> {
   const args = parseCliArgs(
@@ -61,10 +78,31 @@ async function main(): Promise<void> {
     (args.values.config as string | undefined) ?? process.env.STOCKBRIDGE_CONFIG ?? 'stockbridge.json',
   );
   const config = loadStartConfig(configPath);
-  const log = createLogger({ level: config.log.level });
+  const key = readSecretKey(process.env);
+  if ('error' in key) {
+    process.stderr.write(`stockbridge: cannot start: ${key.error}\n`);
+    process.exit(2);
+  }
+  const log = createLogger({ level: config.log.level, destination: args.values.pretty ? prettyStream() : undefined });
+  // SQLite: one hub per state file (an OS lock, released when this process ends, however it ends), taken before
+  // anything opens or migrates the file.
+  if (config.storage.driver === 'sqlite') holdSqliteLock(config.storage.path);
   // Opened (and migrated) before the hub: the driver decides where projection runs and who owns what.
-  const hub = createHub({ config, log, storage: await openStorage(config, log, { role: 'service' }) });
-  await hub.start();
+  const hub = createHub({
+    config,
+    log,
+    storage: await openStorage(config, log, { role: 'service' }),
+    secretBox: key.box,
+    env: process.env,
+  });
+  try {
+    await hub.start();
+  } catch (err) {
+    if (!(err instanceof StoredAccountsError)) throw err;
+    process.stderr.write(`stockbridge: cannot start: ${err.message}\n`);
+    await hub.stop().catch(() => undefined);
+    process.exit(2);
+  }
   const server: Server = createServer(hub.app, config.server).listen(config.server.port, config.server.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -76,7 +114,8 @@ async function main(): Promise<void> {
       version: packageVersion(),
       config: configPath,
       port: typeof addr === 'object' && addr ? addr.port : config.server.port,
-      targets: config.targets.map((t) => t.name),
+      accounts: hub.accounts.list().length,
+      targets: hub.accounts.allTargets().map((t) => t.name),
     },
     'stockbridge listening',
   );

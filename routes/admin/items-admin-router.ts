@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { param } from 'express-validator';
 import type { AdminService } from '../../src/admin/admin-service';
 import type { CallbackCapture } from '../../src/intake/callback-capture';
+import type { UnmappedWarehouses } from '../../src/intake/unmapped-warehouses';
 import { rejectInvalid } from '../middleware/reject-invalid';
 import { json } from './admin-json';
 
@@ -23,6 +24,16 @@ export function callbacksAdminRouter(capture: CallbackCapture | undefined): Rout
   router.get(
     '/callbacks/recent',
     json(() => Promise.resolve({ callbacks: capture?.recent() ?? [] })),
+  );
+  return router;
+}
+
+/** CRM warehouses no target maps, with their last figures (this instance, since it started). */
+export function unmappedWarehousesRouter(unmapped: UnmappedWarehouses | undefined): Router {
+  const router = Router();
+  router.get(
+    '/unmapped-warehouses',
+    json(() => Promise.resolve({ warehouses: unmapped?.list() ?? [] })),
   );
   return router;
 }

@@ -14,22 +14,53 @@ export function sessionIdOf(req: Request): string | undefined {
   return undefined;
 }
 
-/** `HttpOnly`, `SameSite=Strict`, and `Secure` when the request came over HTTPS (see `server.trustProxy`). */
+/**
+ * `HttpOnly`, `SameSite=Strict`, and `Secure` when the request came over HTTPS: as the hub sees it (a trusted
+ * proxy's X-Forwarded-Proto, see `server.trustProxy`), or as the browser does (its Origin is the https publicUrl).
+ */
 export function sessionCookie(req: Request, value: string, maxAgeSeconds: number): string {
-  const secure = req.secure ? '; Secure' : '';
+  const publicOrigin = publicOriginOf(req);
+  const viaHttpsUrl = publicOrigin?.startsWith('https:') === true && req.get('origin') === publicOrigin;
+  const secure = req.secure || viaHttpsUrl ? '; Secure' : '';
   return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${secure}`;
+}
+
+/** The origin of `server.publicUrl` (set on the app by createApp), where the operator's browser sees the hub. */
+export function publicOriginOf(req: Request): string | undefined {
+  const origin: unknown = (req.app?.locals as { publicOrigin?: unknown } | undefined)?.publicOrigin;
+  return typeof origin === 'string' ? origin : undefined;
+}
+
+/**
+ * The origins a page of this hub may post from: the one the request arrived at (with `server.trustProxy`, the
+ * proxy's X-Forwarded-Proto and X-Forwarded-Host), and the origin of `server.publicUrl` (behind an HTTPS proxy
+ * without trustProxy the hub sees http, the browser https).
+ */
+export function ownOrigins(req: Request): string[] {
+  const seen = `${req.protocol}://${req.host}`;
+  const pub = publicOriginOf(req);
+  return pub !== undefined && pub !== seen ? [seen, pub] : [seen];
 }
 
 /**
  * Browsers send Origin on POSTs, but as "null" under a no-referrer policy; Sec-Fetch-Site then still tells where
  * the request came from. A client that sends neither is not a browser, so it cannot be tricked into a request.
+ * Returns undefined when the request is from this hub's page, else what came and what was expected.
  */
-export function sameOrigin(req: Request): boolean {
+export function originMismatch(req: Request): { origin: string; expected: string[] } | undefined {
   const origin = req.get('origin');
-  if (origin !== undefined && origin !== 'null') return origin === `${req.protocol}://${req.get('host')}`;
+  if (origin !== undefined && origin !== 'null') {
+    const expected = ownOrigins(req);
+    return expected.includes(origin) ? undefined : { origin, expected };
+  }
   const site = req.get('sec-fetch-site');
-  if (site !== undefined) return site === 'same-origin';
-  return origin === undefined;
+  if (site !== undefined)
+    return site === 'same-origin' ? undefined : { origin: `Sec-Fetch-Site: ${site}`, expected: ownOrigins(req) };
+  return origin === undefined ? undefined : { origin, expected: ownOrigins(req) };
+}
+
+export function sameOrigin(req: Request): boolean {
+  return originMismatch(req) === undefined;
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -43,6 +43,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (e.status >= 500 && e.code === 'internal') log.error({ err, path: req.path }, 'unhandled error');
     else log.info({ path: req.path, status: e.status, code: e.code, reason: e.message }, 'request refused');
     if (res.headersSent) return;
+    // For the callback capture (the dashboard shows why each rejected callback was refused).
+    res.locals.refusal = e.details
+      ? `${e.message}: ${Object.entries(e.details)
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; ')}`
+      : e.message;
     if (res.locals.envelope === 'crm') {
       res.status(e.status).json({ success: false, errorMsg: e.message, ...(e.details ? { errors: e.details } : {}) });
     } else {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { HubState, ModuleState } from '../storage/stores';
+import { DEFAULT_ACCOUNT } from './account-names';
 
 export interface ActivityService {
   set(input: { active: boolean; freeze: boolean; systemUrl?: string }): Promise<ModuleState>;
@@ -8,11 +9,18 @@ export interface ActivityService {
   isActive(): Promise<boolean>;
 }
 
+/**
+ * The module's activity in ONE account (from that account's activity callback): `active && !freeze` decides
+ * whether its targets are sent to; every other account flows on.
+ */
 export function createActivityService(deps: {
   hubState: HubState;
+  /** The account (default: `default`, the single account of a 0.2 hub). */
+  account?: string;
   log: Logger;
   onChange?: (s: ModuleState) => void;
 }): ActivityService {
+  const account = deps.account ?? DEFAULT_ACCOUNT;
   return {
     async set(input) {
       const state: ModuleState = {
@@ -21,7 +29,7 @@ export function createActivityService(deps: {
         systemUrl: input.systemUrl,
         updatedAt: Date.now(),
       };
-      await deps.hubState.setModule(state);
+      await deps.hubState.setModule(state, account);
       deps.log.info(
         { active: state.active, freeze: state.freeze },
         state.active && !state.freeze
@@ -31,9 +39,9 @@ export function createActivityService(deps: {
       deps.onChange?.(state);
       return state;
     },
-    get: () => deps.hubState.getModule(),
+    get: () => deps.hubState.getModule(account),
     async isActive() {
-      const s = await deps.hubState.getModule();
+      const s = await deps.hubState.getModule(account);
       return s.active && !s.freeze;
     },
   };

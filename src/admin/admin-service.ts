@@ -102,6 +102,8 @@ export function createAdminService(deps: {
   deliveredTotal?: (target: string) => Promise<number>;
   log?: Logger;
   now?: () => number;
+  /** The account whose sync runs are listed when no source is named (default: every source's). */
+  account?: string;
 }) {
   const now = deps.now ?? Date.now;
   const sources = deps.sources ?? [];
@@ -180,7 +182,9 @@ export function createAdminService(deps: {
       return (await deps.stores.shipments.list(status, limit)).map(shipmentView);
     },
     async syncRuns(source: string | null, limit: number = DEFAULTS.admin.listLimit) {
-      return (await deps.stores.sources.listRuns(source, limit)).map(syncRunView);
+      return (await deps.stores.sources.listRuns(source, limit, source === null ? deps.account : undefined)).map(
+        syncRunView,
+      );
     },
     async sources() {
       return Promise.all(

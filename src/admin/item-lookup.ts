@@ -62,14 +62,33 @@ function targetView(f: TargetFacts, crm: StockFigure[], shopId: string | undefin
   };
 }
 
-/** One CRM figure as the lookup shows it, with when its callback arrived. */
-const crmView = (c: StockFigure, arrived: Map<number, number>) => ({
-  offerKey: c.offerKey,
-  warehouse: c.warehouse,
-  quantity: c.quantity,
-  version: c.version,
-  receivedAt: iso(arrived.get(c.version) ?? null),
-});
+/** One CRM figure as the lookup shows it, with when its callback arrived and which targets map its warehouse. */
+const crmView = (c: StockFigure, arrived: Map<number, number>, targets: readonly TargetConfig[]) => {
+  const mappedBy = targets.filter((t) => t.offerKey === c.offerKey && mapsWarehouse(t, c.warehouse)).map((t) => t.name);
+  return {
+    offerKey: c.offerKey,
+    warehouse: c.warehouse,
+    quantity: c.quantity,
+    version: c.version,
+    receivedAt: iso(arrived.get(c.version) ?? null),
+    mappedBy,
+    note: targets.some((t) => mapsWarehouse(t, c.warehouse))
+      ? null
+      : `warehouse ${c.warehouse} is mapped by no shop: this figure is stored, never sent; add "${c.warehouse}" ` +
+        "to a target's warehouses (or fix a misspelt code there) to send it",
+  };
+};
+
+/** "warehouse(s) x, y" with, for each mapped by no target at all, that it is mapped by no shop. */
+function warehousesText(codes: string[], targets: readonly TargetConfig[]): string {
+  const orphan = codes.filter((w) => !targets.some((t) => mapsWarehouse(t, w)));
+  const rest = codes.filter((w) => !orphan.includes(w));
+  const parts = [
+    ...rest,
+    ...orphan.map((w) => `${w} (mapped by no shop: check the codes in every target's warehouses)`),
+  ];
+  return parts.join(', ');
+}
 
 /** The sentence for a target that holds nothing for an item (see ItemLookup.whyNothing). */
 function whyNothingText(
@@ -77,6 +96,7 @@ function whyNothingText(
   identifier: string,
   unmapped: UnmappedOffer[],
   crm: StockFigure[],
+  targets: readonly TargetConfig[],
 ): string {
   const offer = unmapped.find((u) => names(u, identifier));
   if (offer)
@@ -87,7 +107,7 @@ function whyNothingText(
   const elsewhere = [...new Set(crm.map((c) => c.warehouse))].filter((w) => !mapsWarehouse(target, w));
   if (elsewhere.length)
     return (
-      `stock for item "${identifier}" arrived only for CRM warehouse(s) ${elsewhere.join(', ')}, ` +
+      `stock for item "${identifier}" arrived only for CRM warehouse(s) ${warehousesText(elsewhere, targets)}, ` +
       `which target "${target.name}" does not map: add them to its warehouses to send them`
     );
   return (
@@ -143,7 +163,7 @@ export function createItemLookup(deps: {
       const arrived = await receivedAt(callbackLog, crm);
       return {
         identifier,
-        crm: crm.map((c) => crmView(c, arrived)),
+        crm: crm.map((c) => crmView(c, arrived, deps.targets)),
         targets: facts.map((f) => targetView(f, crm, deps.shopIdOf?.(f.target.name, identifier))),
         sources: await sourceViews(identifier),
       };
@@ -154,7 +174,7 @@ export function createItemLookup(deps: {
         stock.listUnmapped(target.name, 1000),
         stock.offerFigures(target.offerKey, identifier),
       ]);
-      return whyNothingText(target, identifier, unmapped, crm);
+      return whyNothingText(target, identifier, unmapped, crm, deps.targets);
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   type InventoriesCallbackService,
 } from '../intake/inventories-callback-service';
 import { createLastKnownStock } from './last-known-stock';
+import { createUnmappedWarehouses, type UnmappedWarehouses } from '../intake/unmapped-warehouses';
 
 import { createSharedLookups, type AnswerSource } from './shared-lookups';
 import { createSourceSnapshots } from './source-snapshots';
@@ -28,7 +29,14 @@ export function createAnswering(deps: {
   http?: HttpClient;
   metrics: Metrics;
   log: Logger;
-}): { callbacks: InventoriesCallbackService; capture: CallbackCapture; close(): void } {
+  /** The account whose callbacks these are (its figures are stored under it; its sources answer). */
+  account?: string;
+}): {
+  callbacks: InventoriesCallbackService;
+  capture: CallbackCapture;
+  unmappedWarehouses: UnmappedWarehouses;
+  close(): void;
+} {
   const { config, log } = deps;
   // One-offer sources (Flamix, MerchantPro) get one request per offer asked (20-offer orders × concurrent
   // questions): the shared client's 64 sockets per host would queue them behind the hub's other calls, so answers
@@ -56,8 +64,17 @@ export function createAnswering(deps: {
     log,
     metrics: deps.metrics,
   });
+  const unmappedWarehouses = createUnmappedWarehouses({ targets: config.targets, metrics: deps.metrics, log });
   return {
-    callbacks: createInventoriesCallbackService({ intake: deps.intake, answers, metrics: deps.metrics, log }),
+    callbacks: createInventoriesCallbackService({
+      intake: deps.intake,
+      answers,
+      metrics: deps.metrics,
+      log,
+      account: deps.account,
+      unmapped: unmappedWarehouses,
+    }),
+    unmappedWarehouses,
     capture: createCallbackCapture({ clientId: config.crm.clientId }),
     close: () => {
       if (!deps.http) http.close();

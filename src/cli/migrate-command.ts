@@ -10,7 +10,10 @@ export const MIGRATE_USAGE: CommandSpec = {
   options: { config: CONFIG_OPTION },
 };
 
-/** `npm run migrate [--config FILE]`, for either driver (PostgreSQL: under the migration lock, safe while instances run). */
+/**
+ * `npm run migrate [--config FILE]`, for either driver (PostgreSQL: under the migration lock, safe while instances
+ * run).
+ */
 export async function migrateCommand(io: CliIo): Promise<number> {
   const args = parseCliArgs(io, MIGRATE_USAGE);
   if (!args.ok) return args.code;

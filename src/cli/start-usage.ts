@@ -6,5 +6,8 @@ export const START_USAGE: CommandSpec = {
   summary:
     'Runs the service: the CRM callbacks, delivery to the shops, scheduled syncs, shipment reports, the admin API\n' +
     'and the dashboard. Exit 2 on a configuration or usage problem.',
-  options: { config: CONFIG_OPTION },
+  options: {
+    config: CONFIG_OPTION,
+    pretty: { type: 'boolean', help: 'log readable lines (local time, level, message, fields) instead of JSON' },
+  },
 };

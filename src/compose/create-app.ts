@@ -1,17 +1,16 @@
 import crypto from 'node:crypto';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { AppError } from '../domain/app-error';
 import type { Config } from '../config/config-types';
-import type { ActivityService } from '../accounts/activity-service';
+import type { Account, AccountRegistry } from '../accounts/account-registry';
+import type { AccountServices, AccountView } from '../accounts/account-services';
+import type { AccountAdmin } from '../accounts/connect-account';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Stores } from '../storage/stores';
-import type { AdminService } from '../admin/admin-service';
 import type { CallbackCapture } from '../intake/callback-capture';
-import type { InventoriesCallbackService } from '../intake/inventories-callback-service';
-import type { ShipmentService } from '../shipments/shipment-service';
 import { adminRouter } from '../../routes/admin';
 import { dashboardRouter } from '../../routes/dashboard';
 import { createSessionStore } from '../dashboard/session-store';
@@ -24,13 +23,15 @@ export interface AppDeps {
   config: Config;
   storage: Stores;
   intake: Intake;
-  activity: ActivityService;
   metrics: Metrics;
   log: Logger;
-  admin: AdminService;
-  shipments: ShipmentService;
-  /** inventoriesUpload: figures stored, stock questions answered; and the capture of recent callbacks. */
-  callbacks: InventoriesCallbackService;
+  accounts: AccountRegistry;
+  /** Each account's services (callbacks, activity, shipments, admin), over its own targets, sources and rows. */
+  servicesOf: (account: Account) => AccountServices;
+  describe: (account: Account) => Promise<AccountView>;
+  /** Connecting accounts and changing connected ones (POST /admin/accounts and the routes under it). */
+  accountAdmin?: () => AccountAdmin;
+  /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
   isDraining?: () => boolean;
 }
@@ -42,7 +43,8 @@ export function createApp(deps: AppDeps): Express {
   app.set('query parser', 'simple');
   // Only behind a proxy that sets X-Forwarded-Proto: then req.secure (and the Secure cookie flag) is right.
   app.set('trust proxy', deps.config.server.trustProxy);
-  app.use(helmet());
+  app.locals.publicOrigin = new URL(deps.config.server.publicUrl).origin;
+  app.use(securityHeaders());
   app.use((req, _res, next) => {
     req.log = deps.log.child({ req: crypto.randomUUID().slice(0, 8), path: req.path });
     next();
@@ -56,16 +58,31 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use('/callbacks', callbacksRouter(deps));
-  app.use('/shipments', shipmentsRouter({ config: deps.config, shipments: deps.shipments }));
+  app.use(
+    '/shipments',
+    shipmentsRouter({
+      config: deps.config,
+      accounts: deps.accounts,
+      shipmentsOf: (a) => deps.servicesOf(a).shipments,
+    }),
+  );
   const sessions = createSessionStore();
-  app.use(dashboardRouter({ token: deps.config.auth.adminToken, sessions, log: deps.log }));
+  app.use(
+    dashboardRouter({
+      token: deps.config.auth.adminToken,
+      sessions,
+      log: deps.log,
+      trustProxy: deps.config.server.trustProxy,
+    }),
+  );
   app.use(
     '/admin',
     adminRouter({
       sessions,
-      admin: deps.admin,
-      shipments: deps.shipments,
-      storage: deps.storage,
+      accounts: deps.accounts,
+      servicesOf: deps.servicesOf,
+      describe: deps.describe,
+      accountAdmin: deps.accountAdmin,
       capture: deps.capture,
       token: deps.config.auth.adminToken,
     }),
@@ -75,4 +92,22 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(errorHandler(deps.log));
   return app;
+}
+
+/**
+ * helmet's headers, but `upgrade-insecure-requests` only when the page was served over HTTPS: over plain HTTP on
+ * any name but localhost (http://10.0.0.5:3000, http://hub.lan:3000) it made the browser fetch the script and post
+ * the sign-in form over HTTPS, which nothing answers there.
+ * `req.secure` is the scheme the hub sees (with `server.trustProxy`, the proxy's X-Forwarded-Proto); behind an
+ * HTTPS proxy without trustProxy the upgrade is not needed: the page and all it loads are same-origin already.
+ */
+function securityHeaders(): RequestHandler {
+  const overHttps = helmet();
+  // The browser ignores Cross-Origin-Opener-Policy from an untrustworthy (plain HTTP, not localhost) origin and says
+  // so in the console at every page load: not sent there.
+  const overHttp = helmet({
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+    crossOriginOpenerPolicy: false,
+  });
+  return (req, res, next) => (req.secure ? overHttps : overHttp)(req, res, next);
 }

@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { createApp } from './create-app';
 import type { Config } from '../config/config-types';
-import { createActivityService, type ActivityService } from '../accounts/activity-service';
+import type { ActivityService } from '../accounts/activity-service';
 import { createIntake, type Intake } from '../intake/create-intake';
 import { createProjector, type Projector } from '../projection/create-projector';
 import { createRetention } from '../storage/callback-log/create-retention';
@@ -10,26 +10,38 @@ import { createThreadedProjector } from '../projection/create-threaded-projector
 import { createMetrics, type Metrics } from '../metrics/create-metrics';
 import { openSqliteStorage, type Storage } from '../storage/open-storage';
 import type { Stores } from '../storage/stores';
-import { createAdminService, type AdminService } from '../admin/admin-service';
+import type { AdminService } from '../admin/admin-service';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
 import { createDeliveryWorker } from '../delivery/create-delivery-worker';
-import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
-import type { CrmClient } from '../integrations/retailcrm/crm-client';
-import { createShipmentService } from '../shipments/shipment-service';
 import { createShipmentWorker } from '../shipments/create-shipment-worker';
-import { createPullSource, createPushTarget } from '../integrations/registry';
-import { createScheduler } from '../sync/create-scheduler';
-import type { SyncDeps } from '../sync/run-sync';
-import { createAnswering } from '../answering/create-answering';
+import { createPushTarget } from '../integrations/registry';
+import { createHubAccounts, type HubAccounts } from './create-hub-accounts';
+import { createAccountRegistry, type AccountRegistry } from '../accounts/account-registry';
+import { createCallbackCapture } from '../intake/callback-capture';
+import { scopeStock } from '../accounts/scoped-stock';
+import { DEFAULTS } from './defaults';
+import type { SecretBox } from '../accounts/secret-box';
+import type { AccountAdmin } from '../accounts/connect-account';
+import { createHubConnections, type HubConnections } from './hub-connections';
+import type { TargetConfig } from '../config/config-types';
+import type { DeliveryTarget } from '../delivery/create-delivery-worker';
 
 export interface Hub {
   app: Express;
   config: Config;
+  /** The hub's accounts (file-declared; connected ones join at runtime). */
+  accounts: AccountRegistry;
+  /** Each account's runtime (its CRM client, services and scoped admin). */
+  perAccount: HubAccounts;
   storage: Stores;
   intake: Intake;
   projector: Projector;
+  /** The activity of the hub's first account (the 0.2 single-account view; `perAccount` has each one's). */
   activity: ActivityService;
+  /** The first account's admin service over store keys (the 0.2 view). */
   admin: AdminService;
+  /** Connecting accounts and changing connected ones (the routine behind POST /admin/accounts and the CLI). */
+  connections: HubConnections;
   /** Catch the projector up with what is already stored, then start background work. */
   start(): Promise<void>;
   /** Stop background work within the drain bound and close storage. */
@@ -45,116 +57,48 @@ export interface HubOptions {
    */
   storage?: Storage;
   http?: HttpClient;
+  /** The key connected accounts' secrets are sealed with (from STOCKBRIDGE_SECRET_KEY); none: file accounts only. */
+  secretBox?: SecretBox | null;
+  /** The module description connected accounts register (default: module-config.json in the working folder). */
+  moduleFile?: string;
+  /** Variables module-config.json may name besides the public URL and the clientId. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** How often to look for accounts connected or changed elsewhere (default DEFAULTS.accounts.reloadMs). */
+  accountsReloadMs?: number;
 }
 
-/** What every part of the hub is built from. */
-interface HubBase {
-  config: Config;
-  log: Logger;
-  storage: Stores;
-  http: HttpClient;
-  metrics: Metrics;
-  crm: CrmClient;
-}
-
-/** Projection where the storage says (its own thread on SQLite's service, else in process). */
+/** Projection where the storage says; a record's figures go to its own account's targets only. */
 function createHubProjector(
   { config, log }: HubOptions,
   storage: Storage,
+  registry: AccountRegistry,
   onDue: (names: string[]) => void,
 ): Projector {
   const host = storage.projector;
+  const accounts = registry.list().map((a) => ({ account: a.name, targets: a.targets }));
   return host.kind === 'thread'
-    ? createThreadedProjector({ ...host, targets: config.targets, log, logLevel: log.level, onDue })
-    : createProjector({
-        stores: storage.stores,
-        targets: config.targets,
-        log: log.child({ part: 'projector' }),
-        onDue,
-      });
+    ? createThreadedProjector({ ...host, targets: config.targets, accounts, log, logLevel: log.level, onDue })
+    : createProjector({ stores: storage.stores, accounts, log: log.child({ part: 'projector' }), onDue });
 }
 
-/** The pull sources' scheduler, with what each sync run needs. */
-function createHubScheduler({ config, storage, crm, http, log }: HubBase) {
-  const syncDeps: SyncDeps = {
-    stores: storage,
-    crm,
-    log: log.child({ part: 'sync' }),
-    site: config.crm.site,
-    batchSize: config.crm.batchSize,
-    batchRetries: config.sync.batchRetries,
-    reportDir: config.sync.reportDir,
-    owner: `hub-${process.pid}`,
-  };
-  return createScheduler({
-    syncDeps,
-    log,
-    sources: config.sources.map((c) => ({ config: c, source: createPullSource(c, http) })),
-  });
-}
-
-type AdminDeps = Parameters<typeof createAdminService>[0];
-
-/** The operator service; its per-target figures also feed the metrics scrape. */
-function createHubAdmin(
-  { config, storage, metrics, log }: HubBase,
-  live: Pick<AdminDeps, 'worker' | 'isActive' | 'syncNow' | 'readLive'>,
-): AdminService {
-  const admin = createAdminService({
-    stores: storage,
-    targets: config.targets,
-    worker: live.worker,
-    isActive: live.isActive,
-    sources: config.sources,
-    syncNow: live.syncNow,
-    readLive: live.readLive,
-    deliveredTotal: (name) => metrics.deliveredTotal(name),
-    log: log.child({ part: 'admin' }),
-  });
-  metrics.setTargetSampler(async () =>
-    (await admin.listTargets()).map((t) => ({
+/** Per-target figures of every account for the metrics scrape (target and a bounded account label). */
+function sampleMetrics(metrics: Metrics, accounts: HubAccounts, storage: Stores) {
+  metrics.setTargetSampler(async () => {
+    const all = await Promise.all(
+      accounts.all().map(async (r) => (await r.rawAdmin.listTargets()).map((t) => ({ t, account: r.account.name }))),
+    );
+    return all.flat().map(({ t, account }) => ({
       target: t.name,
+      account,
       backlog: t.backlog,
       oldestDueAgeSeconds: t.oldestDueAgeSeconds,
       dead: t.dead,
       paused: t.state === 'paused',
-    })),
+    }));
+  });
+  metrics.setLagSampler(async () =>
+    Math.max(0, (await storage.callbackLog.latestSeq()) - (await storage.stock.cursor())),
   );
-  metrics.setLagSampler(() => admin.unprojectedCallbacks());
-  return admin;
-}
-
-/** Both delivery loops (stock to the targets, shipment reports to the CRM) and the module activity that gates them. */
-function createDelivery({ config, storage, crm, http, metrics, log }: HubBase) {
-  const shipmentWorker = createShipmentWorker({
-    store: storage.shipments,
-    crm,
-    log: log.child({ part: 'shipments' }),
-    metrics,
-    settings: config.worker,
-    shipments: config.shipments,
-  });
-  const shipments = createShipmentService({
-    shipments: storage.shipments,
-    config,
-    onCreated: () => shipmentWorker.wake(),
-  });
-  const activity = createActivityService({
-    hubState: storage.hubState,
-    log: log.child({ part: 'activity' }),
-    onChange: (s) => worker.setActive(s.active && !s.freeze),
-  });
-  const targetLog = log.child({ part: 'targets' });
-  const pushTargets = config.targets.map((t) => ({ config: t, target: createPushTarget(t, { http, log: targetLog }) }));
-  const worker = createDeliveryWorker({
-    stores: storage,
-    log: log.child({ part: 'worker' }),
-    metrics,
-    settings: config.worker,
-    isActive: () => activity.isActive(),
-    targets: pushTargets,
-  });
-  return { shipmentWorker, shipments, activity, worker };
 }
 
 /** Wires the whole service from a validated config. Opens no sockets: main.ts, the CLI and tests decide that. */
@@ -163,12 +107,52 @@ export function createHub(deps: HubOptions): Hub {
   const opened = deps.storage ?? openSqliteStorage(config);
   const storage = opened.stores;
   const http = deps.http ?? createHttpClient();
+  // Questions fan out one request per offer and source: lookups get a larger pool of their own (one for the hub).
+  const lookupHttp = deps.http ?? createHttpClient({ maxSockets: DEFAULTS.answering.maxSockets });
   const metrics = createMetrics();
-  // One CRM client, one limiter: stock uploads and shipment reports share one API key's 10 requests/s.
-  const crm = crmClientFor(config, http, log.child({ part: 'crm' }));
-  const base: HubBase = { config, log, storage, http, metrics, crm };
-  const { shipmentWorker, shipments, activity, worker } = createDelivery(base);
-  const projector = createHubProjector(deps, opened, (names) => worker.wake(names));
+  const targetLog = log.child({ part: 'targets' });
+  const registry = createAccountRegistry(config.accounts.map((c) => ({ config: c, origin: 'file' as const })));
+  // One target object per target config (kept while its config is the same object, so a reload that changes one
+  // account restarts only that account's loops).
+  const built = new WeakMap<TargetConfig, DeliveryTarget>();
+  const deliveryTargets = () =>
+    registry.list().flatMap((a) =>
+      a.targets.map((t) => {
+        let dt = built.get(t);
+        if (!dt) {
+          dt = {
+            config: t,
+            target: createPushTarget(t, { http, log: targetLog }),
+            stock: scopeStock(storage.stock, a.name),
+          };
+          built.set(t, dt);
+        }
+        return dt;
+      }),
+    );
+  // One delivery loop per (qualified) target, each held while its account's module is inactive: fairness across
+  // accounts comes from the per-target loops (one account's backlog is its own targets' queue).
+  const worker = createDeliveryWorker({
+    stores: storage,
+    log: log.child({ part: 'worker' }),
+    metrics,
+    settings: config.worker,
+    isActive: async (target) => {
+      const owner = registry.ownerOf(target);
+      return owner ? accounts.of(owner).activity.isActive() : false;
+    },
+    targets: deliveryTargets(),
+  });
+  const shipmentWorker = createShipmentWorker({
+    store: storage.shipments,
+    // Each report goes to the CRM of the account whose token sent it.
+    crmOf: (account) => accounts.byName(account)?.crm,
+    log: log.child({ part: 'shipments' }),
+    metrics,
+    settings: config.worker,
+    shipments: config.shipments,
+  });
+  const projector = createHubProjector(deps, opened, registry, (names) => worker.wake(names));
   const retention = createRetention({
     callbackLog: storage.callbackLog,
     log: log.child({ part: 'retention' }),
@@ -179,43 +163,75 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'intake' }),
     onCommitted: () => projector.kick(),
   });
-  const scheduler = createHubScheduler(base);
-  const admin = createHubAdmin(base, {
-    worker,
-    isActive: () => activity.isActive(),
-    syncNow: (name) => scheduler.runNow(name),
-    readLive: (name, item) => worker.readLive(name, item),
-  });
-  const answering = createAnswering({
-    ...base,
-    stores: storage,
-    intake,
-    // Only an injected client (tests): otherwise lookups get their own pool, not the shared one.
-    http: deps.http,
-    log: log.child({ part: 'answers' }),
-  });
+  const accounts = createHubAccounts(
+    {
+      config,
+      log,
+      storage,
+      http,
+      lookupHttp,
+      metrics,
+      intake,
+      worker,
+      wakeShipments: () => shipmentWorker.wake(),
+      deliveredTotal: (name) => metrics.deliveredTotal(name),
+    },
+    registry,
+  );
+  sampleMetrics(metrics, accounts, storage);
+  const capture = createCallbackCapture({ clientId: '' });
+  // The app is built before the connections (which need the projector and the worker): it reaches them through this.
+  const adminAccounts: { current?: AccountAdmin } = {};
   let draining = false;
   const app = createApp({
-    ...answering,
     config,
     storage,
     intake,
-    activity,
     metrics,
     log,
-    admin,
-    shipments,
+    accounts: registry,
+    servicesOf: (a) => accounts.of(a),
+    describe: (a) => accounts.describe(a),
+    accountAdmin: () => adminAccounts.current!,
+    capture,
     isDraining: () => draining,
   });
+  let started = false;
+  /** The runtime after the accounts changed: every account's targets delivered to, projected for, synced. */
+  const apply = async () => {
+    projector.setAccounts(registry.list().map((a) => ({ account: a.name, targets: a.targets })));
+    await worker.setTargets(deliveryTargets());
+    await accounts.sync(started);
+  };
+  const connections = createHubConnections({
+    config,
+    store: storage.accounts,
+    box: deps.secretBox ?? null,
+    registry,
+    http,
+    log,
+    apply,
+    moduleFile: deps.moduleFile,
+    env: deps.env,
+    reloadMs: deps.accountsReloadMs,
+  });
+  adminAccounts.current = connections.admin;
 
   return {
     app,
     config,
+    accounts: registry,
+    perAccount: accounts,
     storage,
     intake,
     projector,
-    activity,
-    admin,
+    get activity() {
+      return accounts.all()[0].activity;
+    },
+    get admin() {
+      return accounts.all()[0].rawAdmin;
+    },
+    connections,
     // Catch up the projector with what is stored, then the background loops.
     async start() {
       await opened.attach({
@@ -223,20 +239,32 @@ export function createHub(deps: HubOptions): Hub {
         wakeTargets: (targets) => worker.wake(targets),
         wakeShipments: () => shipmentWorker.wake(),
       });
+      // Connected accounts first: the projector must know their targets before it catches up with their callbacks.
+      await connections.start();
       projector.kick();
       await projector.idle();
       await worker.start();
       shipmentWorker.start();
-      scheduler.start();
+      started = true;
+      await accounts.sync(true);
+      connections.follow();
       retention.start();
     },
     // Drain the loops within the bound, then close what is open.
     async stop() {
       draining = true;
-      await Promise.all([worker.stop(), shipmentWorker.stop(), scheduler.stop(), retention.stop()]);
+      await connections.stop();
+      await Promise.all([
+        worker.stop(),
+        shipmentWorker.stop(),
+        ...accounts.all().map((a) => a.close()),
+        retention.stop(),
+      ]);
       await projector.stop();
-      if (!deps.http) http.close();
-      answering.close();
+      if (!deps.http) {
+        http.close();
+        lookupHttp.close();
+      }
       await storage.close();
     },
   };

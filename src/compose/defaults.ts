@@ -47,6 +47,11 @@ export const DEFAULTS = {
     /** After gaining ownership, wait this long before claiming, so the previous owner's last writes settle. */
     ownershipQuietMs: 1_100,
   },
+  accounts: {
+    /** How often an instance checks whether accounts were connected or changed elsewhere (another instance, the
+     * CLI): one cheap query; a change made through this instance's own admin API applies at once. */
+    reloadMs: 5_000,
+  },
   sqlite: {
     /** How long a connection that yields waits for the write lock before SQLITE_BUSY (the projector thread). */
     busyTimeoutMs: 5_000,

@@ -60,16 +60,16 @@ export function readStorage(
   });
 }
 
-export function readCrm(r: ConfigReader, crm: Section): Config['crm'] {
+export function readCrm(r: ConfigReader, crm: Section, path = 'crm'): Config['crm'] {
   return Object.freeze({
-    url: r.str(crm, 'url', 'crm', { url: true }),
-    apiKey: r.str(crm, 'apiKey', 'crm', { secret: true }),
-    clientId: r.str(crm, 'clientId', 'crm', { secret: true }),
-    site: r.str(crm, 'site', 'crm'),
-    requestsPerSecond: r.num(crm, 'requestsPerSecond', 'crm', 10, 0.1, 10, false),
-    timeoutMs: r.num(crm, 'timeoutMs', 'crm', 15_000, 100, 120_000),
-    batchSize: r.num(crm, 'batchSize', 'crm', 250, 1, 250),
-    maxRetries: r.num(crm, 'maxRetries', 'crm', 5, 0, 20),
+    url: r.str(crm, 'url', path, { url: true }),
+    apiKey: r.str(crm, 'apiKey', path, { secret: true }),
+    clientId: r.str(crm, 'clientId', path, { secret: true }),
+    site: r.str(crm, 'site', path),
+    requestsPerSecond: r.num(crm, 'requestsPerSecond', path, 10, 0.1, 10, false),
+    timeoutMs: r.num(crm, 'timeoutMs', path, 15_000, 100, 120_000),
+    batchSize: r.num(crm, 'batchSize', path, 250, 1, 250),
+    maxRetries: r.num(crm, 'maxRetries', path, 5, 0, 20),
   });
 }
 

@@ -119,6 +119,31 @@ export interface MerchantProSourceConfig extends SourceBase {
 
 export type SourceConfig = SyncInventorySourceConfig | FlamixSourceConfig | MerchantProSourceConfig;
 
+/** The CRM connection of one account (the 0.2 top-level `crm`, or `accounts[].crm`). */
+export interface CrmConfig {
+  readonly url: string;
+  readonly apiKey: string;
+  readonly clientId: string;
+  readonly site: string;
+  readonly requestsPerSecond: number;
+  readonly timeoutMs: number;
+  readonly batchSize: number;
+  readonly maxRetries: number;
+}
+
+/**
+ * One connected CRM account as the config file declares it: its CRM, its shipments token, its own targets and
+ * sources (names unique within the account; the hub qualifies them, see src/accounts/account-names.ts).
+ */
+export interface AccountConfig {
+  /** A slug, unique in the hub; a 0.2 file's single account is `default`. */
+  readonly name: string;
+  readonly crm: CrmConfig;
+  readonly shipmentsToken: string;
+  readonly targets: readonly TargetConfig[];
+  readonly sources: readonly SourceConfig[];
+}
+
 export interface Config {
   readonly server: {
     readonly port: number;
@@ -142,16 +167,15 @@ export interface Config {
     readonly synchronous: 'full' | 'normal';
     readonly retainCallbacksDays: number;
   };
-  readonly crm: {
-    readonly url: string;
-    readonly apiKey: string;
-    readonly clientId: string;
-    readonly site: string;
-    readonly requestsPerSecond: number;
-    readonly timeoutMs: number;
-    readonly batchSize: number;
-    readonly maxRetries: number;
-  };
+  /**
+   * Every account of the hub, file-declared (a 0.2 file is the one account `default`). The fields `crm`,
+   * `auth.shipmentsToken`, `targets` and `sources` below are the 0.2 view: the first account's CRM and token (what
+   * a single-account CLI acts on), and EVERY account's targets and sources under their qualified names.
+   */
+  readonly accounts: readonly AccountConfig[];
+  /** Runtime connections: CRM hosts allowed besides the RetailCRM/Simla SaaS domains (on-premise, local fakes). */
+  readonly connect: { readonly allowedHosts: readonly string[] };
+  readonly crm: CrmConfig;
   readonly auth: { readonly shipmentsToken: string; readonly adminToken: string };
   readonly intake: {
     readonly maxBodyBytes: number;

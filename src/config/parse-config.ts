@@ -1,12 +1,10 @@
-import type { Config, SourceConfig, TargetConfig } from './config-types';
+import type { AccountConfig, Config, CrmConfig } from './config-types';
 import { ConfigError, type ConfigProblem } from './config-error';
-import { ConfigReader, type Section } from './config-reader';
+import { ConfigReader } from './config-reader';
 import { substituteEnv, type Env } from './substitute-env';
-import { readTarget } from './read-target';
-import { readSource } from './read-source';
-import { findCrmLoops, findCycles } from './find-cycles';
+import { readAccounts, readAllowedHosts } from './read-accounts';
+import { qualify } from '../accounts/account-names';
 import {
-  readCrm,
   readIntake,
   readLeaseMs,
   readPort,
@@ -18,29 +16,19 @@ import {
   readWorker,
 } from './config-sections';
 
-/** A list of named entries (targets or sources): refuses a non-list and a name used twice. */
-function readNamedList<T extends { name: string }>(
-  r: ConfigReader,
-  root: Section,
-  key: 'targets' | 'sources',
-  readOne: (raw: unknown, path: string) => T | undefined,
-): T[] {
-  const raw = r.take(root, key) ?? [];
-  if (!Array.isArray(raw))
-    r.problems.push({ path: key, problem: 'must be a list', fix: `Write ${key} as [ {...}, ... ].` });
-  const list = (Array.isArray(raw) ? raw : []).map((x, i) => readOne(x, `${key}[${i}]`)).filter((x): x is T => !!x);
-  const seen = new Set<string>();
-  list.forEach((x, i) => {
-    if (seen.has(x.name))
-      r.problems.push({
-        path: `${key}[${i}].name`,
-        problem: `duplicates the name "${x.name}"`,
-        fix: `Give every ${key === 'targets' ? 'target' : 'source'} its own name.`,
-      });
-    seen.add(x.name);
-  });
-  return list;
-}
+/** Only seen when the config is refused anyway (no account could be read). */
+const NO_CRM: CrmConfig = Object.freeze({
+  url: '',
+  apiKey: '',
+  clientId: '',
+  site: '',
+  requestsPerSecond: 10,
+  timeoutMs: 15_000,
+  batchSize: 250,
+  maxRetries: 5,
+});
+
+export type { AccountConfig };
 
 /** Validate a parsed config object (after `${VAR}` substitution). Throws ConfigError listing every problem. */
 export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd()): Config {
@@ -54,7 +42,6 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const server = section('server');
   const port = readPort(r, server, env);
   const storage = section('storage');
-  const crm = section('crm', true);
   const auth = section('auth', true);
   const intake = section('intake');
   const worker = section('worker');
@@ -62,10 +49,11 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const log = section('log');
   const callbacks = section('callbacks');
 
-  const targets = readNamedList<TargetConfig>(r, root, 'targets', (t, p) => readTarget(r, t, p));
-  const sources = readNamedList<SourceConfig>(r, root, 'sources', (s, p) => readSource(r, s, p, baseDir));
-  findCycles(targets, sources, problems);
-  findCrmLoops(targets, crm, problems);
+  const accounts = readAccounts(r, root, auth, baseDir);
+  // The 0.2 view: every account's targets and sources under their store keys (`default`'s are the bare names).
+  const targets = accounts.flatMap((a) => a.targets.map((t) => Object.freeze({ ...t, name: qualify(a.name, t.name) })));
+  const sources = accounts.flatMap((a) => a.sources.map((x) => Object.freeze({ ...x, name: qualify(a.name, x.name) })));
+  const connect = section('connect');
   const sync = section('sync');
   const timeZone = readTimeZone(r, shipments);
   const leaseMs = readLeaseMs(r, worker, targets);
@@ -74,9 +62,11 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
   const config: Config = {
     server: readServer(r, server, port),
     storage: readStorage(r, storage, storageDriver),
-    crm: readCrm(r, crm),
+    accounts: Object.freeze(accounts),
+    connect: Object.freeze({ allowedHosts: readAllowedHosts(r, connect) }),
+    crm: accounts[0]?.crm ?? NO_CRM,
     auth: Object.freeze({
-      shipmentsToken: r.str(auth, 'shipmentsToken', 'auth', { secret: true }),
+      shipmentsToken: accounts[0]?.shipmentsToken ?? '',
       adminToken: r.str(auth, 'adminToken', 'auth', { secret: true }),
     }),
     intake: readIntake(r, intake),

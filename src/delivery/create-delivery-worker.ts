@@ -9,13 +9,17 @@ import { notMine } from '../storage/deliveries/deliveries';
 import type { BatchEntry, LiveFigure, PushTarget, TargetCapabilities, WriteResult } from '../integrations/push-target';
 import { OUTCOME } from '../domain/outcomes';
 import { createClaimLoop } from './claim-loop';
+import { claimLimitFor, createItemSpacing, inBatches } from './send-pacing';
 import { decide } from '../domain/decide';
 import { keepLease } from './keep-lease';
 import { isWellFormedUnicode } from '../integrations/http-client/path-segment';
+import { unqualify } from '../accounts/account-names';
 
 export interface DeliveryTarget {
   config: TargetConfig;
   target: PushTarget;
+  /** The stock reads of the target's account (see accounts/scoped-stock); default: the stores' own. */
+  stock?: Pick<StockState, 'offerFigures'>;
 }
 
 export interface DeliveryWorker {
@@ -26,7 +30,13 @@ export interface DeliveryWorker {
   /** `by: 'operator'` is an expected action (logged at info); otherwise a fault that needs one (error). */
   pause(target: string, reason: string, by?: 'operator' | 'fault'): Promise<void>;
   resume(target: string): Promise<void>;
-  setActive(active: boolean): void;
+  /**
+   * The targets to deliver to from now on (accounts connected or changed at runtime): new ones start, removed ones
+   * stop (their writes in flight drained), and one whose config object changed starts again with the new config.
+   */
+  setTargets(targets: readonly DeliveryTarget[]): Promise<void>;
+  /** Hold or release sending for these targets (an account's, after its activity callback), or all of them. */
+  setActive(active: boolean, targets?: readonly string[]): void;
   /** The shop's own figure for one item, read within the target's rate (undefined: its type cannot be read). */
   readLive(target: string, item: string): Promise<LiveFigure> | undefined;
   /** What the target declares (batch size, identifiers, locations, limits), for the operator views. */
@@ -41,7 +51,8 @@ export interface DeliveryWorkerDeps {
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
-  isActive: () => Promise<boolean>;
+  /** Whether a target's module (its account's) is active; asked once per target at start. */
+  isActive: (target: string) => Promise<boolean>;
   owner?: string;
   random?: () => number;
 }
@@ -60,18 +71,7 @@ interface PumpContext {
   owner: string;
   policy: { baseMs: number; maxMs: number };
   isStopping: () => boolean;
-  isActive: () => boolean;
-}
-
-/**
- * Hold no more claimed work than the rate sends in half a second (and half a lease): what can oversell and
- * arrives meanwhile is claimed next, instead of waiting behind a long queue at a slow shop. Counted in sends, each
- * of up to `maxBatch` items.
- */
-function claimLimitFor(config: TargetConfig, leaseMs: number, maxBatch: number): number {
-  const perHalfSecond = Math.ceil(config.requestsPerSecond / 2);
-  const perHalfLease = Math.floor((config.requestsPerSecond * leaseMs) / 2000);
-  return Math.max(config.concurrency, Math.min(64, perHalfSecond, perHalfLease), 1) * maxBatch;
+  isActive: (target: string) => boolean;
 }
 
 /** What recording a write's outcome needs from its pump. */
@@ -99,7 +99,7 @@ async function settle(
   const now = Date.now();
   const d = decide(res, c, limits, policy, now, random);
   const outcome = d.action === 'pause' ? OUTCOME.paused : OUTCOME[d.action];
-  metrics.deliveries.inc({ target: name, outcome });
+  metrics.deliveries.inc({ account: metrics.accountLabel(unqualify(name).account), target: name, outcome });
   const reason = res.outcome === 'ok' ? {} : { reason: res.message };
   const entry = { item: c.item, version, outcome, class: res.outcome, status: res.status, ms: res.durationMs };
   log[res.outcome === 'ok' ? 'info' : 'warn']({ ...entry, attempt: c.attempts + 1, ...reason }, 'delivery');
@@ -126,43 +126,12 @@ async function settle(
   if (!recorded) stale(c);
 }
 
-/** Split claimed items (most urgent first) into sends of at most `size` items, keeping their order. */
-function inBatches<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
-/**
- * When each item was last written, for targets that refuse an item written again too soon (Ozon's per-pair
- * interval). An item claimed inside its interval is given back, due when the interval ends: it stays due, so what
- * arrives meanwhile coalesces and only the newest figure is sent then. In memory: after a restart the shop's
- * per-item answer (retried after the interval) covers the first write.
- */
-function createItemSpacing(intervalMs: number) {
-  const last = new Map<string, number>();
-  return {
-    /** The time before which this item must not be written, or 0. */
-    notBefore(item: string, now: number): number {
-      const at = last.get(item);
-      if (at === undefined) return 0;
-      if (now - at >= intervalMs) {
-        last.delete(item);
-        return 0;
-      }
-      return at + intervalMs;
-    },
-    sent(item: string, at: number) {
-      if (intervalMs > 0) last.set(item, at);
-    },
-  };
-}
-
 /** One target's delivery loop: claims due items, sends them in batches within the rate, records each outcome. */
 function createPump(ctx: PumpContext, wt: DeliveryTarget) {
   const { deps, owner, policy } = ctx;
   const { settings } = deps;
-  const { deliveries, stock, hubState } = deps.stores;
+  const { deliveries, hubState } = deps.stores;
+  const stock = wt.stock ?? deps.stores.stock;
   const { config, target } = wt;
   const caps = target.capabilities;
   const maxBatch = Math.max(1, Math.floor(caps.maxBatch));
@@ -228,7 +197,7 @@ function createPump(ctx: PumpContext, wt: DeliveryTarget) {
 
   async function deliver(batch: ClaimedItem[], claimedAt: number) {
     await limiter.acquire();
-    if (ctx.isStopping() || paused || !ctx.isActive()) {
+    if (ctx.isStopping() || paused || !ctx.isActive(name)) {
       for (const c of batch) await deliveries.release(name, c.item, c.token, Date.now());
       return;
     }
@@ -275,7 +244,7 @@ function createPump(ctx: PumpContext, wt: DeliveryTarget) {
     pollMs: settings.pollMs,
     concurrency: config.concurrency,
     claimLimit: () => claimLimit,
-    ready: () => !paused && ctx.isActive(),
+    ready: () => !paused && ctx.isActive(name),
     claim: async (limit, now) => {
       const claimed = await deliveries.claim(name, limit, now, settings.leaseMs, owner);
       // Batching must not hide why a claim came back empty.
@@ -321,30 +290,71 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
   const owner = deps.owner ?? `${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
   const { settings } = deps;
   const policy = { baseMs: settings.backoffBaseMs, maxMs: settings.backoffMaxMs };
-  let active = true;
+  const held = new Set<string>();
   let stopping = false;
-  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: () => active };
+  const ctx: PumpContext = { deps, owner, policy, isStopping: () => stopping, isActive: (t) => !held.has(t) };
 
-  const pumps = new Map(deps.targets.map((t) => [t.config.name, createPump(ctx, t)]));
-  const targetsByName = new Map(deps.targets.map((t) => [t.config.name, t.target]));
+  type Pump = ReturnType<typeof createPump>;
+  const pumps = new Map<string, Pump>();
+  const targetsByName = new Map<string, DeliveryTarget>();
+  for (const t of deps.targets) {
+    pumps.set(t.config.name, createPump(ctx, t));
+    targetsByName.set(t.config.name, t);
+  }
+  let started = false;
   const pumpOf = (name: string) => {
     const p = pumps.get(name);
     if (!p) throw new Error(`unknown target ${name}`);
     return p;
   };
+  const startPump = async (name: string, p: Pump) => {
+    if (!(await deps.isActive(name))) held.add(name);
+    await p.load();
+    p.loop.start();
+  };
+  const stopPumps = async (list: Pump[]) => {
+    await Promise.all(list.map((p) => p.loop.stop()));
+    const drained = await Promise.all(list.map((p) => p.loop.drained(settings.drainMs)));
+    if (drained.includes(false))
+      deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
+  };
+  // One change of the target set at a time (an account connected, its targets replaced, one removed).
+  let changing: Promise<void> = Promise.resolve();
 
   return {
     async start() {
-      active = await deps.isActive();
-      for (const p of pumps.values()) await p.load();
-      for (const p of pumps.values()) p.loop.start();
+      started = true;
+      for (const [name, p] of pumps) await startPump(name, p);
     },
     async stop() {
       stopping = true;
-      await Promise.all([...pumps.values()].map((p) => p.loop.stop()));
-      const drained = await Promise.all([...pumps.values()].map((p) => p.loop.drained(settings.drainMs)));
-      if (drained.includes(false))
-        deps.log.warn('some writes were still in flight at shutdown; their leases expire and they are sent again');
+      await changing;
+      await stopPumps([...pumps.values()]);
+    },
+    setTargets(targets) {
+      const next = (changing = changing.then(async () => {
+        if (stopping) return;
+        const wanted = new Map(targets.map((t) => [t.config.name, t]));
+        const gone: Pump[] = [];
+        for (const [name, p] of pumps) {
+          const w = wanted.get(name);
+          // Kept as it runs when its config is the same object; otherwise stopped (and started again if changed).
+          if (w && targetsByName.get(name)?.config === w.config) continue;
+          gone.push(p);
+          pumps.delete(name);
+          targetsByName.delete(name);
+          held.delete(name);
+        }
+        await stopPumps(gone);
+        for (const [name, t] of wanted) {
+          if (pumps.has(name)) continue;
+          const p = createPump(ctx, t);
+          pumps.set(name, p);
+          targetsByName.set(name, t);
+          if (started) await startPump(name, p);
+        }
+      }));
+      return next;
     },
     wake(targets) {
       for (const name of targets ?? [...pumps.keys()]) pumps.get(name)?.loop.notify();
@@ -352,11 +362,14 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps): DeliveryWorker {
     pause: (target, reason, by) => pumpOf(target).pause(reason, by),
     resume: (target) => pumpOf(target).resume(),
     readLive: (target, item) => pumpOf(target).readLive(item),
-    describe: (target) => targetsByName.get(target)?.capabilities,
-    shopIdOf: (target, item) => targetsByName.get(target)?.shopIdOf?.(item),
-    setActive(value) {
-      active = value;
-      for (const p of pumps.values()) p.loop.notify();
+    describe: (target) => targetsByName.get(target)?.target.capabilities,
+    shopIdOf: (target, item) => targetsByName.get(target)?.target.shopIdOf?.(item),
+    setActive(value, targets) {
+      for (const name of targets ?? [...pumps.keys()]) {
+        if (value) held.delete(name);
+        else held.add(name);
+        pumps.get(name)?.loop.notify();
+      }
     },
   };
 }

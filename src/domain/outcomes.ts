@@ -10,6 +10,8 @@ export const OUTCOME = {
   answered: 'answered',
   /** A well-formed inventoriesUpload of no known shape: answered no offers, kept in the capture. */
   unknownShape: 'unknown-shape',
+  /** A CRM callback whose clientId names no account: 403, nothing stored. */
+  unknownClient: 'unknown-client',
   /** A CRM callback refused with a 4xx; nothing stored. */
   rejected: 'rejected',
   /** A stock write or shipment report the peer accepted. */

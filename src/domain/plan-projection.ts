@@ -17,7 +17,11 @@ export interface Touched {
   changed: Record<string, number>;
 }
 
-/** Which (offer key kind → CRM warehouses) any target reads: only those figures are stored. */
+/**
+ * Which (offer key kind → CRM warehouses) the targets map. Figures are stored under every kind a target uses, for
+ * every warehouse, mapped or not: a figure for a warehouse no target maps (a misspelt code in a map) is kept and shown
+ * (item view, admin API), never dropped silently; only mapped warehouses make anything due.
+ */
 function keyedWarehouses(targets: readonly TargetConfig[]): Map<OfferKey, Set<string>> {
   const out = new Map<OfferKey, Set<string>>();
   for (const t of targets) {
@@ -66,7 +70,7 @@ export function planFigures(
   }));
   for (const r of records)
     for (const o of r.offers ?? [])
-      for (const { kind, warehouses, targets: mine } of kinds) {
+      for (const { kind, targets: mine } of kinds) {
         const raw = o[kind];
         const offer = raw === undefined ? '' : String(raw);
         if (offer === '') {
@@ -83,7 +87,7 @@ export function planFigures(
         const key = offerKey(kind, offer);
         let now = state.get(key);
         for (const s of o.stores) {
-          if (!warehouses.has(s.code) || now?.get(s.code)?.quantity === s.available) continue;
+          if (now?.get(s.code)?.quantity === s.available) continue;
           const f = { offerKey: kind, offer, warehouse: s.code, quantity: s.available, version: r.seq };
           (now ??= mapOf(state, key)).set(s.code, f);
           let c = changed.get(key);

@@ -2,6 +2,8 @@ export type CapturedReading = 'figures' | 'offers-question' | 'order-question' |
 
 export interface CapturedCallback {
   at: string;
+  /** The account whose clientId came with it. */
+  account?: string;
   reading: CapturedReading;
   status: number;
   offers: number;
@@ -10,10 +12,19 @@ export interface CapturedCallback {
   answer: unknown;
   /** A question's answer, per source: how many offers came from its snapshot, lookups, last known, or nowhere. */
   from?: Record<string, Partial<Record<string, number>>>;
+  /** Why a rejected callback was refused (the message the CRM was answered with), else null. */
+  reason: string | null;
 }
 
 export interface CallbackCapture {
-  add(entry: Omit<CapturedCallback, 'body' | 'at'> & { rawBody: string }): void;
+  /** `secret`: the account's clientId, masked wherever it appears (besides any `clientId` field). */
+  add(
+    entry: Omit<CapturedCallback, 'body' | 'at' | 'reason'> & {
+      rawBody: string;
+      reason?: string | null;
+      secret?: string;
+    },
+  ): void;
   /** Newest first. */
   recent(): CapturedCallback[];
 }
@@ -31,16 +42,17 @@ export function createCallbackCapture(opts: {
   const maxChars = opts.maxBodyChars ?? 4096;
   const ring: CapturedCallback[] = [];
   let next = 0;
-  const mask = (text: string) => maskClientId(text, opts.clientId);
   return {
-    add({ rawBody, ...rest }) {
+    add({ rawBody, reason, secret = opts.clientId, ...rest }) {
+      const mask = (text: string) => maskClientId(text, secret);
       // Only what is kept is masked: a window long enough that any secret starting inside the kept part is whole in
       // it (encoded forms are at most 3× longer), so a large body costs nothing beyond its first few KB.
-      const window = maxChars + 3 * opts.clientId.length + 64;
+      const window = maxChars + 3 * secret.length + 64;
       const masked = mask(rawBody.length > window ? rawBody.slice(0, window) : rawBody);
       const cut = rawBody.length > maxChars;
       const body = cut ? `${masked.slice(0, maxChars)}… (${rawBody.length} characters)` : masked;
-      const entry = { at: new Date().toISOString(), ...rest, body };
+      // A refusal can quote what was sent: masked like the body.
+      const entry = { at: new Date().toISOString(), ...rest, body, reason: reason ? mask(reason) : null };
       if (ring.length < size) ring.push(entry);
       else ring[next] = entry;
       next = (next + 1) % size;

@@ -4,6 +4,7 @@ import { AppError } from '../domain/app-error';
 import { batchPerTick } from '../storage/batch-per-tick';
 import type { IntakeOffer } from '../domain/offer-types';
 import type { CallbackLog, NewCallback } from '../storage/stores';
+import { DEFAULT_ACCOUNT } from '../accounts/account-names';
 
 export interface Intake {
   /**
@@ -11,7 +12,7 @@ export interface Intake {
    * when the CRM sent the offers as a JSON string, is stored as sent (saves re-serialising on the hot path,
    * and the log then shows exactly what the CRM sent); the projector normalises it again.
    */
-  accept(offers: IntakeOffer[], rawJson?: string): Promise<{ seq: number; contentHash: string }>;
+  accept(offers: IntakeOffer[], rawJson?: string, account?: string): Promise<{ seq: number; contentHash: string }>;
   /**
    * Why intake cannot accept work now, or null: its last commit failed (disk full, read-only storage) within
    * `unreadyMs` and none has succeeded since. Readiness reads this: a SELECT 1 succeeds on a full disk.
@@ -56,10 +57,11 @@ export function createIntake(deps: {
         ? 'the last callback could not be stored (storage is failing: disk full or read-only?)'
         : null;
     },
-    async accept(offers, rawJson) {
+    async accept(offers, rawJson, account = DEFAULT_ACCOUNT) {
       const offersJson = rawJson ?? JSON.stringify(offers);
       const contentHash = crypto.createHash('sha256').update(offersJson).digest('hex');
-      const seq = await append({ receivedAt: Date.now(), contentHash, offersJson });
+      // The account goes with the record (the projector sends its figures to that account's targets only).
+      const seq = await append({ receivedAt: Date.now(), contentHash, offersJson, account });
       return { seq, contentHash };
     },
   };

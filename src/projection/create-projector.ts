@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import type { TargetConfig } from '../config/config-types';
 import { backoffDelay } from '../integrations/http-client/backoff';
 import type { CallbackLog, StockState } from '../storage/stores';
-import { projectBatch } from './project-batch';
+import { projectBatch, type AccountTargets } from './project-batch';
+import { DEFAULT_ACCOUNT } from '../accounts/account-names';
 import { DEFAULTS } from '../compose/defaults';
 
 export interface Projector {
@@ -11,6 +12,8 @@ export interface Projector {
   /** Resolves when everything stored so far has been projected. */
   idle(): Promise<void>;
   stop(): Promise<void>;
+  /** Each account's targets from now on (accounts connected or changed at runtime); the next batch uses them. */
+  setAccounts(accounts: AccountTargets): void;
 }
 
 /**
@@ -19,7 +22,9 @@ export interface Projector {
  */
 export function createProjector(deps: {
   stores: { stock: StockState; callbackLog: CallbackLog };
-  targets: readonly TargetConfig[];
+  /** The single account's targets (`default`); or `accounts`, each account's own. */
+  targets?: readonly TargetConfig[];
+  accounts?: AccountTargets;
   log: Logger;
   batchSize?: number;
   onDue?: (targets: string[]) => void;
@@ -29,11 +34,12 @@ export function createProjector(deps: {
   let again = false;
   let stopped = false;
   let failures = 0;
+  let accounts: AccountTargets = deps.accounts ?? [{ account: DEFAULT_ACCOUNT, targets: deps.targets ?? [] }];
 
   async function runOnce(): Promise<void> {
     for (;;) {
-      const res = await projectBatch(deps.stores.stock, deps.targets, batchSize, deps.log, Date.now);
-      if (res.dueItems > 0) deps.onDue?.(deps.targets.map((t) => t.name));
+      const res = await projectBatch(deps.stores.stock, accounts, batchSize, deps.log, Date.now);
+      if (res.dueItems > 0) deps.onDue?.(res.dueTargets);
       if (res.callbacks > 0) deps.log.debug(res, 'projected');
       if ((res.applied && res.callbacks < batchSize) || stopped) return;
       // Let requests in between batches: without this the catch-up would hold the event loop to the end.
@@ -71,6 +77,9 @@ export function createProjector(deps: {
 
   return {
     kick,
+    setAccounts(next) {
+      accounts = next;
+    },
     async idle() {
       for (;;) {
         if (running) await running;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { backoffDelay } from '../integrations/http-client/backoff';
+import type { AccountTargets } from './project-batch';
 import type { TargetConfig } from '../config/config-types';
 import type { Projector } from './create-projector';
 import { DEFAULTS } from '../compose/defaults';
@@ -26,6 +27,8 @@ export function createThreadedProjector(opts: {
   path: string;
   synchronous: 'full' | 'normal';
   targets: readonly TargetConfig[];
+  /** Each account's targets (a record's figures go to its account's only); absent: `targets` are `default`'s. */
+  accounts?: AccountTargets;
   log: Logger;
   logLevel: string;
   /** Projector batch size (callbacks per transaction). */
@@ -41,6 +44,7 @@ export function createThreadedProjector(opts: {
   let restarts = 0;
   let worker: Worker;
   let alive = false;
+  let accounts = opts.accounts;
 
   function spawn() {
     alive = true;
@@ -53,6 +57,7 @@ export function createThreadedProjector(opts: {
         path: opts.path,
         synchronous: opts.synchronous,
         targets: opts.targets,
+        accounts,
         logLevel: opts.logLevel,
         batchSize: opts.batchSize,
         gate: opts.gate.buffer,
@@ -88,6 +93,11 @@ export function createThreadedProjector(opts: {
   spawn();
 
   return {
+    setAccounts(next) {
+      accounts = next;
+      // Ordered with kicks: a batch after this message projects with these accounts.
+      worker.postMessage({ type: 'accounts', accounts: next });
+    },
     kick() {
       worker.postMessage({ type: 'kick' });
     },

@@ -3,6 +3,28 @@ import type { TargetConfig } from '../config/config-types';
 import { normalizeOffers } from '../intake/normalize-offers';
 import type { StockState } from '../storage/stores';
 import { duePriority, offerKeysOf, planFigures, type PlanRecord } from '../domain/plan-projection';
+import { DEFAULT_ACCOUNT } from '../accounts/account-names';
+import { scopeStock, stockKey } from '../accounts/scoped-stock';
+
+/** Each account's targets (store keys): a record's figures go to its own account's targets only. */
+export type AccountTargets = ReadonlyArray<{ readonly account: string; readonly targets: readonly TargetConfig[] }>;
+
+/** Plan each account's records with its own targets and figures (its offer keys qualified, see scoped-stock). */
+async function planPerAccount(stock: StockState, accounts: AccountTargets, plan: PlanRecord[], accountOf: string[]) {
+  const groups = new Map<string, PlanRecord[]>();
+  plan.forEach((p, i) => groups.set(accountOf[i], [...(groups.get(accountOf[i]) ?? []), p]));
+  const out: ReturnType<typeof planFigures> = { figures: [], touched: [], unmapped: [] };
+  for (const [account, records] of groups) {
+    const targets = accounts.find((a) => a.account === account)?.targets ?? [];
+    if (targets.length === 0) continue;
+    const current = await scopeStock(stock, account).figures(offerKeysOf(records, targets));
+    const p = planFigures(records, targets, current);
+    out.figures.push(...p.figures.map((f) => ({ ...f, offerKey: stockKey(account, f.offerKey) })));
+    out.touched.push(...p.touched);
+    out.unmapped.push(...p.unmapped);
+  }
+  return out;
+}
 
 const UNBOUNDED = { maxOffers: Infinity, maxIdLength: Infinity, maxQuantity: Infinity, checkText: false };
 
@@ -10,6 +32,8 @@ export interface BatchResult {
   callbacks: number;
   changedFigures: number;
   dueItems: number;
+  /** The targets that got due items. */
+  dueTargets: string[];
   cursor: number;
   /** False when another projector moved the cursor first (nothing applied; read again). */
   applied: boolean;
@@ -21,13 +45,14 @@ export interface BatchResult {
  */
 export async function projectBatch(
   stock: StockState,
-  targets: readonly TargetConfig[],
+  accounts: AccountTargets,
   batchSize: number,
   log: Logger,
   now: () => number,
 ): Promise<BatchResult> {
   const { cursor, records } = await stock.pending(batchSize);
-  if (records.length === 0) return { callbacks: 0, changedFigures: 0, dueItems: 0, cursor, applied: true };
+  if (records.length === 0)
+    return { callbacks: 0, changedFigures: 0, dueItems: 0, dueTargets: [], cursor, applied: true };
   // Records were validated at intake; normalise again without limits (a later, stricter config must not strand
   // an accepted callback). A record that cannot be read is logged and skipped, never retried forever.
   const plan: PlanRecord[] = records.map((rec) => {
@@ -41,8 +66,8 @@ export async function projectBatch(
     }
     return { seq: rec.seq, offers: r.offers };
   });
-  const current = await stock.figures(offerKeysOf(plan, targets));
-  const { figures, touched, unmapped } = planFigures(plan, targets, current);
+  const accountOf = records.map((r) => r.account ?? DEFAULT_ACCOUNT);
+  const { figures, touched, unmapped } = await planPerAccount(stock, accounts, plan, accountOf);
   const byTarget = new Map<string, string[]>();
   for (const t of touched) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t.item]);
   const delivered = new Map(
@@ -62,6 +87,7 @@ export async function projectBatch(
     callbacks: records.length,
     changedFigures: figures.length,
     dueItems: due.length,
+    dueTargets: [...byTarget.keys()],
     cursor: res.cursor,
     applied: res.applied,
   };

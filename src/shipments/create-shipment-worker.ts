@@ -18,7 +18,8 @@ export interface ShipmentWorker {
 
 interface ShipmentWorkerDeps {
   store: ShipmentStore;
-  crm: CrmClient;
+  /** The CRM client of a report's account (each account's reports go to its own CRM, through its own limiter). */
+  crmOf: (account: string) => CrmClient | undefined;
   log: Logger;
   metrics: Metrics;
   settings: Config['worker'];
@@ -93,7 +94,13 @@ export function createShipmentWorker(deps: ShipmentWorkerDeps): ShipmentWorker {
       const answer = await keepLease(
         deps.settings.leaseMs,
         (until) => store.renew(s.id, s.token, until),
-        () => deps.crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report }),
+        () => {
+          const account = s.account ?? 'default';
+          const crm = deps.crmOf(account);
+          // Never another account's CRM: a report of an account no longer served fails, for an operator to see.
+          if (!crm) throw new CrmError('refused', `its account "${account}" is not served by this hub`);
+          return crm.editOrder({ ref: s.ref, by: s.by, site: s.site, order: s.report });
+        },
         lost,
       );
       recorded = await store.markDelivered(s.id, s.token, { id: answer.id ?? null }, 200, Date.now());

@@ -5,6 +5,7 @@ import type { Shipment, ShipmentStore } from '../storage/stores';
 import type { ShipmentInput } from './normalize-shipments';
 import { isoTime as iso } from '../domain/iso-time';
 import { DEFAULTS } from '../compose/defaults';
+import { DEFAULT_ACCOUNT, qualify } from '../accounts/account-names';
 
 export function shipmentView(s: Shipment) {
   return {
@@ -42,11 +43,25 @@ export function reportsHash(items: readonly ShipmentInput[], many: boolean): str
 }
 
 /** Accepts shipment reports (durably, idempotently) and shows them; delivery is the shipment worker's. */
-export function createShipmentService(deps: { shipments: ShipmentStore; config: Config; onCreated?: () => void }) {
+export function createShipmentService(deps: {
+  shipments: ShipmentStore;
+  config: Config;
+  onCreated?: () => void;
+  /** The account whose reports these are (ids, Idempotency-Keys and order streams are per account). */
+  account?: string;
+}) {
+  const account = deps.account ?? DEFAULT_ACCOUNT;
+  /** Another account's report is not found here (404), whatever its id. */
+  const own = async (id: string) => {
+    const s = await deps.shipments.get(id);
+    return s && (s.account ?? DEFAULT_ACCOUNT) === account ? s : undefined;
+  };
   return {
     async submit(items: ShipmentInput[], idempotencyKey: string | undefined, many = false) {
-      const records = items.map((s) => ({ ...s, id: `shp_${crypto.randomBytes(8).toString('hex')}` }));
-      const idem = idempotencyKey ? { key: idempotencyKey, bodyHash: reportsHash(items, many) } : null;
+      const records = items.map((s) => ({ ...s, account, id: `shp_${crypto.randomBytes(8).toString('hex')}` }));
+      const idem = idempotencyKey
+        ? { key: qualify(account, idempotencyKey), bodyHash: reportsHash(items, many) }
+        : null;
       let res;
       try {
         res = await deps.shipments.create(records, idem, Date.now());
@@ -60,22 +75,26 @@ export function createShipmentService(deps: { shipments: ShipmentStore; config: 
           { code: 'idempotency' },
         );
       if (res.created) deps.onCreated?.();
-      const shown = await Promise.all(res.ids.map((id) => deps.shipments.get(id)));
+      const shown = await Promise.all(res.ids.map((id) => own(id)));
       return {
         created: res.created,
         shipments: shown.filter((s): s is Shipment => !!s).map((s) => ({ id: s.id, status: s.status })),
       };
     },
     async get(id: string) {
-      const s = await deps.shipments.get(id);
+      const s = await own(id);
       if (!s) throw new AppError(404, `no shipment ${id}`, { code: 'not-found' });
       return shipmentView(s);
     },
+    /** This account's reports in a status, newest first. */
+    async list(status: 'pending' | 'failed' | 'delivered', limit: number = DEFAULTS.admin.listLimit) {
+      return (await deps.shipments.list(status, limit, account)).map(shipmentView);
+    },
     async failures(limit: number = DEFAULTS.admin.listLimit) {
-      return (await deps.shipments.list('failed', limit)).map(shipmentView);
+      return (await deps.shipments.list('failed', limit, account)).map(shipmentView);
     },
     async retry(id: string | null) {
-      const n = await deps.shipments.retry(id, Date.now());
+      const n = await deps.shipments.retry(id, Date.now(), account);
       if (id !== null && n === 0)
         throw new AppError(404, `shipment ${id} is not a failed report`, { code: 'not-found' });
       deps.onCreated?.();

@@ -1,3 +1,4 @@
+import type { AccountStore } from './account-store/account-store';
 import type { CallbackLog } from './callback-log/callback-log';
 import type { Deliveries } from './deliveries/deliveries';
 import type { HubState } from './hub-state/hub-state';
@@ -6,6 +7,7 @@ import type { ShipmentStore } from './shipment-store/shipment-store';
 import type { SourceStore } from './source-store/source-store';
 import type { StockState } from './stock-state/stock-state';
 
+export type * from './account-store/account-store';
 export type * from './callback-log/callback-log';
 export type * from './deliveries/deliveries';
 export type * from './hub-state/hub-state';
@@ -43,6 +45,8 @@ export interface Stores {
   readonly sources: SourceStore;
   readonly locks: Locks;
   readonly hubState: HubState;
+  /** Accounts connected at runtime (file-declared ones are never stored). */
+  readonly accounts: AccountStore;
   /** Cheap round trip (readiness). */
   ping(): Promise<void>;
   /** Waits for pending group commits, then closes. */

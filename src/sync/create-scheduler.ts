@@ -16,9 +16,10 @@ export function createScheduler(deps: {
     const t = setTimeout(() => {
       if (stopped) return;
       const run = runSync(deps.syncDeps, entry.config, entry.source)
-        .catch((e: Error) =>
-          deps.log.warn({ source: entry.config.name, reason: e.message }, 'scheduled sync did not complete'),
-        )
+        .catch((e: Error) => {
+          if (!alreadyLogged(e))
+            deps.log.warn({ source: entry.config.name, reason: e.message }, 'scheduled sync did not complete');
+        })
         .finally(() => {
           running.delete(run);
           if (!stopped) schedule(entry);
@@ -33,7 +34,9 @@ export function createScheduler(deps: {
       const entry = deps.sources.find((e) => e.config.name === name);
       if (!entry || stopped) return;
       const run = runSync(deps.syncDeps, entry.config, entry.source)
-        .catch((e: Error) => deps.log.warn({ source: name, reason: e.message }, 'sync did not complete'))
+        .catch((e: Error) => {
+          if (!alreadyLogged(e)) deps.log.warn({ source: name, reason: e.message }, 'sync did not complete');
+        })
         .finally(() => running.delete(run));
       running.add(run);
     },
@@ -47,3 +50,6 @@ export function createScheduler(deps: {
     },
   };
 }
+
+/** runSync logs a failed run itself (one line per failure, with its figures); only what failed before it is new. */
+const alreadyLogged = (e: Error) => (e as { logged?: unknown }).logged === true;

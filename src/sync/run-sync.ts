@@ -127,9 +127,12 @@ export async function runSync(
       { ...stats, reason: message },
       'sync failed; what was uploaded is recorded, the next run uploads the rest',
     );
-    throw err instanceof AppError
-      ? err
-      : new AppError(502, `sync of "${config.name}" failed: ${message}`, { code: 'sync', cause: err });
+    const failure =
+      err instanceof AppError
+        ? err
+        : new AppError(502, `sync of "${config.name}" failed: ${message}`, { code: 'sync', cause: err });
+    // Logged here, with the run's figures: the scheduler must not log the same failure again.
+    throw Object.assign(failure, { logged: true });
   } finally {
     await locks.release(lock, deps.owner);
   }

@@ -1,4 +1,5 @@
 import type { OpenStores } from '../../src/storage/stores';
+import { accountStoreConformance } from './account-store-conformance';
 import { callbackLogConformance } from './callback-log-conformance';
 import { deliveriesConformance } from './deliveries-conformance';
 import { hubStateConformance } from './hub-state-conformance';
@@ -8,6 +9,7 @@ import { sourceStoreConformance } from './source-store-conformance';
 import { stockStateConformance } from './stock-state-conformance';
 
 export {
+  accountStoreConformance,
   callbackLogConformance,
   deliveriesConformance,
   hubStateConformance,
@@ -26,4 +28,5 @@ export function storesConformance(driverName: string, openStores: OpenStores) {
   sourceStoreConformance(driverName, openStores);
   locksConformance(driverName, openStores);
   hubStateConformance(driverName, openStores);
+  accountStoreConformance(driverName, openStores);
 }

@@ -22,7 +22,8 @@ const TABLES = [
   'source_state',
   'sync_runs',
   'locks',
-  'module_state',
+  'account_state',
+  'accounts',
   'target_state',
 ];
 

@@ -34,6 +34,23 @@ export function shipmentStoreConformance(driverName: string, openStores: OpenSto
       expect((await sh.claim(10, 3, 1000, 'p')).map((x) => x.id)).toEqual(['a2']);
     });
 
+    it("takes reports in turns across accounts: one account's backlog never holds another's report behind it", async () => {
+      const sh = s.stores.shipments;
+      const of = (account: string, n: number) =>
+        Array.from({ length: n }, (_, i) => ({ ...ship(`${account}-${i}`, `${account}-o${i}`), account }));
+      // A's backlog arrived first; B's and C's one report each after it.
+      await sh.create(of('a', 50), null, 1);
+      await sh.create(of('b', 1), null, 2);
+      await sh.create(of('c', 2), null, 3);
+      const first = (await sh.claim(4, 10, 1000, 'p')).map((x) => x.id);
+      expect(first).toEqual(['a-0', 'b-0', 'c-0', 'a-1']);
+      // The next claim starts after the account served last: c's second report comes before more of a's.
+      const second = (await sh.claim(2, 10, 1000, 'p')).map((x) => x.id);
+      expect(second).toEqual(['c-1', 'a-2']);
+      const rest = await sh.claim(100, 10, 1000, 'p');
+      expect(rest.map((x) => x.id)).toEqual(Array.from({ length: 47 }, (_, i) => `a-${i + 3}`));
+    });
+
     it('fences a stale claim and renews a live one', async () => {
       const sh = s.stores.shipments;
       await sh.create([ship('a', 'o1'), ship('b', 'o1')], null, 1);

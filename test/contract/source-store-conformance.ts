@@ -52,5 +52,16 @@ export function sourceStoreConformance(driverName: string, openStores: OpenStore
       expect(runs[0]).toMatchObject({ source: 'b', dryRun: true, outcome: 'running', read: 0 });
       expect((await src.listRuns('a', 10)).map((r) => r.id)).toEqual([a]);
     });
+
+    it("lists one account's runs: `default`'s are the bare names, another's under its prefix", async () => {
+      const src = s.stores.sources;
+      const d = await src.startRun('erp', false, 1);
+      const x = await src.startRun('acme/erp', false, 2);
+      const y = await src.startRun('acme/feed', false, 3);
+      await src.startRun('acme-two/erp', false, 4);
+      expect((await src.listRuns(null, 10, 'default')).map((r) => r.id)).toEqual([d]);
+      expect((await src.listRuns(null, 10, 'acme')).map((r) => r.id)).toEqual([y, x]);
+      expect(await src.listRuns(null, 10, 'beta')).toEqual([]);
+    });
   });
 }

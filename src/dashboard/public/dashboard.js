@@ -3,7 +3,7 @@
 'use strict';
 
 const POLL_MS = 3000;
-const state = { csrf: null, timer: null, rates: {}, refreshes: 0 };
+const state = { csrf: null, timer: null, rates: {}, refreshes: 0, targetStates: {} };
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -16,30 +16,60 @@ function el(tag, attrs, ...children) {
   return node;
 }
 
+/** A table; each cell carries its column's name, which the narrow (phone) layout shows beside the value. */
 function table(headers, rows) {
   return el(
     'table',
     {},
     el(
       'tr',
-      {},
+      { class: 'head' },
       headers.map((h) => el('th', { text: h })),
     ),
     rows.map((r) =>
       el(
         'tr',
         {},
-        r.map((c) => el('td', {}, c)),
+        r.map((c, i) => el('td', { 'data-label': headers[i] || null }, c)),
       ),
     ),
   );
 }
 
-function ago(isoTime) {
+/** Name → quantity figures (a source's, the shop's live ones) as a small table; anything else as indented JSON. */
+function figuresTable(figures, nameHeader) {
+  if (!figures || typeof figures !== 'object') return '—';
+  const entries = Object.entries(figures);
+  if (!entries.length) return 'none';
+  if (!entries.every(([, v]) => typeof v === 'number' || typeof v === 'string'))
+    return el('pre', { text: JSON.stringify(figures, null, 2) });
+  return el(
+    'table',
+    { class: 'figures' },
+    el('tr', { class: 'head' }, el('th', { text: nameHeader }), el('th', { text: 'quantity' })),
+    entries.map(([k, v]) =>
+      el('tr', {}, el('td', { 'data-label': nameHeader }, k), el('td', { 'data-label': 'quantity' }, String(v))),
+    ),
+  );
+}
+
+/** One time format everywhere: relative and local time, the exact ISO time on hover. */
+function when(isoTime) {
   if (!isoTime) return '—';
-  const s = Math.round((Date.now() - Date.parse(isoTime)) / 1000);
-  const when = s < 90 ? `${s} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${Math.round(s / 3600)} h`;
-  return `${when} ago (${isoTime})`;
+  const t = Date.parse(isoTime);
+  const s = Math.round((Date.now() - t) / 1000);
+  const a = Math.abs(s);
+  const span =
+    a < 90
+      ? `${a} s`
+      : a < 5400
+        ? `${Math.round(a / 60)} min`
+        : a < 129600
+          ? `${Math.round(a / 3600)} h`
+          : `${Math.round(a / 86400)} days`;
+  const d = new Date(t);
+  const local = d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
+  return el('time', { datetime: isoTime, title: isoTime }, `${s >= 0 ? `${span} ago` : `in ${span}`}, ${local}`);
 }
 
 class SignedOut extends Error {}
@@ -123,7 +153,7 @@ function renderTarget(t, dead) {
   const deadRows = dead.map((d) => [
     d.item,
     d.deadReason || '—',
-    ago(d.updatedAt),
+    when(d.updatedAt),
     el(
       'button',
       {
@@ -165,7 +195,7 @@ function renderTarget(t, dead) {
                   .join(', ')}`),
         )
       : null,
-    t.lastError ? el('p', { class: 'error' }, `Last error ${ago(t.lastErrorAt)}: ${t.lastError}`) : null,
+    t.lastError ? el('p', { class: 'error' }, 'Last error ', when(t.lastErrorAt), `: ${t.lastError}`) : null,
     tip ? el('p', { class: 'advice' }, tip) : null,
     dead.length
       ? el('div', {}, el('strong', { text: 'Dead letters' }), table(['item', 'reason', 'when', ''], deadRows))
@@ -182,6 +212,7 @@ async function refreshTargets() {
         : [],
     ),
   );
+  for (const t of data.targets) state.targetStates[t.name] = t.state;
   document.getElementById('unprojected').textContent =
     `Callbacks accepted, not yet projected: ${data.unprojectedCallbacks}`;
   document.getElementById('targets').replaceChildren(...data.targets.map((t, i) => renderTarget(t, dead[i])));
@@ -194,12 +225,12 @@ async function refreshSources() {
     return [
       `${s.name} (${s.type})`,
       last
-        ? `${last.outcome} ${ago(last.finishedAt || last.startedAt)}${last.message ? ` — ${last.message}` : ''}`
+        ? [`${last.outcome} `, when(last.finishedAt || last.startedAt), last.message ? ` — ${last.message}` : '']
         : 'never run',
       last
         ? `read ${last.read}, uploaded ${last.uploaded}, unchanged ${last.unchanged}, not found ${last.notFound}, unmapped ${last.unmapped}, errors ${last.errors}`
         : '—',
-      s.everySeconds ? `every ${s.everySeconds} s; next ${s.nextRunAt || '—'}` : 'manual only',
+      s.everySeconds ? [`every ${s.everySeconds} s; next `, when(s.nextRunAt)] : 'on demand only',
       el(
         'button',
         {
@@ -228,11 +259,12 @@ async function refreshShipments() {
   const all = [...(pending.data.shipments || []), ...(failed.data.shipments || [])];
   const rows = all.map((s) => [
     s.id,
-    JSON.stringify(s.order),
+    orderText(s.order),
+    reportText(s.report),
     s.status === 'pending' && s.attempts > 0 ? 'retrying' : s.status,
-    String(s.attempts),
+    [String(s.attempts), s.updatedAt ? ', last ' : '', s.updatedAt ? when(s.updatedAt) : ''],
     s.lastAnswer && s.lastAnswer.errorMsg
-      ? `${s.lastAnswer.errorMsg}${s.lastAnswer.errors ? ` ${JSON.stringify(s.lastAnswer.errors)}` : ''}`
+      ? [s.lastAnswer.errorMsg, s.lastAnswer.errors ? el('ul', {}, fieldErrors(s.lastAnswer.errors)) : null]
       : '—',
     s.status === 'failed'
       ? el(
@@ -250,25 +282,123 @@ async function refreshShipments() {
     .getElementById('shipments')
     .replaceChildren(
       rows.length
-        ? table(['id', 'order', 'state', 'attempts', "CRM's message", ''], rows)
+        ? table(['id', 'order', 'report', 'state', 'attempts', "CRM's message", ''], rows)
         : el('p', { class: 'muted', text: 'No pending or failed reports.' }),
     );
+}
+
+function orderText(order) {
+  if (!order) return '—';
+  const ref = order.orderId !== undefined ? `order id ${order.orderId}` : `order ${order.orderExternalId}`;
+  return order.site ? `${ref} on site ${order.site}` : ref;
+}
+
+function reportText(report) {
+  if (!report) return '—';
+  return [
+    report.shipped === undefined ? null : report.shipped ? 'shipped' : 'not shipped',
+    report.shipmentStore ? `from ${report.shipmentStore}` : null,
+    report.shipmentDate ? `on ${report.shipmentDate}` : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** The CRM's `errors` (an object of field → message, or a list) as list items. */
+function fieldErrors(errors) {
+  const entries = Array.isArray(errors) ? errors.map((e) => [null, e]) : Object.entries(errors);
+  return entries.map(([k, v]) =>
+    el('li', { text: `${k === null ? '' : `${k}: `}${typeof v === 'string' ? v : JSON.stringify(v)}` }),
+  );
+}
+
+/**
+ * A captured callback body, decoded: JSON as it is, a form's fields with their JSON values parsed (the CRM sends
+ * `offers`/`order` as JSON strings); clientId is already masked by the hub. A cut body keeps what could be read.
+ */
+function decodeBody(body) {
+  const cut = /… \((\d+) characters\)$/.exec(body);
+  const text = cut ? body.slice(0, cut.index) : body;
+  const parseJson = (v) => {
+    try {
+      return JSON.parse(v);
+    } catch {
+      return undefined;
+    }
+  };
+  let data = parseJson(text);
+  if (data === undefined && text.includes('=')) {
+    data = {};
+    for (const [k, v] of new URLSearchParams(text)) {
+      const parsed = parseJson(v);
+      data[k] = parsed === undefined ? v : parsed;
+    }
+  }
+  const pretty = data === undefined ? text : JSON.stringify(data, null, 2);
+  return { data, text: cut ? `${pretty}\n… (cut: ${cut[1]} characters in all)` : pretty };
+}
+
+const offerRef = (o) =>
+  o.xmlId || o.externalId || (o.id !== undefined && o.id !== null ? `id ${o.id}` : '(no identifier)');
+const refKey = (o) => `${o.id ?? ''}|${o.externalId ?? ''}|${o.xmlId ?? ''}`;
+
+/** A question callback: each offer asked about, with the stock the hub answered (or that it knew none). */
+function questionAndAnswer(c, data) {
+  if (!['offers-question', 'order-question', 'mixed'].includes(c.reading)) return null;
+  const answered = (c.answer && c.answer.offers) || [];
+  const byRef = new Map(answered.map((a) => [refKey(a), a]));
+  const asked =
+    data && Array.isArray(data.offers)
+      ? data.offers.filter((o) => o && typeof o === 'object' && !(Array.isArray(o.stores) && o.stores.length))
+      : [];
+  const stockOf = (a) =>
+    a ? a.stores.map((s) => `${s.code}: ${s.available}`).join(', ') || 'no stores' : 'not known here: left out';
+  const rows = asked.map((o) => {
+    const a = byRef.get(refKey(o));
+    byRef.delete(refKey(o));
+    return [offerRef(o), stockOf(a)];
+  });
+  for (const a of byRef.values()) rows.push([offerRef(a), stockOf(a)]);
+  const order = data && data.order && typeof data.order === 'object' ? data.order : null;
+  const title = order
+    ? `The CRM asked about order ${order.number || order.externalId || order.id}`
+    : 'The CRM asked about these offers';
+  return el(
+    'div',
+    { class: 'question', 'data-field': 'question' },
+    el('strong', { text: title }),
+    rows.length ? table(['offer', 'answered'], rows) : el('p', { class: 'muted', text: 'no offers answered' }),
+  );
 }
 
 async function refreshCallbacks() {
   const r = await api('GET', '/admin/callbacks/recent');
   const box = document.getElementById('callbacks');
   if (r.status === 404) return box.replaceChildren(el('p', { class: 'muted', text: 'Not available in this version.' }));
-  const rows = (r.data.callbacks || []).map((c) => [
-    ago(c.at),
-    c.reading,
-    String(c.status),
-    `${c.offers} offer(s), ${c.answered} answered`,
-    el('pre', { text: c.body }),
-  ]);
+  const rows = (r.data.callbacks || []).map((c) => {
+    const body = decodeBody(c.body);
+    return [
+      when(c.at),
+      c.reading,
+      c.status >= 400
+        ? el(
+            'span',
+            { class: 'error', 'data-field': 'rejected' },
+            `rejected ${c.status}: ${c.reason || 'no reason kept'}`,
+          )
+        : `answered ${c.status}`,
+      [`${c.offers} offer(s), ${c.answered} answered`, questionAndAnswer(c, body.data)],
+      el(
+        'details',
+        {},
+        el('summary', { text: `body (${c.body.length} characters)` }),
+        el('pre', { 'data-field': 'body', text: body.text }),
+      ),
+    ];
+  });
   box.replaceChildren(
     rows.length
-      ? table(['when', 'read as', 'status', 'offers', 'body'], rows)
+      ? table(['when', 'read as', 'answer', 'offers', 'body'], rows)
       : el('p', { class: 'muted', text: 'No callbacks yet.' }),
   );
 }
@@ -276,21 +406,27 @@ async function refreshCallbacks() {
 function renderItem(d) {
   const crm = d.crm.length
     ? table(
-        ['CRM warehouse', 'quantity', 'callback #'],
-        d.crm.map((c) => [c.warehouse, String(c.quantity), String(c.version)]),
+        ['CRM warehouse', 'quantity', 'callback', 'sent to'],
+        d.crm.map((c) => [
+          c.warehouse,
+          String(c.quantity),
+          [`#${c.version}, `, when(c.receivedAt)],
+          c.note ? el('span', { class: 'error', text: c.note }) : (c.mappedBy || []).join(', ') || '—',
+        ]),
       )
-    : el('p', { class: 'muted', text: 'No CRM figures for this identifier reached any target.' });
+    : el('p', { class: 'muted', text: 'No CRM figures have been received for this identifier.' });
   const targets = table(
-    ['target', 'desired', 'delivered', 'last attempt', 'problems', ''],
+    ['target', 'should hold', 'delivery', 'last attempt', 'problems', ''],
     d.targets.map((t) => [
       t.shopId ? `${t.name} (${t.shopId})` : t.name,
       t.desired.length
-        ? t.desired.map((x) => `${x.shopWarehouse || x.warehouse}=${x.quantity} (v${x.version})`).join(', ')
+        ? figuresTable(
+            Object.fromEntries(t.desired.map((x) => [x.shopWarehouse || x.warehouse, x.quantity])),
+            'shop warehouse',
+          )
         : '—',
-      t.version === null
-        ? '—'
-        : `v${t.deliveredVersion} of v${t.version}${t.upToDate ? ' (up to date)' : t.due ? ' (due)' : ''}`,
-      t.lastAttemptAt ? `${ago(t.lastAttemptAt)}${t.lastStatus ? ` HTTP ${t.lastStatus}` : ''}` : '—',
+      el('span', { 'data-field': 'delivery' }, deliveryText(t)),
+      t.lastAttemptAt ? [when(t.lastAttemptAt), t.lastStatus ? `, HTTP ${t.lastStatus}` : ''] : '—',
       [
         t.lastError,
         t.dead ? `dead letter: ${t.deadReason}` : null,
@@ -320,18 +456,46 @@ function renderItem(d) {
   const sources = d.sources.length
     ? table(
         ['source', 'last figures', 'last run'],
-        d.sources.map((s) => [s.name, s.figures ? JSON.stringify(s.figures) : '—', ago(s.lastRunAt)]),
+        d.sources.map((s) => [s.name, s.figures ? figuresTable(s.figures, 'warehouse') : '—', when(s.lastRunAt)]),
       )
     : null;
   document.getElementById('item').replaceChildren(el('h3', { text: d.identifier }), crm, targets, sources);
 }
 
+/** Where a target's delivery of an item stands, in words: versions are callback numbers, not counts. */
+function deliveryText(t) {
+  if (t.version === null) return 'nothing to send yet';
+  if (t.upToDate) return 'up to date: the shop has the newest figures';
+  const waiting = t.desired.filter((x) => x.version > t.deliveredVersion).length;
+  const shop = state.targetStates[t.name];
+  const why = t.dead
+    ? 'dead letter (see problems), Retry it once fixed'
+    : shop === 'paused'
+      ? 'shop paused'
+      : shop === 'held'
+        ? 'module inactive in the CRM'
+        : t.due
+          ? 'being sent'
+          : 'waiting';
+  const n = waiting || 'newer';
+  return `${n} newer figure${waiting === 1 ? '' : 's'} waiting: ${why}`;
+}
+
+/** The shop's answer: `{warehouses: {name: stock}}` per warehouse, or `{stock}` for one stock. */
+function liveTable(figures) {
+  if (figures && figures.warehouses && typeof figures.warehouses === 'object')
+    return figuresTable(figures.warehouses, 'shop warehouse');
+  return figuresTable(figures, 'figure');
+}
+
 async function askShop(target, item, out) {
   out.textContent = ' asking…';
   const r = await api('GET', `/admin/targets/${encodeURIComponent(target)}/items/${encodeURIComponent(item)}/live`);
-  out.textContent = r.data.ok
-    ? ` ${JSON.stringify(r.data.figures)} at ${r.data.at}`
-    : ` ${r.data.message || (r.data.error && r.data.error.message)}`;
+  out.replaceChildren(
+    ...(r.data.ok
+      ? [' the shop has, ', when(r.data.at), ':', liveTable(r.data.figures)]
+      : [` ${r.data.message || (r.data.error && r.data.error.message)}`]),
+  );
 }
 
 async function search(identifier) {
@@ -364,7 +528,26 @@ function showSignIn() {
   document.getElementById('app').hidden = true;
   document.getElementById('sign-out').hidden = true;
   document.getElementById('sign-in').hidden = false;
-  document.getElementById('sign-in-refused').hidden = location.hash !== '#sign-in-refused';
+  const refused = document.getElementById('sign-in-refused');
+  const why = refusalText(location.hash);
+  refused.hidden = why === undefined;
+  refused.textContent = why || '';
+}
+
+/** The sign-in's reason, from the fragment the hub redirected to (routes/dashboard.ts signIn). */
+function refusalText(hash) {
+  const m = /^#sign-in-refused(?:=([\w-]+))?$/.exec(hash);
+  if (!m) return undefined;
+  const reason = m[1] || '';
+  if (reason === 'wrong-token') return 'That token was not accepted: it is not auth.adminToken of this hub.';
+  const locked = /^locked-(\d+)$/.exec(reason);
+  if (locked) return `Too many wrong tokens: sign-in is locked for ${locked[1]} s. Wait, then enter the right token.`;
+  if (reason === 'origin')
+    return (
+      'The hub did not recognise the address this page was opened at. Behind a reverse proxy, set ' +
+      'server.trustProxy to true (or server.publicUrl to this address) and restart.'
+    );
+  return 'The sign-in was refused.';
 }
 
 async function poll() {

@@ -37,6 +37,12 @@ export interface FakeCrm {
   heal(): void;
   /** When set, `order.shipped` is refused as it is when no warehouse module is registered. */
   refuseShipped: boolean;
+  /** What `GET /api/credentials` answers for the key (scopes empty: an old-style key, with `methods` instead). */
+  access: { scopes: string[]; methods: string[]; sites: string[] };
+  /** What `GET /api/system-info` gives (no key needed); `publicUrl` defaults to this fake's own URL. */
+  systemInfo: { publicUrl?: string; technicalUrl?: string };
+  /** The API keys this CRM accepts (the one it was started with, and any added). */
+  apiKeys: Set<string>;
   /** Largest number of requests seen in any sliding 1-second window. */
   maxPerSecond(): number;
   /** An order; `offers` become its items (`items[].offer`). */
@@ -57,6 +63,16 @@ export interface FakeCrm {
   close(): Promise<void>;
 }
 
+/** Every scope the module needs (see src/accounts/crm-access.ts). */
+export const FAKE_CRM_SCOPES = [
+  'integration_read',
+  'integration_write',
+  'store_read',
+  'store_write',
+  'order_read',
+  'order_write',
+];
+
 export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }): Promise<FakeCrm> {
   const faults: Array<{ left: number; fault: CrmFault; pattern?: RegExp }> = [];
   const maxBatch = opts.maxBatch ?? 250;
@@ -71,6 +87,9 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     orderEdits: [] as FakeCrm['orderEdits'],
     uploads: [] as FakeCrm['uploads'],
     refuseShipped: false,
+    access: { scopes: [...FAKE_CRM_SCOPES], methods: [] as string[], sites: ['main-shop'] },
+    systemInfo: {} as FakeCrm['systemInfo'],
+    apiKeys: new Set([opts.apiKey]),
   };
 
   const ok = (body: Record<string, unknown>): Reply => ({ status: 200, body: { success: true, ...body } });
@@ -118,9 +137,25 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
         };
       if (fault.type === 'slow') await new Promise((r) => setTimeout(r, fault.delayMs));
     }
-    if (req.headers['x-api-key'] !== opts.apiKey) {
-      return req.headers['x-api-key'] ? refuse(401, 'Wrong "apiKey" value.') : refuse(401, '"apiKey" is missing.');
+    if (req.path === '/api/system-info' && req.method === 'GET')
+      return ok({
+        systemVersion: '8.1.51',
+        publicUrl: state.systemInfo.publicUrl ?? server.url,
+        technicalUrl: state.systemInfo.technicalUrl ?? server.url,
+      });
+    const key = req.headers['x-api-key'];
+    if (typeof key !== 'string' || !state.apiKeys.has(key)) {
+      // The credentials method answers a bad key 403 (the others 401), as the CRM's own client tests show.
+      const status = req.path === '/api/credentials' ? 403 : 401;
+      return key ? refuse(status, 'Wrong "apiKey" value.') : refuse(status, '"apiKey" is missing.');
     }
+    if (req.path === '/api/credentials' && req.method === 'GET')
+      return ok({
+        scopes: state.access.scopes,
+        credentials: state.access.methods,
+        siteAccess: 'access_full',
+        sitesAvailable: state.access.sites,
+      });
     let m: RegExpMatchArray | null;
     if ((m = req.path.match(/^\/api\/v5\/integration-modules\/([^/]+)\/edit$/)) && req.method === 'POST') {
       const mod = jsonField(form(req), 'integrationModule');

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { Config } from '../../config/config-types';
+import type { CrmConfig } from '../../config/config-types';
 import type { HttpClient } from '../http-client/http-client';
 import { createRateLimiter } from '../http-client/rate-limiter';
 import { createCrmClient, type CrmClient } from './crm-client';
 
-/** The CRM client as the config describes it, with its own 10 requests/s limiter: one per process. */
-export function crmClientFor(config: Config, http: HttpClient, log: Logger): CrmClient {
+/** An account's CRM client as its config describes it, with its own 10 requests/s limiter: one per account. */
+export function crmClientFor(config: { crm: CrmConfig }, http: HttpClient, log: Logger): CrmClient {
   return createCrmClient({
     baseUrl: config.crm.url,
     apiKey: config.crm.apiKey,

@@ -24,7 +24,20 @@ export interface CrmClientOptions {
 
 type Query = Record<string, string | number | boolean | Array<string | number>>;
 
+/** `GET /api/credentials` (unversioned): what the API key may do. */
+export interface CrmCredentials {
+  /** The key's scopes (newer keys); empty for an old-style key, which lists `credentials` instead. */
+  scopes: string[];
+  /** The API methods the key may call (deprecated by the CRM; the only list an old-style key has). */
+  credentials: string[];
+  siteAccess: string | null;
+  sitesAvailable: string[];
+}
+
 export interface CrmClient {
+  credentials(): Promise<CrmCredentials>;
+  /** `GET /api/system-info` (no key needed): the account's public URL and its technical one. */
+  systemInfo(): Promise<{ publicUrl: string | null; technicalUrl: string | null }>;
   editModule(code: string, module: IntegrationModule): Promise<Record<string, unknown>>;
   getModule(code: string): Promise<IntegrationModule>;
   getInventories(opts?: {
@@ -189,7 +202,24 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
     }
   }
 
+  const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
   return {
+    async credentials() {
+      const body = await call('GET', '/api/credentials');
+      return {
+        scopes: strings(body.scopes),
+        credentials: strings(body.credentials),
+        siteAccess: typeof body.siteAccess === 'string' ? body.siteAccess : null,
+        sitesAvailable: strings(body.sitesAvailable),
+      };
+    },
+
+    async systemInfo() {
+      const body = await call('GET', '/api/system-info');
+      const url = (v: unknown) => (typeof v === 'string' && v ? v : null);
+      return { publicUrl: url(body.publicUrl), technicalUrl: url(body.technicalUrl) };
+    },
+
     editModule: (code, module) =>
       call('POST', buildPath`/api/v5/integration-modules/${code}/edit`, {
         form: { integrationModule: module },

@@ -16,6 +16,20 @@ export function buildModule(template: unknown, vars: Readonly<Record<string, str
   return module;
 }
 
+/**
+ * The module one connected account registers: module-config.json filled in with the hub's public URL and the
+ * account's own clientId, its settings page at `/settings` (the CRM opens it with the account's clientId).
+ */
+export function accountModule(
+  template: unknown,
+  publicUrl: string,
+  clientId: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): IntegrationModule {
+  const module = buildModule(template, { ...env, STOCKBRIDGE_PUBLIC_URL: publicUrl, CRM_CLIENT_ID: clientId });
+  return { ...module, clientId, baseUrl: publicUrl, accountUrl: `${publicUrl.replace(/\/+$/, '')}/settings` };
+}
+
 /** The module with its clientId masked for printing (it authenticates every callback). */
 export function maskedModule(module: IntegrationModule): IntegrationModule {
   return { ...module, clientId: module.clientId ? `[secret, ${module.clientId.length} characters]` : undefined };

@@ -199,7 +199,13 @@ export function createShopifyTarget(config: ShopifyTargetConfig, http: HttpClien
     };
     // The same content always gets the same key: a resend after a lost answer is recognised, never applied twice.
     const digest = crypto.createHash('sha256').update(JSON.stringify(input)).digest('hex');
-    const key = `${digest.slice(0, 8)}-${digest.slice(8, 12)}-${digest.slice(12, 16)}-${digest.slice(16, 20)}-${digest.slice(20, 32)}`;
+    const key = [
+      digest.slice(0, 8),
+      digest.slice(8, 12),
+      digest.slice(12, 16),
+      digest.slice(16, 20),
+      digest.slice(20, 32),
+    ].join('-');
     const c = await call('set', modern ? SET : SET_BEFORE_2026, modern ? { input, key } : { input }, pace);
     if (!c.ok) {
       for (const i of idx) out[i] = { ...c.result };

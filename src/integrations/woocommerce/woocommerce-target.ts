@@ -264,7 +264,10 @@ export function createWooCommerceTarget(config: WooCommerceTargetConfig, http: H
     writeBatch: (entries, ctx: SendContext) =>
       writeResolvingAgain(entries, ctx, refs, writeSome, (entry, said, _again, was) => {
         const now = refs.get(entry.item);
-        return `${said.message}; ${describeRef(was)} is gone and ${now ? `${describeRef(now)} was refused too` : `no product or variation has SKU "${entry.item}" any more`}`;
+        const after = now
+          ? `${describeRef(now)} was refused too`
+          : `no product or variation has SKU "${entry.item}" any more`;
+        return `${said.message}; ${describeRef(was)} is gone and ${after}`;
       }),
     async read(item): Promise<LiveFigure> {
       try {

@@ -7,14 +7,16 @@ const SQL = {
   // before the first row goes in, the rows go in in the batch's order (unnest WITH ORDINALITY, so the identity
   // values follow it), and the wake-up is sent at the commit.
   append: `WITH barrier AS MATERIALIZED (SELECT pg_advisory_xact_lock_shared($4::bigint) AS locked),
-    ins AS (INSERT INTO callbacks (received_at, content_hash, offers)
-      SELECT t.r, t.h, t.o FROM barrier, unnest($1::bigint[], $2::text[], $3::text[]) WITH ORDINALITY AS t(r, h, o, n)
+    ins AS (INSERT INTO callbacks (received_at, content_hash, offers, account)
+      SELECT t.r, t.h, t.o, t.a FROM barrier,
+        unnest($1::bigint[], $2::text[], $3::text[], $6::text[]) WITH ORDINALITY AS t(r, h, o, a, n)
       ORDER BY t.n
       RETURNING seq)
     SELECT ins.seq FROM ins, (SELECT pg_notify($5, '')) AS woken`,
   count: 'SELECT count(*)::bigint AS n FROM callbacks',
   latest: 'SELECT coalesce(max(seq), 0)::bigint AS s FROM callbacks',
-  readAfter: 'SELECT seq, received_at, content_hash, offers FROM callbacks WHERE seq > $1 ORDER BY seq LIMIT $2',
+  readAfter:
+    'SELECT seq, received_at, content_hash, offers, account FROM callbacks WHERE seq > $1 ORDER BY seq LIMIT $2',
   prune: `DELETE FROM callbacks WHERE seq IN (
       SELECT seq FROM callbacks WHERE received_at < $1 AND seq <= (SELECT cursor FROM projector WHERE id = 1)
       ORDER BY seq LIMIT $2)`,
@@ -26,6 +28,7 @@ export function toCallbackRecord(r: Record<string, unknown>): CallbackRecord {
     receivedAt: Number(r.received_at),
     contentHash: String(r.content_hash),
     offers: JSON.parse(String(r.offers)) as unknown,
+    account: typeof r.account === 'string' ? r.account : 'default',
   };
 }
 
@@ -40,6 +43,7 @@ export function createCallbackLogPostgres(db: PgDb): CallbackLog {
         records.map((r) => r.offersJson),
         APPEND_BARRIER_KEY,
         PG_CHANNELS.callbacks,
+        records.map((r) => r.account ?? 'default'),
       ]);
       return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
     },

@@ -4,12 +4,16 @@ export interface CallbackRecord {
   receivedAt: number;
   contentHash: string;
   offers: unknown;
+  /** The account whose clientId came with it (`default` for rows from before accounts). */
+  account: string;
 }
 
 export interface NewCallback {
   receivedAt: number;
   contentHash: string;
   offersJson: string;
+  /** Default `default`. */
+  account?: string;
 }
 
 /**

@@ -2,8 +2,8 @@ import type { HubState, ModuleState, TargetState } from './hub-state';
 import type { PgDb } from '../postgres/create-pg-db';
 
 const SQL = {
-  getModule: 'SELECT state FROM module_state WHERE id = 1',
-  setModule: `INSERT INTO module_state (id, state) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET state =
+  getModule: 'SELECT state FROM account_state WHERE account = $1',
+  setModule: `INSERT INTO account_state (account, state) VALUES ($1, $2) ON CONFLICT (account) DO UPDATE SET state =
     excluded.state`,
   getTarget: 'SELECT * FROM target_state WHERE target = $1',
   setTarget: `INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES ($1, $2, $3, $4)
@@ -15,12 +15,12 @@ const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 
 
 export function createHubStatePostgres(db: PgDb): HubState {
   return {
-    async getModule() {
-      const [r] = await db.query(SQL.getModule);
+    async getModule(account = 'default') {
+      const [r] = await db.query(SQL.getModule, [account]);
       return r ? (JSON.parse(String(r.state)) as ModuleState) : { ...DEFAULT_MODULE };
     },
-    async setModule(state) {
-      await db.query(SQL.setModule, [JSON.stringify(state)]);
+    async setModule(state, account = 'default') {
+      await db.query(SQL.setModule, [account, JSON.stringify(state)]);
     },
     async getTarget(target): Promise<TargetState> {
       const [r] = await db.query(SQL.getTarget, [target]);

@@ -4,8 +4,9 @@ import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 
 const DEFAULT_MODULE: ModuleState = { active: true, freeze: false, updatedAt: 0 };
 const SQL = {
-  getModule: 'SELECT state FROM module_state WHERE id = 1',
-  setModule: 'INSERT INTO module_state (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
+  getModule: 'SELECT state FROM account_state WHERE account = ?',
+  setModule: `INSERT INTO account_state (account, state) VALUES (?, ?)
+    ON CONFLICT (account) DO UPDATE SET state = excluded.state`,
   getTarget: 'SELECT * FROM target_state WHERE target = ?',
   setTarget: `INSERT INTO target_state (target, paused, paused_reason, paused_at) VALUES (?, ?, ?, ?)
     ON CONFLICT (target) DO UPDATE SET paused = excluded.paused, paused_reason = excluded.paused_reason,
@@ -15,12 +16,12 @@ const SQL = {
 export function createHubStateSqlite(s: SqliteDb): HubState {
   const st = prepareAll(s.db, SQL);
   return {
-    async getModule() {
-      const r = st.getModule.get() as Row | undefined;
+    async getModule(account = 'default') {
+      const r = st.getModule.get(account) as Row | undefined;
       return r ? (JSON.parse(String(r.state)) as ModuleState) : { ...DEFAULT_MODULE };
     },
-    async setModule(state) {
-      await s.write(() => st.setModule.run(JSON.stringify(state)));
+    async setModule(state, account = 'default') {
+      await s.write(() => st.setModule.run(account, JSON.stringify(state)));
     },
     async getTarget(target) {
       const r = st.getTarget.get(target) as Row | undefined;

@@ -14,9 +14,9 @@ export interface TargetState {
 
 /** Module state (from the CRM's activity callback) and per-target operator state (pause). */
 export interface HubState {
-  /** Default when never set: active, not frozen, updatedAt 0. */
-  getModule(): Promise<ModuleState>;
-  setModule(state: ModuleState): Promise<void>;
+  /** The module's state in one account (default `default`); when never set: active, not frozen, updatedAt 0. */
+  getModule(account?: string): Promise<ModuleState>;
+  setModule(state: ModuleState, account?: string): Promise<void>;
   getTarget(target: string): Promise<TargetState>;
   /** `reason` null resumes. */
   setTargetPaused(target: string, reason: string | null, now: number): Promise<void>;

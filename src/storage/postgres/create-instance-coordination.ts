@@ -119,6 +119,7 @@ export function createInstanceCoordination(
     sources: pg.sources,
     locks: pg.locks,
     hubState: pg.hubState,
+    accounts: pg.accounts,
     ping: () => pg.ping(),
     async close() {
       await coordination.close();

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Stores } from '../stores';
 import { createPgDb, type PgDb, type PgListener } from './create-pg-db';
 import { migratePostgres } from './migrate-postgres';
+import { createAccountStorePostgres } from '../account-store/account-store-postgres';
 import { createCallbackLogPostgres } from '../callback-log/callback-log-postgres';
 import { PG_CHANNELS, type PgChannel } from './pg-channels';
 import { createDeliveriesPostgres } from '../deliveries/deliveries-postgres';
@@ -51,6 +52,7 @@ export async function createPostgresStores(opts: PostgresStoresOptions): Promise
     sources: createSourceStorePostgres(db),
     locks: createLocksPostgres(db),
     hubState: createHubStatePostgres(db),
+    accounts: createAccountStorePostgres(db),
     async ping() {
       await db.query('SELECT 1');
     },

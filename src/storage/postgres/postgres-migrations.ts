@@ -102,4 +102,33 @@ export const POSTGRES_MIGRATIONS: readonly PgMigration[] = [
         WHERE NOT dead AND due_at IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'accounts: each callback, shipment and module state belongs to one account; connected accounts',
+    // Rows written before accounts belong to the account a single-account config is read as (`default`).
+    sql: `
+      ALTER TABLE callbacks ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE shipments ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+      CREATE INDEX shipments_account ON shipments (account, status, updated_at);
+      CREATE INDEX shipments_turns ON shipments (account, seq) WHERE status = 'pending';
+      CREATE TABLE account_state (account TEXT PRIMARY KEY, state TEXT NOT NULL);
+      INSERT INTO account_state (account, state) SELECT 'default', state FROM module_state WHERE id = 1;
+      DROP TABLE module_state;
+      CREATE TABLE accounts (
+        name TEXT PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        site TEXT NOT NULL,
+        language TEXT,
+        scopes TEXT NOT NULL,
+        client_id_hash TEXT NOT NULL UNIQUE,
+        token_hash TEXT UNIQUE,
+        key_id TEXT NOT NULL,
+        sealed TEXT NOT NULL,
+        active BOOLEAN NOT NULL,
+        connected_at BIGINT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        version INTEGER NOT NULL
+      );
+    `,
+  },
 ];

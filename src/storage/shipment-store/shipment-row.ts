@@ -18,5 +18,6 @@ export function toShipment(r: Record<string, unknown>): Shipment {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
     deliveredAt: num(r.delivered_at),
+    account: typeof r.account === 'string' ? r.account : 'default',
   };
 }

@@ -3,22 +3,20 @@ import type { ClaimedShipment, NewShipment, ShipmentStore } from './shipment-sto
 import { prepareAll, type Row, type SqliteDb } from '../sqlite/sqlite-db';
 import { toShipment } from './shipment-row';
 import { SQLITE } from '../dialect';
-import { HEAD_OF_STREAM, orderKey, shipmentSql } from './shipment-sql';
+import { CLAIMABLE_OF, interleave, orderKey, PENDING_ACCOUNTS, shipmentSql, turnOrder } from './shipment-sql';
 import { nullableNumber as num } from '../deliveries/item-row';
 
 const SQL = {
   ...shipmentSql(SQLITE),
-  insert: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at)
-    VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
+  insert: `INSERT INTO shipments (id, order_key, by_field, ref, site, report, status, next_at, created_at, updated_at,
+      account) VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?)`,
   // now, now: a plain read first, so an idle poll takes no write lock.
   any:
     "SELECT 1 FROM shipments WHERE status = 'pending' AND next_at <= ? " +
     'AND (lease_until IS NULL OR lease_until < ?) LIMIT 1',
-  // now, now, limit
-  claim: `SELECT * FROM shipments s
-    WHERE s.status = 'pending' AND s.next_at <= ? AND (s.lease_until IS NULL OR s.lease_until < ?)
-      AND ${HEAD_OF_STREAM}
-    ORDER BY s.seq LIMIT ?`,
+  accounts: PENDING_ACCOUNTS,
+  // account, now, now, limit
+  claimableOf: CLAIMABLE_OF,
   lease:
     'UPDATE shipments SET lease_until = ?, lease_owner = ?, claim_token = claim_token + 1 ' +
     'WHERE id = ? RETURNING claim_token',
@@ -37,16 +35,40 @@ export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
           : { conflict: true as const };
     }
     for (const x of items)
-      st.insert.run(x.id, orderKey(x), x.by, x.ref, x.site, JSON.stringify(x.report), now, now, now);
+      st.insert.run(
+        x.id,
+        orderKey(x),
+        x.by,
+        x.ref,
+        x.site,
+        JSON.stringify(x.report),
+        now,
+        now,
+        now,
+        x.account ?? 'default',
+      );
     if (idem) st.putIdem.run(idem.key, idem.bodyHash, JSON.stringify(items.map((x) => x.id)), now);
     return { ids: items.map((x) => x.id), created: true };
   });
-  const claim = db.transaction((limit: number, now: number, leaseMs: number, owner: string) =>
-    (st.claim.all(now, now, limit) as Row[]).map((r): ClaimedShipment => ({
+  // Whose turn it is next (this process claims alone: SQLite has one hub per file).
+  let lastServed: string | null = null;
+  const claim = db.transaction((limit: number, now: number, leaseMs: number, owner: string) => {
+    const lists: Array<{ account: string; rows: Row[] }> = [];
+    for (const account of turnOrder(
+      (st.accounts.all() as Row[]).map((r) => String(r.account)),
+      lastServed,
+    )) {
+      const rows = st.claimableOf.all(account, now, now, limit) as Row[];
+      if (rows.length) lists.push({ account, rows });
+      if (lists.length >= limit) break;
+    }
+    const { picked, last } = interleave(lists, limit, lastServed);
+    lastServed = last;
+    return picked.map((r): ClaimedShipment => ({
       ...toShipment(r),
       token: Number((st.lease.get(now + leaseMs, owner, r.id) as Row).claim_token),
-    })),
-  );
+    }));
+  });
   const fenced = (stmt: keyof typeof SQL, ...args: unknown[]) => s.write(() => st[stmt].run(...args).changes > 0);
 
   return {
@@ -66,9 +88,11 @@ export function createShipmentStoreSqlite(s: SqliteDb): ShipmentStore {
       fenced('retry', nextAt, JSON.stringify(answer), status, now, now, id, token),
     markFailed: (id, token, answer, status, now) =>
       fenced('failed', JSON.stringify(answer), status, now, now, id, token),
-    retry: (id, now) =>
-      s.write(() => (id === null ? st.retryAll.run(now, now).changes : st.retryOne.run(now, now, id).changes)),
-    list: async (status, limit) => (st.list.all(status, limit) as Row[]).map(toShipment),
+    retry: (id, now, account = 'default') =>
+      s.write(() =>
+        id === null ? st.retryAll.run(now, now, account).changes : st.retryOne.run(now, now, id, account).changes,
+      ),
+    list: async (status, limit, account = 'default') => (st.list.all(status, account, limit) as Row[]).map(toShipment),
     async nextAt() {
       return num((st.nextAt.get() as Row).t);
     },

@@ -7,6 +7,8 @@ export interface NewShipment {
   ref: string;
   site: string;
   report: { shipped: boolean; shipmentStore: string; shipmentDate: string };
+  /** The account whose shipments token sent it (its CRM gets the edit); default `default`. */
+  account?: string;
 }
 
 export interface Shipment extends NewShipment {
@@ -68,7 +70,9 @@ export interface ShipmentStore {
     now: number,
   ): Promise<boolean>;
   /** Operator retry of one failed report (or all with null); returns count. */
-  retry(id: string | null, now: number): Promise<number>;
-  list(status: ShipmentStatus, limit: number): Promise<Shipment[]>;
+  /** Failed reports of one account (default `default`) back to pending: one, or all of them. */
+  retry(id: string | null, now: number, account?: string): Promise<number>;
+  /** One account's reports (default `default`) in this status, newest first. */
+  list(status: ShipmentStatus, limit: number, account?: string): Promise<Shipment[]>;
   nextAt(): Promise<number | null>;
 }

@@ -11,7 +11,10 @@ const SQL = {
       excluded.uploaded_at`,
   start: `INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES ($1, $2, $3, 'running') RETURNING id`,
   finish: 'UPDATE sync_runs SET finished_at = $2, outcome = $3, message = $4, stats = $5 WHERE id = $1',
-  list: 'SELECT * FROM sync_runs WHERE ($1::text IS NULL OR source = $1) ORDER BY id DESC LIMIT $2',
+  // An account's runs: `default`'s sources are the bare names, any other's `<account>/<name>` (see account-names).
+  list: `SELECT * FROM sync_runs WHERE ($1::text IS NULL OR source = $1)
+    AND ($3::text IS NULL OR ($3 = 'default' AND position('/' in source) = 0) OR source LIKE $3 || '/%')
+    ORDER BY id DESC LIMIT $2`,
 };
 
 const ZERO: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 };
@@ -44,8 +47,8 @@ export function createSourceStorePostgres(db: PgDb): SourceStore {
     async finishRun(id, stats, outcome, message, now) {
       await db.query(SQL.finish, [id, now, outcome, message, JSON.stringify(stats)]);
     },
-    async listRuns(source, limit): Promise<SyncRun[]> {
-      return (await db.query(SQL.list, [source, limit])).map((r) => ({
+    async listRuns(source, limit, account): Promise<SyncRun[]> {
+      return (await db.query(SQL.list, [source, limit, account ?? null])).map((r) => ({
         ...ZERO,
         ...(r.stats ? (JSON.parse(String(r.stats)) as SyncRunStats) : {}),
         id: Number(r.id),

@@ -11,7 +11,10 @@ const SQL = {
       excluded.uploaded_at`,
   start: "INSERT INTO sync_runs (source, dry_run, started_at, outcome) VALUES (?, ?, ?, 'running')",
   finish: 'UPDATE sync_runs SET finished_at = ?, outcome = ?, message = ?, stats = ? WHERE id = ?',
-  list: 'SELECT * FROM sync_runs WHERE (? IS NULL OR source = ?) ORDER BY id DESC LIMIT ?',
+  // An account's runs: `default`'s sources are the bare names, any other's `<account>/<name>` (see account-names).
+  list: `SELECT * FROM sync_runs WHERE (? IS NULL OR source = ?)
+    AND (? IS NULL OR (? = 'default' AND instr(source, '/') = 0) OR source LIKE ? || '/%')
+    ORDER BY id DESC LIMIT ?`,
 };
 const ZERO: SyncRunStats = { read: 0, unchanged: 0, uploaded: 0, notFound: 0, unmapped: 0, errors: 0, batches: 0 };
 
@@ -38,19 +41,21 @@ export function createSourceStoreSqlite(s: SqliteDb): SourceStore {
     async finishRun(id, stats, outcome, message, now) {
       await s.write(() => st.finish.run(now, outcome, message, JSON.stringify(stats), id));
     },
-    async listRuns(source, limit) {
+    async listRuns(source, limit, account) {
       // As PostgreSQL reads them: stats a run stored without some counter (older releases) read it as 0.
-      return (st.list.all(source, source, limit) as Row[]).map((r): SyncRun => ({
-        ...ZERO,
-        ...(r.stats ? (JSON.parse(r.stats as string) as SyncRunStats) : {}),
-        id: Number(r.id),
-        source: String(r.source),
-        dryRun: Number(r.dry_run) === 1,
-        startedAt: Number(r.started_at),
-        finishedAt: r.finished_at == null ? null : Number(r.finished_at),
-        outcome: r.outcome as SyncRun['outcome'],
-        message: (r.message as string | null) ?? null,
-      }));
+      return (st.list.all(source, source, account ?? null, account ?? null, account ?? null, limit) as Row[]).map(
+        (r): SyncRun => ({
+          ...ZERO,
+          ...(r.stats ? (JSON.parse(r.stats as string) as SyncRunStats) : {}),
+          id: Number(r.id),
+          source: String(r.source),
+          dryRun: Number(r.dry_run) === 1,
+          startedAt: Number(r.started_at),
+          finishedAt: r.finished_at == null ? null : Number(r.finished_at),
+          outcome: r.outcome as SyncRun['outcome'],
+          message: (r.message as string | null) ?? null,
+        }),
+      );
     },
   };
 }

@@ -38,5 +38,6 @@ export interface SourceStore {
     message: string | null,
     now: number,
   ): Promise<void>;
-  listRuns(source: string | null, limit: number): Promise<SyncRun[]>;
+  /** Newest first: one source's runs, or (null) every source's; `account`: only that account's sources'. */
+  listRuns(source: string | null, limit: number, account?: string): Promise<SyncRun[]>;
 }

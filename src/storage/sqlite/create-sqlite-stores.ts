@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/require-await -- better-sqlite3 is synchronous; the store contract is async */
 import type { Stores } from '../stores';
+import { createAccountStoreSqlite } from '../account-store/account-store-sqlite';
 import { createCallbackLogSqlite } from '../callback-log/callback-log-sqlite';
 import { createDeliveriesSqlite } from '../deliveries/deliveries-sqlite';
 import { createHubStateSqlite } from '../hub-state/hub-state-sqlite';
@@ -35,6 +36,7 @@ export function createSqliteStores(opts: SqliteOptions & { migration?: Migration
     sources: createSourceStoreSqlite(s),
     locks: createLocksSqlite(s),
     hubState: createHubStateSqlite(s),
+    accounts: createAccountStoreSqlite(s),
     async ping() {
       s.db.prepare('SELECT 1').get();
     },

@@ -115,7 +115,37 @@ const v3: Migration = {
   },
 };
 
-export const MIGRATIONS: readonly Migration[] = [v1, v2, v3];
+/** Accounts: each callback, shipment and module state belongs to one; rows from before are `default`'s. */
+const v4: Migration = {
+  version: 4,
+  name: 'accounts: each callback, shipment and module state belongs to one account; connected accounts',
+  up(db) {
+    db.exec(`ALTER TABLE log.callbacks ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+    ALTER TABLE shipments ADD COLUMN account TEXT NOT NULL DEFAULT 'default';
+    CREATE INDEX shipments_account ON shipments (account, status, updated_at);
+    CREATE INDEX shipments_turns ON shipments (status, account, seq);
+    CREATE TABLE account_state (account TEXT PRIMARY KEY, state TEXT NOT NULL);
+    INSERT INTO account_state (account, state) SELECT 'default', state FROM module_state WHERE id = 1;
+    DROP TABLE module_state;
+    CREATE TABLE accounts (
+      name TEXT PRIMARY KEY,
+      url TEXT NOT NULL UNIQUE,
+      site TEXT NOT NULL,
+      language TEXT,
+      scopes TEXT NOT NULL,
+      client_id_hash TEXT NOT NULL UNIQUE,
+      token_hash TEXT UNIQUE,
+      key_id TEXT NOT NULL,
+      sealed TEXT NOT NULL,
+      active INTEGER NOT NULL,
+      connected_at INTEGER NOT NULL,
+      updated_at INTEGER NOT NULL,
+      version INTEGER NOT NULL
+    )`);
+  },
+};
+
+export const MIGRATIONS: readonly Migration[] = [v1, v2, v3, v4];
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
 export class SchemaTooNewError extends Error {

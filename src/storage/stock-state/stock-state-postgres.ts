@@ -5,7 +5,7 @@ import { APPEND_BARRIER_KEY, PG_CHANNELS } from '../postgres/pg-channels';
 
 const SQL = {
   cursor: 'SELECT cursor FROM projector WHERE id = 1',
-  pending: 'SELECT seq, received_at, content_hash, offers FROM callbacks WHERE seq > $1 ORDER BY seq LIMIT $2',
+  pending: 'SELECT seq, received_at, content_hash, offers, account FROM callbacks WHERE seq > $1 ORDER BY seq LIMIT $2',
   // Compare-and-set first: it takes the row lock, so two projectors' applies queue and the second finds it moved.
   casCursor: 'UPDATE projector SET cursor = $2 WHERE id = 1 AND cursor = $1 RETURNING cursor',
   figures: `INSERT INTO figures (offer_key, offer, warehouse, quantity, version)

@@ -39,7 +39,8 @@ const SQL = {
     ON CONFLICT (target, offer_ref) DO UPDATE SET reason = excluded.reason, seq = excluded.seq, seen_at =
       excluded.seen_at`,
   listUnmapped: 'SELECT * FROM unmapped WHERE target = ? ORDER BY seen_at DESC, offer_ref LIMIT ?',
-  pending: 'SELECT seq, received_at, content_hash, offers FROM log.callbacks WHERE seq > ? ORDER BY seq LIMIT ?',
+  pending:
+    'SELECT seq, received_at, content_hash, offers, account FROM log.callbacks WHERE seq > ? ORDER BY seq LIMIT ?',
 };
 
 const toFigure = (r: Row): StockFigure => ({

@@ -260,7 +260,9 @@ describe('inventoriesUpload as a stock question', () => {
     expect(res).toEqual({ status: 200, body: { success: true, offers: [] } });
     expect(logs.text()).toContain('inventoriesUpload of an unknown shape');
     const metrics = await (await fetch(url.replace('/callbacks/inventories-upload', '/metrics'))).text();
-    expect(metrics).toMatch(/stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="unknown-shape"\} [1-9]/);
+    expect(metrics).toMatch(
+      /stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="unknown-shape",account="default"\} [1-9]/,
+    );
     const admin = await fetch(url.replace('/callbacks/inventories-upload', '/admin/callbacks/recent'), {
       headers: { Authorization: `Bearer ${SECRETS.adminToken}` },
     });

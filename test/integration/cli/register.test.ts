@@ -20,15 +20,28 @@ describe('npm run register', () => {
   });
   afterEach(() => fake.close());
 
-  function run(argv: string[], env: Record<string, string> = { CRM_API_KEY: SECRETS.crmApiKey }) {
+  /** The test config's publicUrl is https://hub.example.com: allowed here, unless a case says otherwise. */
+  function run(argv: string[], env: Record<string, string> = { CRM_API_KEY: SECRETS.crmApiKey }, allow = true) {
     const out: string[] = [];
     const err: string[] = [];
+    if (allow) argv = [...argv, '--allow-placeholder'];
     return registerCommand({ argv, env, cwd: dir, out: (l) => out.push(l), err: (l) => err.push(l) }).then((code) => ({
       code,
       out: out.join('\n'),
       err: err.join('\n'),
     }));
   }
+
+  it('refuses a placeholder publicUrl (example.com, localhost) unless --allow-placeholder, sending nothing', async () => {
+    const r = await run([], undefined, false);
+    expect(r.code).toBe(2);
+    expect(fake.requests).toHaveLength(0);
+    expect(r.err).toContain('server.publicUrl https://hub.example.com is a placeholder (a reserved example domain)');
+    expect(r.err).toContain('--allow-placeholder');
+    const dry = await run(['--dry-run'], undefined, false);
+    expect(dry.code).toBe(0);
+    expect(dry.err).toContain('warning: server.publicUrl https://hub.example.com is a placeholder');
+  });
 
   it('sends the edit with placeholders filled, reads the module back and prints what the CRM holds', async () => {
     const r = await run([]);

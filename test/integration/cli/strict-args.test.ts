@@ -91,7 +91,8 @@ describe('every command parses its arguments strictly, before anything is sent',
   });
 
   it('register says it changes the CRM before it does', async () => {
-    const r = await run(registerCommand, []);
+    // The shared test config's publicUrl is a placeholder host, which register refuses without this flag.
+    const r = await run(registerCommand, ['--allow-placeholder']);
     expect(r.code).toBe(0);
     expect(r.out.split('\n')[0]).toContain('this changes the module the CRM holds');
   });

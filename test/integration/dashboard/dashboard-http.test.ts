@@ -52,7 +52,7 @@ describe('dashboard: sign-in, session cookie, CSRF', () => {
   it('a wrong token, or a sign-in posted from another origin, gets no session', async () => {
     const wrong = await signIn('nope');
     expect(wrong.status).toBe(303);
-    expect(wrong.headers.location).toBe('/dashboard#sign-in-refused');
+    expect(wrong.headers.location).toBe('/dashboard#sign-in-refused=wrong-token');
     expect(wrong.headers['set-cookie']).toBeUndefined();
     const foreign = await request(hub.app)
       .post('/dashboard/sign-in')
@@ -60,7 +60,9 @@ describe('dashboard: sign-in, session cookie, CSRF', () => {
       .type('form')
       .send({ token: SECRETS.adminToken });
     expect(foreign.headers['set-cookie']).toBeUndefined();
-    expect(logs.text()).toContain('dashboard sign-in refused');
+    expect(foreign.headers.location).toBe('/dashboard#sign-in-refused=origin');
+    expect(logs.text()).toContain('dashboard sign-in refused: wrong token');
+    expect(logs.text()).toMatch(/"reason":"origin"[^\n]*posted from https:\/\/evil.example[^\n]*server.trustProxy/);
     expect(logs.text()).not.toContain(SECRETS.adminToken);
   });
 
@@ -114,36 +116,99 @@ describe('dashboard: sign-in, session cookie, CSRF', () => {
   });
 });
 
+/** A hub of its own per case (the sign-in guard's counters are per app). */
+async function withHub(server: Record<string, unknown>, fn: (hub: Hub) => Promise<void>) {
+  const logs = capturingLog('info');
+  const hub = createHub({
+    config: parseConfig(rawConfig({ server: { port: 0, publicUrl: 'https://hub.example.com', ...server } })),
+    log: logs.log,
+  });
+  try {
+    await fn(hub);
+  } finally {
+    await hub.stop();
+  }
+  return logs.text();
+}
+
+const signInAt = (hub: Hub, token: string) => request(hub.app).post('/dashboard/sign-in').type('form').send({ token });
+
 describe('dashboard behind an HTTPS proxy (server.trustProxy)', () => {
-  it('marks the cookie Secure when the proxy says the request came over HTTPS', async () => {
-    const hub = createHub({
-      config: parseConfig(rawConfig({ server: { port: 0, publicUrl: 'https://hub.example.com', trustProxy: true } })),
-      log: capturingLog().log,
-    });
-    try {
-      const res = await request(hub.app)
-        .post('/dashboard/sign-in')
-        .set('X-Forwarded-Proto', 'https')
-        .type('form')
-        .send({ token: SECRETS.adminToken });
+  it('default trustProxy false: a browser at the https publicUrl signs in (the hub sees http)', async () => {
+    await withHub({}, async (hub) => {
+      const res = await signInAt(hub, SECRETS.adminToken)
+        .set('Host', 'hub.example.com')
+        .set('Origin', 'https://hub.example.com');
+      expect(res.headers.location).toBe('/dashboard');
+      // The browser's connection is HTTPS (to the proxy), so the cookie is Secure.
       expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
-    } finally {
-      await hub.stop();
-    }
+    });
+  });
+
+  it('trustProxy: the origin is the one the proxy names (X-Forwarded-Proto and X-Forwarded-Host)', async () => {
+    await withHub({ trustProxy: true, publicUrl: 'https://other.example.com' }, async (hub) => {
+      const res = await signInAt(hub, SECRETS.adminToken)
+        .set('X-Forwarded-Proto', 'https')
+        .set('X-Forwarded-Host', 'hub.example.net')
+        .set('Origin', 'https://hub.example.net');
+      expect(res.headers.location).toBe('/dashboard');
+      expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+      const csrf = await request(hub.app)
+        .get('/dashboard/session')
+        .set('Cookie', res.headers['set-cookie'] as unknown as string[]);
+      expect(csrf.status).toBe(200);
+    });
+  });
+
+  it('an origin that is neither is refused, saying so and what to set, in the redirect and the log', async () => {
+    const log = await withHub({}, async (hub) => {
+      const res = await signInAt(hub, SECRETS.adminToken)
+        .set('Host', 'hub.example.com')
+        .set('Origin', 'https://proxy-name.example.com');
+      expect(res.headers.location).toBe('/dashboard#sign-in-refused=origin');
+      expect(res.headers['set-cookie']).toBeUndefined();
+    });
+    expect(log).toMatch(/"reason":"origin"[^\n]*set server.trustProxy/);
+  });
+
+  it('marks the cookie Secure when the proxy says the request came over HTTPS', async () => {
+    await withHub({ trustProxy: true }, async (hub) => {
+      const res = await signInAt(hub, SECRETS.adminToken).set('X-Forwarded-Proto', 'https');
+      expect(String(res.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict; Max-Age=\d+; Secure$/);
+    });
+  });
+
+  it('CSP upgrade-insecure-requests only when the page is served over HTTPS', async () => {
+    await withHub({ trustProxy: true }, async (hub) => {
+      const plain = await request(hub.app).get('/dashboard');
+      expect(plain.headers['content-security-policy']).toContain("script-src 'self'");
+      expect(plain.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+      const https = await request(hub.app).get('/dashboard').set('X-Forwarded-Proto', 'https');
+      expect(https.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    });
   });
 });
 
 describe('dashboard sign-in guessing', () => {
-  it('after 10 wrong tokens from one address, even the right one is refused for a while', async () => {
-    const hub = createHub({ config: parseConfig(rawConfig()), log: capturingLog().log });
-    try {
-      const post = (token: string) => request(hub.app).post('/dashboard/sign-in').type('form').send({ token });
-      for (let i = 0; i < 10; i++) expect((await post(`guess-${i}`)).headers['set-cookie']).toBeUndefined();
-      const right = await post(SECRETS.adminToken);
-      expect(right.headers.location).toBe('/dashboard#sign-in-refused');
+  it('trustProxy (real addresses): after 10 wrong tokens one address is locked, with the seconds; others not', async () => {
+    const log = await withHub({ trustProxy: true }, async (hub) => {
+      const from = (ip: string, token: string) => signInAt(hub, token).set('X-Forwarded-For', ip);
+      for (let i = 0; i < 10; i++) expect((await from('10.1.1.1', `guess-${i}`)).headers['set-cookie']).toBeUndefined();
+      const right = await from('10.1.1.1', SECRETS.adminToken);
+      expect(right.headers.location).toMatch(/^\/dashboard#sign-in-refused=locked-\d+$/);
       expect(right.headers['set-cookie']).toBeUndefined();
-    } finally {
-      await hub.stop();
-    }
+      expect((await from('10.2.2.2', SECRETS.adminToken)).headers.location).toBe('/dashboard');
+    });
+    expect(log).toMatch(/"reason":"locked"[^\n]*too many wrong tokens from this address, locked for \d+ s/);
+  });
+
+  it('without trustProxy (everyone behind a proxy shares an address): typos lock out nobody, a spray all', async () => {
+    await withHub({}, async (hub) => {
+      for (let i = 0; i < 10; i++) await signInAt(hub, `typo-${i}`);
+      expect((await signInAt(hub, SECRETS.adminToken)).headers.location).toBe('/dashboard');
+      for (let i = 10; i < 100; i++) await signInAt(hub, `guess-${i}`);
+      const right = await signInAt(hub, SECRETS.adminToken);
+      expect(right.headers.location).toMatch(/^\/dashboard#sign-in-refused=locked-\d+$/);
+    });
   });
 });

@@ -152,9 +152,11 @@ describe('admin API and metrics', () => {
   it('exposes Prometheus metrics without secrets', async () => {
     const r = await request(rig.hub.app).get('/metrics').expect(200);
     expect(r.headers['content-type']).toContain('text/plain');
-    expect(r.text).toMatch(/stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="accepted"\} \d+/);
-    expect(r.text).toMatch(/stockbridge_deliveries_total\{target="shop",outcome="delivered"\} \d+/);
-    expect(r.text).toContain('stockbridge_backlog_items{target="shop"} 0');
+    expect(r.text).toMatch(
+      /stockbridge_callbacks_total\{kind="inventoriesUpload",outcome="accepted",account="default"\} \d+/,
+    );
+    expect(r.text).toMatch(/stockbridge_deliveries_total\{account="default",target="shop",outcome="delivered"\} \d+/);
+    expect(r.text).toContain('stockbridge_backlog_items{target="shop",account="default"} 0');
     expect(r.text).toContain('stockbridge_delivery_latency_seconds_bucket');
     for (const secret of Object.values(SECRETS)) expect(r.text).not.toContain(secret);
     const t = await admin(rig).get('/targets').expect(200);

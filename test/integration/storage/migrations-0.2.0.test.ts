@@ -1,3 +1,4 @@
+import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { createHub } from '../../../src/compose/create-hub';
@@ -11,6 +12,8 @@ import { startFakeMerchantPro, type FakeMerchantPro } from '../../../src/demo/fa
 import { createTestDatabase } from '../../helpers/postgres-database';
 import { targetFiguresOf } from '../../helpers/target-figures';
 import { copyReleaseFixture } from '../../helpers/release-fixture';
+import { formBody } from '../../helpers/callback-bodies';
+import type { Json } from '../../helpers/accounts-rig';
 import { SECRETS, silentLog, waitFor } from '../../helpers/test-config';
 
 const copyFixture = (shopUrl?: string) => copyReleaseFixture('0.2.0', shopUrl);
@@ -32,7 +35,7 @@ describe('migrations: a SQLite database written by release 0.2.0', () => {
       )
         .map((t) => t.name)
         .sort();
-      expect(tables).toEqual(expect.arrayContaining(['figures', 'projector', 'module_state', 'items', 'shipments']));
+      expect(tables).toEqual(expect.arrayContaining(['figures', 'projector', 'account_state', 'items', 'shipments']));
       expect(tables).not.toContain('stock');
       expect(tables).not.toContain('kv');
       const keys = db.prepare('SELECT id, order_key FROM shipments ORDER BY seq').all();
@@ -91,6 +94,50 @@ describe('migrations: a SQLite database written by release 0.2.0', () => {
       const stock = (sku: string) => Object.fromEntries(shop!.bySku(sku)!.warehouses!.map((w) => [w.name, w.stock]));
       expect(stock('SKU-1')).toMatchObject({ 'Depozit central': 4, 'Depozit nord': 2 });
       expect(stock('SKU-2')).toMatchObject({ 'Depozit central': 0 });
+
+      // Over a socket, as its operator and its CRM see it: everything is the account `default`'s.
+      const server = hub.app.listen(0, '127.0.0.1');
+      await new Promise((r) => server.once('listening', r));
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const admin = async (p: string) => {
+        const res = await fetch(base + p, { headers: { authorization: `Bearer ${SECRETS.adminToken}` } });
+        return { status: res.status, body: (await res.json()) as Json };
+      };
+      try {
+        const accounts = (await admin('/admin/accounts')).body.accounts;
+        expect(accounts).toEqual([
+          expect.objectContaining({
+            name: 'default',
+            origin: 'file',
+            active: true,
+            systemUrl: 'https://example.retailcrm.ru',
+            targets: [
+              expect.objectContaining({ name: 'ro-shop', paused: false }),
+              expect.objectContaining({ name: 'bg-shop', paused: true, backlog: 2 }),
+            ],
+          }),
+        ]);
+        for (const p of ['/admin/shipments?status=failed', '/admin/accounts/default/shipments?status=failed']) {
+          expect((await admin(p)).body.shipments).toEqual([expect.objectContaining({ id: 'shp_00000000000000b1' })]);
+        }
+        for (const p of ['/admin/targets', '/admin/accounts/default/targets'])
+          expect((await admin(p)).body.targets).toEqual([
+            expect.objectContaining({ name: 'ro-shop', state: 'active' }),
+            expect.objectContaining({ name: 'bg-shop', state: 'paused', backlog: 2 }),
+          ]);
+        const runs = (await admin('/admin/accounts/default/sync-runs')).body.runs;
+        expect(runs).toEqual([expect.objectContaining({ source: 'syncinv', outcome: 'ok' })]);
+        // The 0.2 clientId still names the account; a new callback is delivered.
+        const cb = await fetch(`${base}/callbacks/inventories-upload`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: formBody([{ xmlId: 'SKU-1', stores: [{ code: 'north', available: 8 }] }]),
+        });
+        expect(cb.status).toBe(200);
+        await waitFor(() => stock('SKU-1')['Depozit nord'] === 8, { what: 'a new callback delivered' });
+      } finally {
+        await new Promise((r) => server.close(r));
+      }
     } finally {
       await hub.stop();
     }

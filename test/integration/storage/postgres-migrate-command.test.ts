@@ -24,8 +24,8 @@ describe('npm run migrate on PostgreSQL', () => {
     };
     expect(await migrateCommand(io)).toBe(0);
     expect(await migrateCommand(io)).toBe(0);
-    expect(lines[0]).toMatch(/postgres:\/\/postgres:\*\*\*@.*: migrated from schema version 0 to 3/);
-    expect(lines[1]).toMatch(/schema version 3, nothing to do/);
+    expect(lines[0]).toMatch(/postgres:\/\/postgres:\*\*\*@.*: migrated from schema version 0 to 4/);
+    expect(lines[1]).toMatch(/schema version 4, nothing to do/);
     expect(lines.join('\n')).not.toContain(urlPassword(tdb.url));
   });
 });

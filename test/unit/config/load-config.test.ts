@@ -140,5 +140,7 @@ describe('config', () => {
     const cfg = loadConfig(path.join(__dirname, '../../../stockbridge.example.json'), env);
     expect(cfg.targets.map((x) => x.type)).toEqual(['merchantpro', 'woocommerce', 'shopify', 'ozon', 'retailcrm']);
     expect(cfg.sources.map((x) => x.type)).toEqual(['syncinventory', 'flamix']);
+    // A fresh start against the example's placeholder hosts runs no failing sync loop: sources on demand.
+    expect(cfg.sources.map((x) => x.everySeconds)).toEqual([0, 0]);
   });
 });

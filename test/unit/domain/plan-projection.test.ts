@@ -19,6 +19,13 @@ describe('planFigures', () => {
     ]);
   });
 
+  it('keeps the figure of a warehouse no target maps (shown, never dropped), marking nothing due for it', () => {
+    const offers: IntakeOffer[] = [{ xmlId: 'X', stores: [{ code: 'south', available: 7 }] }];
+    const p = planFigures([{ seq: 3, offers }], targets, []);
+    expect(p.figures).toEqual([{ offerKey: 'xmlId', offer: 'X', warehouse: 'south', quantity: 7, version: 3 }]);
+    expect(p.touched).toEqual([]);
+  });
+
   it('property: folding the plan gives each target what projectOffers says, newest figure winning', () => {
     const store = fc.record({ code: fc.constantFrom('main', 'north', 'south'), available: fc.nat(5) });
     const offerArb = fc.record(
@@ -36,8 +43,10 @@ describe('planFigures', () => {
       fc.property(fc.array(fc.array(offerArb, { maxLength: 4 }), { maxLength: 6 }), (callbacks) => {
         const records: PlanRecord[] = callbacks.map((offers, i) => ({ seq: i + 1, offers }));
         const state = new Map<string, number>();
+        const mapped = (f: StockFigure) =>
+          targets.some((t) => t.offerKey === f.offerKey && Object.keys(t.warehouses).includes(f.warehouse));
         for (const f of planFigures(records, targets, []).figures)
-          state.set(`${f.offerKey}|${f.offer}|${f.warehouse}`, f.quantity);
+          if (mapped(f)) state.set(`${f.offerKey}|${f.offer}|${f.warehouse}`, f.quantity);
         const expected = new Map<string, number>();
         for (const r of records)
           for (const row of projectOffers(r.offers!, targets).rows) {

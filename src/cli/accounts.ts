@@ -1,0 +1,4 @@
+import { runCli } from './cli-env';
+import { accountsCommand } from './accounts-command';
+
+runCli(accountsCommand);

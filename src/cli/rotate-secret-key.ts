@@ -1,0 +1,4 @@
+import { runCli } from './cli-env';
+import { rotateSecretKeyCommand } from './rotate-secret-key-command';
+
+runCli(rotateSecretKeyCommand);

@@ -12,7 +12,11 @@ export type AccountTargets = ReadonlyArray<{ readonly account: string; readonly 
 /** Plan each account's records with its own targets and figures (its offer keys qualified, see scoped-stock). */
 async function planPerAccount(stock: StockState, accounts: AccountTargets, plan: PlanRecord[], accountOf: string[]) {
   const groups = new Map<string, PlanRecord[]>();
-  plan.forEach((p, i) => groups.set(accountOf[i], [...(groups.get(accountOf[i]) ?? []), p]));
+  plan.forEach((p, i) => {
+    const group = groups.get(accountOf[i]);
+    if (group) group.push(p);
+    else groups.set(accountOf[i], [p]);
+  });
   const out: ReturnType<typeof planFigures> = { figures: [], touched: [], unmapped: [] };
   for (const [account, records] of groups) {
     const targets = accounts.find((a) => a.account === account)?.targets ?? [];
@@ -69,7 +73,12 @@ export async function projectBatch(
   const accountOf = records.map((r) => r.account ?? DEFAULT_ACCOUNT);
   const { figures, touched, unmapped } = await planPerAccount(stock, accounts, plan, accountOf);
   const byTarget = new Map<string, string[]>();
-  for (const t of touched) byTarget.set(t.target, [...(byTarget.get(t.target) ?? []), t.item]);
+  // Pushed, not spread: a batch touches hundreds of items per target.
+  for (const t of touched) {
+    const items = byTarget.get(t.target);
+    if (items) items.push(t.item);
+    else byTarget.set(t.target, [t.item]);
+  }
   const delivered = new Map(
     await Promise.all(
       [...byTarget].map(async ([target, items]) => [target, await stock.delivered(target, items)] as const),

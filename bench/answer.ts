@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { BENCH_CLIENT_ID, fmt, spawnServer, table } from './bench-util';
+import { record } from './summary';
 
 const SKUS = 2000;
 const OFFERS = 20;
@@ -110,6 +111,11 @@ async function main() {
     sources.kill('SIGTERM');
   }
   console.log(table(rows));
+  const [ok, dead] = rows;
+  record('answer-p99', `${ok['p99 ms']} ms`, Number(ok['p99 ms']) <= LATENCY + 50);
+  record('answer-dead-p99', `${dead['p99 ms']} ms`, Number(dead['p99 ms']) <= DEADLINE + 50);
+  const cpu = `${ok['hub CPU ms/question']} ms (dead-source run: ${dead['hub CPU ms/question']})`;
+  record('answer-cpu', cpu, Number(ok['hub CPU ms/question']) <= 1);
   console.log(
     `\naims: p99 ≤ ${LATENCY + 50} ms with answering sources (got ${rows[0]['p99 ms']}); p99 ≤ ${DEADLINE + 50} ms with a dead source (got ${rows[1]['p99 ms']}); hub CPU ≤ 1 ms per question (got ${rows[0]['hub CPU ms/question']} / ${rows[1]['hub CPU ms/question']})`,
   );

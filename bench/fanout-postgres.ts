@@ -9,6 +9,7 @@ import { createLogger } from '../src/log/create-logger';
 import { openStorage } from '../src/storage/open-storage';
 import { startEmbeddedPostgres } from '../src/storage/postgres/start-embedded-postgres';
 import { fmt, spawnServer, table } from './bench-util';
+import { record } from './summary';
 
 const log = createLogger({ level: 'silent' });
 
@@ -85,6 +86,7 @@ export async function fanoutPostgres(n: number) {
       `\n${n} items to one shop without limits, concurrency 8; one owner per target, so a second instance is a ` +
         'stand-by for this shop, not extra throughput',
     );
+    record('pg-fanout-ratio', fmt(rates[0] / sqlite, 2), rates[0] / sqlite >= 0.7);
   } finally {
     await pg.stop();
     await srv.stop();

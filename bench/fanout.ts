@@ -10,6 +10,7 @@ import { createLogger } from '../src/log/create-logger';
 import { benchShopTarget, startBenchShop } from './bench-fixtures';
 import { fmt, spawnServer, table } from './bench-util';
 import { fanoutPostgres } from './fanout-postgres';
+import { record } from './summary';
 import { startFakeWooCommerce } from '../src/demo/fakes/fake-woocommerce';
 
 const log = createLogger({ level: 'silent' });
@@ -300,8 +301,9 @@ async function main() {
   );
   const median = [...results].sort((a, b) => a.ratio - b.ratio)[Math.floor(results.length / 2)].ratio;
   console.log(
-    `median ratio hub/bare: ${fmt(median, 2)} (aim ≥ 0.7), ${n} items per round, fake shop in its own process\n`,
+    `median ratio hub/bare: ${fmt(median, 2)} (aim ≥ 0.8), ${n} items per round, fake shop in its own process\n`,
   );
+  record('fanout-ratio', fmt(median, 2), median >= 0.8);
   const l = await latency(Number(process.env.BENCH_LATENCY_ITEMS ?? 40));
   console.log(
     `latency callback answer → write at the shop, 4 rps target, one item every 300 ms: p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms (aim p99 ≤ 1000 ms); shop 429s: ${l.rejected429}`,
@@ -310,6 +312,7 @@ async function main() {
   console.log(
     `write amplification: 20 callbacks × 500 items while the shop is down → ${a.writes} writes after recovery = ${fmt(a.ratio, 3)} per item (aim 1.0)`,
   );
+  record('amplification', fmt(a.ratio, 3), a.ratio <= 1.02);
   await printOversell();
   await printWoo();
   const r = await rss(Number(process.env.BENCH_BACKLOG ?? 200_000), Number(process.env.BENCH_RSS_SECONDS ?? 15));

@@ -52,6 +52,7 @@ const captureCallback =
         offers: c?.named ?? 0,
         answered: c?.answered ?? 0,
         answer: c?.reply ?? null,
+        ...(c?.from ? { from: c.from } : {}),
         reason: res.locals.refusal ?? null,
         rawBody: typeof raw === 'string' ? raw.slice(0, RAW_KEEP) : (raw?.toString('utf8', 0, RAW_KEEP) ?? ''),
       });

@@ -4,15 +4,24 @@ import type { OfferRef, OrderRef } from '../intake/read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
 import type { Figures, LastKnownStock } from './last-known-stock';
 import { readOrderOffers } from './order-offers';
-import type { LookupSource, SharedLookups } from './shared-lookups';
+import type { AnswerSource, LookupSource, SharedLookups } from './shared-lookups';
+import type { SourceSnapshots } from './source-snapshots';
 
 export interface AnsweredOffer extends OfferRef {
   stores: Array<{ code: string; available: number; purchasePrice?: number }>;
 }
 
+/** Where a source's figures for an offer came from: its list, its one-offer lookup, the hub's record, nowhere. */
+export type AnswerFrom = 'snapshot' | 'lookup' | 'last-known' | 'unknown';
+/** Per source, how many of the offers asked were answered from where (for the capture). */
+export type AnswerSources = Record<string, Partial<Record<AnswerFrom, number>>>;
+
 export interface AnswerService {
   /** Stock for the offers asked about (or the order's offers), within the deadline; unknown offers are left out. */
-  answer(question: { questions: readonly OfferRef[]; orderToRead?: OrderRef }): Promise<AnsweredOffer[]>;
+  answer(question: {
+    questions: readonly OfferRef[];
+    orderToRead?: OrderRef;
+  }): Promise<{ offers: AnsweredOffer[]; from: AnswerSources }>;
 }
 
 const LATE = Symbol('late');
@@ -22,13 +31,17 @@ const refKey = (r: OfferRef) => `${r.id ?? ''}\u0000${r.externalId ?? ''}\u0000$
 
 function unique(refs: readonly OfferRef[]): OfferRef[] {
   const seen = new Map<string, OfferRef>();
-  for (const r of refs) if (!seen.has(refKey(r))) seen.set(refKey(r), r);
+  for (const r of refs) {
+    const k = refKey(r);
+    if (!seen.has(k)) seen.set(k, r);
+  }
   return [...seen.values()];
 }
 
 export function createAnswerService(deps: {
-  sources: readonly LookupSource[];
+  sources: readonly AnswerSource[];
   lookups: SharedLookups;
+  snapshots: SourceSnapshots;
   stock: LastKnownStock;
   crm: CrmClient;
   site: string;
@@ -36,19 +49,70 @@ export function createAnswerService(deps: {
   log: Logger;
   metrics: Metrics;
 }): AnswerService {
-  /** One source's figures for the refs: fresh where it answered in time, its last known figures otherwise. */
-  async function fromSource(
+  const noFigures = Promise.resolve(new Map<string, Figures>());
+  /** The hub's last known figures from `source` for the keys (read beside a request: at the deadline the answer is
+   * only assembled). */
+  function lastKnownOf(source: AnswerSource, keys: Array<string | undefined>): Promise<Map<string, Figures>> {
+    const known = keys.filter((k): k is string => k !== undefined);
+    if (known.length === 0) return noFigures;
+    const p = deps.stock.fromSource(source.name, known);
+    p.catch(() => undefined);
+    return p;
+  }
+
+  /** One source's figures for the keys, and where each came from; counted once per outcome. */
+  function settle(
+    source: AnswerSource,
+    keys: Array<string | undefined>,
+    figures: Array<Figures | undefined>,
+    from: Array<AnswerFrom | undefined>,
+    tally: AnswerSources,
+  ): Array<Figures | undefined> {
+    const counts: Partial<Record<AnswerFrom, number>> = {};
+    for (const f of from) if (f) counts[f] = (counts[f] ?? 0) + 1;
+    for (const [outcome, n] of Object.entries(counts)) deps.metrics.answers.inc({ source: source.name, outcome }, n);
+    if (keys.some((k) => k !== undefined)) tally[source.name] = counts;
+    return figures;
+  }
+
+  /** A list source: its snapshot if recent, else the next one if it comes in time, else the last known figures. */
+  async function fromList(
+    source: Extract<AnswerSource, { list: unknown }>,
+    refs: OfferRef[],
+    keys: Array<string | undefined>,
+    late: Promise<Late>,
+    tally: AnswerSources,
+  ): Promise<Array<Figures | undefined>> {
+    let snap = deps.snapshots.current(source.name);
+    let lastKnown = noFigures;
+    if (!snap && keys.some((k) => k !== undefined)) {
+      lastKnown = lastKnownOf(source, keys);
+      const got = await Promise.race([deps.snapshots.next(source.name, source.list), late]).catch((): Late => LATE);
+      if (got !== LATE) snap = got;
+    }
+    const figures: Array<Figures | undefined> = [];
+    const from: Array<AnswerFrom | undefined> = [];
+    const last = snap ? undefined : await lastKnown;
+    keys.forEach((key, i) => {
+      if (key === undefined) return void (figures.push(undefined), from.push(undefined));
+      // In the snapshot's list or not, the source has spoken: an offer it does not list is unknown to it.
+      const f = snap ? snap.items.get(key) : last!.get(key);
+      if (f && snap) deps.lookups.record(source, key, refs[i], f);
+      figures.push(f);
+      from.push(f ? (snap ? 'snapshot' : 'last-known') : 'unknown');
+    });
+    return settle(source, keys, figures, from, tally);
+  }
+
+  /** A one-offer source: its lookups (shared with concurrent questions), the last known where late or failed. */
+  async function fromLookups(
     source: LookupSource,
     refs: OfferRef[],
+    keys: Array<string | undefined>,
     late: Promise<Late>,
+    tally: AnswerSources,
   ): Promise<Array<Figures | undefined>> {
-    const keys = refs.map((r) => (r[source.offerKey] === undefined ? undefined : String(r[source.offerKey])));
-    // Read the last known figures now, beside the lookups: at the deadline the answer is only assembled.
-    const known = keys.filter((k): k is string => k !== undefined);
-    const lastKnown = known.length
-      ? deps.stock.fromSource(source.name, known)
-      : Promise.resolve(new Map<string, Figures>());
-    lastKnown.catch(() => undefined);
+    const lastKnown = lastKnownOf(source, keys);
     const fresh = await Promise.all(
       keys.map((key, i) =>
         key === undefined
@@ -62,18 +126,34 @@ export function createAnswerService(deps: {
             }),
       ),
     );
-    const missed = fresh.some((f) => f === LATE);
-    const last: Map<string, Figures> = missed ? await lastKnown : new Map<string, Figures>();
-    return fresh.map((f, i) => {
-      const outcome = f === LATE ? (last.has(keys[i]!) ? 'last-known' : 'unknown') : f ? 'fresh' : 'unknown';
-      if (keys[i] !== undefined) deps.metrics.answers.inc({ source: source.name, outcome });
-      return f === LATE ? last.get(keys[i]!) : (f ?? undefined);
-    });
+    const last = fresh.some((f) => f === LATE) ? await lastKnown : new Map<string, Figures>();
+    const from = fresh.map((f, i): AnswerFrom | undefined =>
+      keys[i] === undefined
+        ? undefined
+        : f === LATE
+          ? last.has(keys[i])
+            ? 'last-known'
+            : 'unknown'
+          : f
+            ? 'lookup'
+            : 'unknown',
+    );
+    const figures = fresh.map((f, i) => (f === LATE ? last.get(keys[i]!) : (f ?? undefined)));
+    return settle(source, keys, figures, from, tally);
   }
 
-  async function figuresFor(refs: OfferRef[], late: Promise<Late>): Promise<Array<Figures | undefined>> {
+  function fromSource(source: AnswerSource, refs: OfferRef[], late: Promise<Late>, tally: AnswerSources) {
+    const keys = refs.map((r) => (r[source.offerKey] === undefined ? undefined : String(r[source.offerKey])));
+    return 'list' in source ? fromList(source, refs, keys, late, tally) : fromLookups(source, refs, keys, late, tally);
+  }
+
+  async function figuresFor(
+    refs: OfferRef[],
+    late: Promise<Late>,
+    tally: AnswerSources,
+  ): Promise<Array<Figures | undefined>> {
     if (deps.sources.length === 0) return await Promise.all(refs.map((r) => deps.stock.received(r)));
-    const perSource = await Promise.all(deps.sources.map((s) => fromSource(s, refs, late)));
+    const perSource = await Promise.all(deps.sources.map((s) => fromSource(s, refs, late, tally)));
     // Sources merge in config order: a later source's figure for the same CRM warehouse wins.
     return refs.map((_, i) => {
       const known = perSource.map((figures) => figures[i]).filter((f): f is Figures => f !== undefined);
@@ -100,12 +180,14 @@ export function createAnswerService(deps: {
           refs = read === LATE ? [] : [...refs, ...read];
         }
         refs = unique(refs);
-        const figures = await figuresFor(refs, late);
-        return refs.flatMap((ref, i) => {
+        const from: AnswerSources = {};
+        const figures = await figuresFor(refs, late, from);
+        const offers = refs.flatMap((ref, i) => {
           const f = figures[i];
           if (!f || Object.keys(f).length === 0) return [];
           return [{ ...ref, stores: Object.entries(f).map(([code, available]) => ({ code, available })) }];
         });
+        return { offers, from };
       } finally {
         clearTimeout(timer);
       }

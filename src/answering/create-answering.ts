@@ -4,7 +4,7 @@ import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { createHttpClient, type HttpClient } from '../integrations/http-client/http-client';
 import type { Intake } from '../intake/create-intake';
 import type { Metrics } from '../metrics/create-metrics';
-import { createLookup } from '../integrations/registry';
+import { createAnswerReader } from '../integrations/registry';
 import type { SourceStore, StockState } from '../storage/stores';
 import { createAnswerService } from './answer-service';
 import { createCallbackCapture, type CallbackCapture } from '../intake/callback-capture';
@@ -15,7 +15,8 @@ import {
 import { createLastKnownStock } from './last-known-stock';
 import { createUnmappedWarehouses, type UnmappedWarehouses } from '../intake/unmapped-warehouses';
 
-import { createSharedLookups } from './shared-lookups';
+import { createSharedLookups, type AnswerSource } from './shared-lookups';
+import { createSourceSnapshots } from './source-snapshots';
 import { DEFAULTS } from '../compose/defaults';
 
 /** Everything the inventoriesUpload endpoint needs to store figures and answer stock questions, from the config. */
@@ -37,23 +38,25 @@ export function createAnswering(deps: {
   close(): void;
 } {
   const { config, log } = deps;
-  // Questions fan out one request per offer and source (20-offer orders × concurrent questions): the shared
-  // client's 64 sockets per host would queue them behind the hub's other calls, so lookups have a larger pool of
-  // their own. Beyond its sockets, lookups wait in the client's queue (src/http), within their deadline.
+  // One-offer sources (Flamix, MerchantPro) get one request per offer asked (20-offer orders × concurrent
+  // questions): the shared client's 64 sockets per host would queue them behind the hub's other calls, so answers
+  // have a larger pool of their own. Beyond its sockets, lookups wait in the client's queue, within their deadline.
   const http = deps.http ?? createHttpClient({ maxSockets: DEFAULTS.answering.maxSockets });
   const deadlineMs = config.callbacks.answerDeadlineMs;
   const stock = createLastKnownStock(deps.stores, config.targets);
   const lookups = createSharedLookups({ stock, intake: deps.intake, log });
-  const sources = config.sources.map((c) => ({
+  const snapshots = createSourceSnapshots({ maxAgeMs: config.callbacks.answerMaxAgeMs, log });
+  const sources = config.sources.map((c): AnswerSource => ({
     name: c.name,
     offerKey: c.offerKey,
-    // A lookup outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
+    // A request outlives the answer's deadline by a little: the answer does not wait for it (it falls back to the
     // last known figures at the deadline), and hundreds of sockets torn down at that very instant would delay it.
-    lookup: createLookup(c, http, deadlineMs + DEFAULTS.answering.lookupGraceMs),
+    ...createAnswerReader(c, http, deadlineMs + DEFAULTS.answering.lookupGraceMs),
   }));
   const answers = createAnswerService({
     sources,
     lookups,
+    snapshots,
     stock,
     crm: deps.crm,
     site: config.crm.site,

@@ -3,26 +3,26 @@ import type { OfferKey } from '../config/config-types';
 import type { Intake } from '../intake/create-intake';
 import type { IntakeOffer } from '../domain/offer-types';
 import type { OfferRef } from '../intake/read-inventories-callback';
-import type { SourceLookup } from '../integrations/source-answer';
+import type { SourceList, SourceLookup } from '../integrations/source-answer';
 import type { Figures, LastKnownStock } from './last-known-stock';
 
-export interface LookupSource {
-  name: string;
-  offerKey: OfferKey;
-  lookup: SourceLookup;
-}
+/** A source as the answering side sees it: one request for its whole list, or one per offer. */
+export type AnswerSource = { name: string; offerKey: OfferKey } & ({ list: SourceList } | { lookup: SourceLookup });
+export type LookupSource = Extract<AnswerSource, { lookup: SourceLookup }>;
 
 const MEMO_LIMIT = 50_000;
 
 /**
  * Lookups of the same (source, offer) in flight at once are shared: concurrent questions cost one request.
- * Each lookup that brings figures different from the last ones recorded is recorded once, even when it lands after
- * the question's deadline: as source state (the CRM stores the reply, so the next sync skips them) and through
+ * Figures a lookup brings (even after the question's deadline), or a snapshot answered with, are recorded once
+ * when they differ from the last ones recorded: as source state (the CRM stores the reply, so the next sync skips them) and through
  * intake, so the push targets get them by the normal versioned path. Records of one turn share one write.
  */
 export function createSharedLookups(deps: { stock: LastKnownStock; intake: Intake; log: Logger }) {
   const inFlight = new Map<string, Promise<Figures | null>>();
-  const recorded = new Map<string, string>();
+  // The figures last recorded per (source, offer): the object itself (a snapshot answers many questions with the
+  // same one, so most checks are one comparison) and its text.
+  const recorded = new Map<string, { figures: Figures; text: string }>();
   let pending: Array<{ source: string; key: string; offer: IntakeOffer }> = [];
 
   function flush() {
@@ -43,12 +43,18 @@ export function createSharedLookups(deps: { stock: LastKnownStock; intake: Intak
     });
   }
 
-  function record(source: LookupSource, key: string, ref: OfferRef, figures: Figures) {
+  function record(source: AnswerSource, key: string, ref: OfferRef, figures: Figures) {
     const id = `${source.name}\u0000${key}`;
+    const last = recorded.get(id);
+    if (last?.figures === figures) return;
     const text = JSON.stringify(figures);
-    if (recorded.get(id) === text || Object.keys(figures).length === 0) return;
+    if (last?.text === text) {
+      last.figures = figures;
+      return;
+    }
+    if (Object.keys(figures).length === 0) return;
     if (recorded.size >= MEMO_LIMIT) recorded.clear();
-    recorded.set(id, text);
+    recorded.set(id, { figures, text });
     const offer: IntakeOffer = {
       ...ref,
       stores: Object.entries(figures).map(([code, available]) => ({ code, available })),
@@ -60,6 +66,7 @@ export function createSharedLookups(deps: { stock: LastKnownStock; intake: Intak
   }
 
   return {
+    record,
     get(source: LookupSource, key: string, ref: OfferRef): Promise<Figures | null> {
       const id = `${source.name}\u0000${key}`;
       let p = inFlight.get(id);

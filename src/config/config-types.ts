@@ -195,8 +195,12 @@ export interface Config {
     readonly drainMs: number;
   };
   readonly shipments: { readonly timeZone: string; readonly maxAttempts: number; readonly maxAgeSeconds: number };
-  /** How long a stock question from the CRM may wait for the sources before last known figures answer it. */
-  readonly callbacks: { readonly answerDeadlineMs: number };
+  readonly callbacks: {
+    /** How long a stock question from the CRM may wait for the sources before last known figures answer it. */
+    readonly answerDeadlineMs: number;
+    /** How old a source's whole-list snapshot may be and still answer a question (list sources: SyncInventory). */
+    readonly answerMaxAgeMs: number;
+  };
   readonly log: { readonly level: string };
   readonly targets: readonly TargetConfig[];
   readonly sources: readonly SourceConfig[];

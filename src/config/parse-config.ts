@@ -76,6 +76,7 @@ export function parseConfig(input: unknown, env: Env = {}, baseDir = process.cwd
     shipments: readShipments(r, shipments, timeZone),
     callbacks: Object.freeze({
       answerDeadlineMs: r.num(callbacks, 'answerDeadlineMs', 'callbacks', 3000, 100, 60_000),
+      answerMaxAgeMs: r.num(callbacks, 'answerMaxAgeMs', 'callbacks', 1000, 0, 600_000),
     }),
     log: Object.freeze({
       level: r.str(log, 'level', 'log', {

@@ -147,7 +147,7 @@ async function callPoint(c: DemoContext): Promise<string> {
   await c.delivered();
   return [
     `the module read the order: GET ${read?.path}?${read?.query.toString()}`,
-    `and asked SyncInventory: Skucode=${asked?.query.get('Skucode')} → godown 97637 = 7`,
+    `and asked SyncInventory for its list (${asked?.query.has('Skucode') ? 'one SKU' : 'every SKU, one request'}) → TSHIRT-BLK-XL: godown 97637 = 7`,
     `reply in ${took} ms: ${JSON.stringify(reply)}`,
     `the CRM applied the reply: stock of TSHIRT-BLK-XL ${crmBefore} → ${crmStock()}`,
     `shops: ro-shop: ${stockLine(ro, 'TSHIRT-BLK-XL')} | bg-shop: ${stockLine(bg, 'TSHIRT-BLK-XL')}`,

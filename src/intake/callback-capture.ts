@@ -10,6 +10,8 @@ export interface CapturedCallback {
   answered: number;
   body: string;
   answer: unknown;
+  /** A question's answer, per source: how many offers came from its snapshot, lookups, last known, or nowhere. */
+  from?: Record<string, Partial<Record<string, number>>>;
   /** Why a rejected callback was refused (the message the CRM was answered with), else null. */
   reason: string | null;
 }

@@ -4,7 +4,7 @@ import type { InventoriesCallback } from './read-inventories-callback';
 import type { Metrics } from '../metrics/create-metrics';
 import { OUTCOME } from '../domain/outcomes';
 import { DEFAULT_ACCOUNT } from '../accounts/account-names';
-import type { AnswerService, AnsweredOffer } from '../answering/answer-service';
+import type { AnswerService, AnsweredOffer, AnswerSources } from '../answering/answer-service';
 import type { UnmappedWarehouses } from './unmapped-warehouses';
 
 /** What an inventoriesUpload callback was answered, and how many offers it named and got figures for. */
@@ -13,6 +13,8 @@ export interface CallbackAnswer {
   /** Offers the callback named (figures and questions). */
   named: number;
   answered: number;
+  /** For a question: per source, how many offers were answered from its snapshot, lookups, last known, or not. */
+  from?: AnswerSources;
 }
 
 export interface InventoriesCallbackService {
@@ -53,12 +55,13 @@ export function createInventoriesCallbackService(deps: {
         : Promise.resolve(undefined);
       // A commit that fails while the answer is still being built must not count as unhandled: it is awaited below.
       stored.catch(() => undefined);
-      const offers = asking ? await deps.answers.answer(cb) : undefined;
+      const answer = asking ? await deps.answers.answer(cb) : undefined;
       await stored;
       if (cb.figures.length)
         deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.accepted, account: label });
-      if (asking) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered, account: label });
+      if (answer) deps.metrics.callbacks.inc({ kind: 'inventoriesUpload', outcome: OUTCOME.answered, account: label });
       deps.unmapped?.observe(cb.figures);
+      const offers = answer?.offers;
       const answered = offers?.length ?? 0;
       // One line per accepted callback: the logs answer "is the CRM calling us?" (rejections are logged by the
       // error handler with their reason).
@@ -67,7 +70,8 @@ export function createInventoriesCallbackService(deps: {
         `inventoriesUpload accepted: ${cb.figures.length} figure offer(s), ${cb.questions.length} question(s), ` +
           `${answered} answered`,
       );
-      return { reply: offers ? { success: true, offers } : { success: true }, named, answered };
+      if (!answer) return { reply: { success: true }, named, answered: 0 };
+      return { reply: { success: true, offers: answer.offers }, named, answered, from: answer.from };
     },
   };
 }

@@ -3,7 +3,7 @@ import type { SourceConfig, TargetConfig, TargetType } from '../config/config-ty
 import type { TargetReading } from '../config/read-target';
 import type { HttpClient } from './http-client/http-client';
 import type { PushTarget } from './push-target';
-import type { PullSource, SourceLookup } from './source-answer';
+import type { PullSource, SourceList, SourceLookup } from './source-answer';
 import { createFlamixLookup, createFlamixSource } from './flamix/flamix-source';
 import { createMerchantProLookup, createMerchantProSource } from './merchantpro/merchantpro-reader';
 import { createMerchantProTarget } from './merchantpro/merchantpro-target';
@@ -14,7 +14,7 @@ import { createRetailCrmTarget } from './retailcrm/retailcrm-target';
 import { readRetailCrmTarget } from './retailcrm/read-retailcrm-target';
 import { createShopifyTarget } from './shopify/shopify-target';
 import { readShopifyTarget } from './shopify/read-shopify-target';
-import { createSyncInventoryLookup, createSyncInventorySource } from './syncinventory/syncinventory-source';
+import { createSyncInventoryList, createSyncInventorySource } from './syncinventory/syncinventory-source';
 import { createWooCommerceTarget } from './woocommerce/woocommerce-target';
 import { readWooCommerceTarget } from './woocommerce/read-woocommerce-target';
 
@@ -32,12 +32,17 @@ interface TargetKind<C extends TargetConfig> {
   create(config: C, deps: TargetDeps): PushTarget;
 }
 
-interface SourceKind<C> {
+/**
+ * For the CRM's stock questions a source reads either every offer in one request (where the vendor's API allows a
+ * list: questions are answered from it) or one offer per request; `timeoutMs` bounds each request.
+ */
+type SourceKind<C> = {
   /** The whole snapshot, for sync runs. */
   source(config: C, http: HttpClient, opts: { sleep?: (ms: number) => Promise<void> }): PullSource;
-  /** One offer, for the CRM's stock questions; `timeoutMs` bounds each request. */
-  lookup(config: C, http: HttpClient, timeoutMs: number): SourceLookup;
-}
+} & (
+  | { list(config: C, http: HttpClient, timeoutMs: number): SourceList }
+  | { lookup(config: C, http: HttpClient, timeoutMs: number): SourceLookup }
+);
 type ConfigOf<T extends string, U extends { type: string }> = Extract<U, { type: T }>;
 
 /**
@@ -66,7 +71,7 @@ export const TARGET_TYPES: { [T in TargetType]: TargetKind<ConfigOf<T, TargetCon
 
 /** Every vendor that can be read, by `sources[].type`. Adding one = its folder + one entry here. */
 const SOURCES: { [T in SourceConfig['type']]: SourceKind<ConfigOf<T, SourceConfig>> } = {
-  syncinventory: { source: createSyncInventorySource, lookup: createSyncInventoryLookup },
+  syncinventory: { source: createSyncInventorySource, list: createSyncInventoryList },
   flamix: { source: createFlamixSource, lookup: createFlamixLookup },
   merchantpro: { source: createMerchantProSource, lookup: createMerchantProLookup },
 };
@@ -93,7 +98,16 @@ export function createPullSource(
   return (SOURCES[config.type] as SourceKind<SourceConfig>).source(config, http, opts);
 }
 
-/** A lookup never waits longer than the source's own timeout, nor than the caller allows. */
-export function createLookup(config: SourceConfig, http: HttpClient, timeoutMs: number): SourceLookup {
-  return (SOURCES[config.type] as SourceKind<SourceConfig>).lookup(config, http, Math.min(config.timeoutMs, timeoutMs));
+/**
+ * How a source answers stock questions: its whole list in one request where it has one, else one offer at a time;
+ * a request never waits longer than the source's own timeout, nor than the caller allows.
+ */
+export function createAnswerReader(
+  config: SourceConfig,
+  http: HttpClient,
+  timeoutMs: number,
+): { list: SourceList } | { lookup: SourceLookup } {
+  const kind = SOURCES[config.type] as SourceKind<SourceConfig>;
+  const ms = Math.min(config.timeoutMs, timeoutMs);
+  return 'list' in kind ? { list: kind.list(config, http, ms) } : { lookup: kind.lookup(config, http, ms) };
 }

@@ -71,6 +71,12 @@ export interface PullSource {
  */
 export type SourceLookup = (key: string) => Promise<Record<string, number> | null>;
 
+/**
+ * Read every offer a source lists in one request (where its API allows it): offer key → CRM warehouse code →
+ * quantity, with the same rules as a lookup; an offer absent from the list is one the source does not know.
+ */
+export type SourceList = () => Promise<Map<string, Record<string, number>>>;
+
 /** One GET of a source, its answer parsed as JSON; transport failures become a SourceAnswerError. */
 export async function getJson(
   http: HttpClient,

@@ -68,7 +68,7 @@ export function createMetrics() {
   );
   const answers = counter(
     'stockbridge_answer_lookups_total',
-    "Offers looked up for the CRM's stock questions, by source and outcome (fresh, last-known, unknown)",
+    "Offers looked up for the CRM's stock questions, by source and outcome (snapshot, lookup, last-known, unknown)",
     ['source', 'outcome'],
   );
   const unmappedCounter = counter(

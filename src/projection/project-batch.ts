@@ -12,7 +12,11 @@ export type AccountTargets = ReadonlyArray<{ readonly account: string; readonly 
 /** Plan each account's records with its own targets and figures (its offer keys qualified, see scoped-stock). */
 async function planPerAccount(stock: StockState, accounts: AccountTargets, plan: PlanRecord[], accountOf: string[]) {
   const groups = new Map<string, PlanRecord[]>();
-  plan.forEach((p, i) => groups.set(accountOf[i], [...(groups.get(accountOf[i]) ?? []), p]));
+  plan.forEach((p, i) => {
+    const group = groups.get(accountOf[i]);
+    if (group) group.push(p);
+    else groups.set(accountOf[i], [p]);
+  });
   const out: ReturnType<typeof planFigures> = { figures: [], touched: [], unmapped: [] };
   for (const [account, records] of groups) {
     const targets = accounts.find((a) => a.account === account)?.targets ?? [];

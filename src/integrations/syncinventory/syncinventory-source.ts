@@ -9,7 +9,7 @@ import {
   type PullSource,
   type Snapshot,
   type SnapshotItem,
-  type SourceLookup,
+  type SourceList,
 } from '../source-answer';
 
 /** SyncInventory takes its key as a bearer token, or as Basic auth with the user `admin` (config `auth`). */
@@ -69,36 +69,21 @@ export function parseSyncInventory(body: unknown, warehouses: Readonly<Record<st
   return snap;
 }
 
-const MARK = 'SKUCODE0MARK';
-/** What URLSearchParams writes for a value (application/x-www-form-urlencoded), for the characters it can hold. */
-const formValue = (v: string) =>
-  encodeURIComponent(v)
-    .replace(/[!'()~]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
-    .replace(/%20/g, '+');
-
-/**
- * The lookup URL for one Skucode, exactly as `new URL(base)` + `searchParams.set('Skucode', key)` (+ Godownid)
- * writes it, without parsing the base URL again per lookup: the URL is built once around a marker.
- */
-export function skuUrl(base: string, godownId?: string): (key: string) => string {
-  const slow = (key: string) => {
-    const url = new URL(base);
-    url.searchParams.set('Skucode', key);
-    if (godownId) url.searchParams.set('Godownid', godownId);
-    return url.toString();
-  };
-  const template = slow(MARK);
-  const at = template.indexOf(MARK);
-  if (at < 0 || template.indexOf(MARK, at + 1) >= 0) return slow;
-  const head = template.slice(0, at);
-  const tail = template.slice(at + MARK.length);
-  return (key) => {
-    try {
-      return head + formValue(key) + tail;
-    } catch {
-      return slow(key); // a lone surrogate: URLSearchParams writes U+FFFD, encodeURIComponent throws
-    }
-  };
+/** The whole list in one GET (narrowed by the config's `skuCode`/`godownId` when set), parsed. */
+async function readAll(config: SyncInventorySourceConfig, http: HttpClient, timeoutMs: number): Promise<Snapshot> {
+  const url = new URL(config.url);
+  if (config.skuCode) url.searchParams.set('Skucode', config.skuCode);
+  if (config.godownId) url.searchParams.set('Godownid', config.godownId);
+  const { status, body } = await getJson(
+    http,
+    url.toString(),
+    { Authorization: authHeader(config), 'Content-Type': 'application/json' },
+    timeoutMs,
+    'SyncInventory',
+  );
+  const snap = parseSyncInventory(body, config.warehouses);
+  if (status < 200 || status >= 300) throw new SourceAnswerError(`SyncInventory answered HTTP ${status}`);
+  return snap;
 }
 
 /** The whole snapshot in one GET (optionally narrowed by `skuCode`/`godownId`). */
@@ -106,37 +91,22 @@ export function createSyncInventorySource(config: SyncInventorySourceConfig, htt
   return {
     name: config.name,
     async pull(progress) {
-      const url = new URL(config.url);
-      if (config.skuCode) url.searchParams.set('Skucode', config.skuCode);
-      if (config.godownId) url.searchParams.set('Godownid', config.godownId);
       progress?.({ phase: 'requesting the snapshot', read: 0 });
-      const { status, body } = await getJson(
-        http,
-        url.toString(),
-        { Authorization: authHeader(config), 'Content-Type': 'application/json' },
-        config.timeoutMs,
-        'SyncInventory',
-      );
-      const snap = parseSyncInventory(body, config.warehouses);
-      if (status < 200 || status >= 300) throw new SourceAnswerError(`SyncInventory answered HTTP ${status}`);
+      const snap = await readAll(config, http, config.timeoutMs);
       progress?.({ phase: 'read', read: snap.items.length });
       return snap;
     },
   };
 }
 
-/** One offer by `Skucode`; SyncInventory documents no rate limit, so lookups are not spaced. */
-export function createSyncInventoryLookup(
+/**
+ * Every offer at once, for stock questions: without `Skucode` SyncInventory lists everything, so one GET answers
+ * any number of questions (the answering side holds it for `answerMaxAgeMs`).
+ */
+export function createSyncInventoryList(
   config: SyncInventorySourceConfig,
   http: HttpClient,
   timeoutMs: number,
-): SourceLookup {
-  const auth = authHeader(config);
-  const urlOf = skuUrl(config.url, config.godownId);
-  return async (key) => {
-    const { status, body } = await getJson(http, urlOf(key), { Authorization: auth }, timeoutMs, 'SyncInventory');
-    const snap = parseSyncInventory(body, config.warehouses);
-    if (status < 200 || status >= 300) throw new SourceAnswerError(`SyncInventory answered HTTP ${status}`);
-    return snap.items.find((i) => i.key === key)?.stores ?? null;
-  };
+): SourceList {
+  return async () => new Map((await readAll(config, http, timeoutMs)).items.map((i) => [i.key, i.stores]));
 }

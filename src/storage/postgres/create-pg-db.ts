@@ -1,4 +1,5 @@
-import { Pool, Client, types, type PoolClient, type QueryResultRow } from 'pg';
+import crypto from 'node:crypto';
+import { Pool, Client, types, type PoolClient, type QueryConfig, type QueryResultRow } from 'pg';
 import type { Logger } from 'pino';
 import { redactUrl, scrubError } from './redact-url';
 
@@ -64,12 +65,32 @@ export interface PgDbOptions {
   applicationName?: string;
 }
 
+/**
+ * Parameterised statements are sent as named (prepared) statements: PostgreSQL parses and plans each once per
+ * connection instead of on every call (the stores' SQL is fixed text built at load, a few dozen statements). The
+ * names are bounded, so SQL built per call could not grow the server's per-connection cache without limit.
+ */
+const MAX_NAMED = 256;
+const names = new Map<string, string>();
+function statement(sql: string, params?: readonly unknown[]): string | QueryConfig {
+  if (!params) return sql;
+  let name = names.get(sql);
+  if (name === undefined && names.size < MAX_NAMED) {
+    name = `sb_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name === undefined
+    ? { text: sql, values: params as unknown[] }
+    : { name, text: sql, values: params as unknown[] };
+}
+
 function clientQueryable(client: PoolClient | Client, count: () => void, url: string): PgQueryable {
   return {
     async query<R extends QueryResultRow>(sql: string, params?: readonly unknown[]) {
       count();
       try {
-        const res = await client.query<R>(sql, params as unknown[]);
+        const q = statement(sql, params);
+        const res = typeof q === 'string' ? await client.query<R>(q) : await client.query<R>(q);
         return res.rows;
       } catch (err) {
         throw scrubError(err, url);
@@ -114,7 +135,8 @@ export function createPgDb(opts: PgDbOptions): PgDb {
     async query<R extends QueryResultRow>(sql: string, params?: readonly unknown[]) {
       count();
       try {
-        return (await pool.query<R>(sql, params as unknown[])).rows;
+        const q = statement(sql, params);
+        return (typeof q === 'string' ? await pool.query<R>(q) : await pool.query<R>(q)).rows;
       } catch (err) {
         throw scrubError(err, url);
       }

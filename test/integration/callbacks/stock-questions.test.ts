@@ -34,7 +34,8 @@ describe('inventoriesUpload as a stock question', () => {
     shop = await startFakeMerchantPro({ apiKey: SECRETS.mpKey, apiSecret: SECRETS.mpSecret, multiWarehouse: true });
     const config = testConfig({
       crm: { url: crm.url, apiKey: SECRETS.crmApiKey, clientId: C, site: 'main-shop' },
-      callbacks: { answerDeadlineMs: DEADLINE },
+      // No snapshot window here: each question sees the fakes as the test just set them.
+      callbacks: { answerDeadlineMs: DEADLINE, answerMaxAgeMs: 0 },
       targets: [targetRaw('ro-shop', shop.url, { warehouses: { main: 'Depozit central', north: 'Depozit nord' } })],
       sources: [
         {
@@ -130,7 +131,8 @@ describe('inventoriesUpload as a stock question', () => {
         },
       ],
     });
-    expect(si.requests.at(-1)!.query.get('Skucode')).toBe('A1');
+    // SyncInventory is asked for its whole list (no Skucode): one request answers every offer of the question.
+    expect(si.requests.at(-1)!.query.has('Skucode')).toBe(false);
   });
 
   it('records fresh figures as source state and sends them to the push targets through intake', async () => {
@@ -241,14 +243,16 @@ describe('inventoriesUpload as a stock question', () => {
     expect(JSON.stringify(offers)).not.toContain('NEVER-SEEN');
   });
 
-  it('shares one lookup among concurrent questions about the same offer', async () => {
-    si.add('G1', { '97637': 2 });
-    si.setLatency(150);
+  it('shares one lookup among concurrent questions about the same offer (a one-offer source)', async () => {
+    fx.add('11', { '1': 2 });
+    fx.setLatency(150);
+    const before = fx.requests.filter((r) => r.path.endsWith('/product/11')).length;
     const answers = await Promise.all(
-      Array.from({ length: 6 }, () => postForm({ clientId: C, offers: [{ xmlId: 'G1' }] })),
+      Array.from({ length: 6 }, () => postForm({ clientId: C, offers: [{ xmlId: 'F1' }] })),
     );
-    for (const a of answers) expect(a.body.offers).toEqual([{ xmlId: 'G1', stores: [{ code: 'main', available: 2 }] }]);
-    expect(si.lookupsOf('G1')).toBe(1);
+    for (const a of answers)
+      expect(a.body.offers).toEqual([{ xmlId: 'F1', stores: [{ code: 'north', available: 2 }] }]);
+    expect(fx.requests.filter((r) => r.path.endsWith('/product/11')).length - before).toBe(1);
   });
 
   it('answers a well-formed callback of no known shape with no offers, loudly: log, metric, capture', async () => {
@@ -288,5 +292,68 @@ describe('inventoriesUpload as a stock question', () => {
     });
     const capture = await admin.text();
     for (const text of [logs.text(), metrics, capture]) expect(text).not.toContain(C);
+  });
+});
+
+/** A list source (SyncInventory) answers every question of an `answerMaxAgeMs` window from one request. */
+describe('stock questions answered from a source snapshot', () => {
+  let si: FakeSyncInventory;
+  let hub: Hub;
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    si = await startFakeSyncInventory({ apiKey: 'si-key' });
+    si.add('S1', { '97637': 4 });
+    si.add('S2', { '97637': 0 });
+    const config = testConfig({
+      callbacks: { answerDeadlineMs: 2000, answerMaxAgeMs: 60_000 },
+      sources: [
+        {
+          name: 'si',
+          type: 'syncinventory',
+          url: si.url,
+          apiKey: 'si-key',
+          offerKey: 'xmlId',
+          warehouses: { '97637': 'main' },
+        },
+      ],
+    });
+    hub = createHub({ config, log: capturingLog('warn').log });
+    ({ server, url } = await startAndListen(hub));
+  });
+
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    await hub.stop();
+    await si.close();
+  });
+
+  const ask = async (offers: unknown[]) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ clientId: C, offers }),
+    });
+    return (await res.json()) as { offers: unknown[] };
+  };
+
+  it('asks once for many questions, answers a real 0, leaves out what the list lacks, and says where figures came from', async () => {
+    si.setLatency(100);
+    const concurrent = await Promise.all([ask([{ xmlId: 'S1' }]), ask([{ xmlId: 'S2' }, { xmlId: 'NOPE' }])]);
+    const later = await ask([{ xmlId: 'S1' }, { xmlId: 'S2' }]);
+    expect(concurrent[0].offers).toEqual([{ xmlId: 'S1', stores: [{ code: 'main', available: 4 }] }]);
+    expect(concurrent[1].offers).toEqual([{ xmlId: 'S2', stores: [{ code: 'main', available: 0 }] }]);
+    expect(later.offers).toHaveLength(2);
+    expect(si.requests).toHaveLength(1);
+    expect(si.requests[0].query.has('Skucode')).toBe(false);
+    const admin = await fetch(url.replace('/callbacks/inventories-upload', '/admin/callbacks/recent'), {
+      headers: { Authorization: `Bearer ${SECRETS.adminToken}` },
+    });
+    const { callbacks } = (await admin.json()) as { callbacks: Array<Record<string, unknown>> };
+    expect(callbacks[0].from).toEqual({ si: { snapshot: 2 } });
+    expect(callbacks.find((c) => JSON.stringify(c.body).includes('NOPE'))?.from).toEqual({
+      si: { snapshot: 1, unknown: 1 },
+    });
   });
 });

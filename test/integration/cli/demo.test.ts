@@ -18,7 +18,9 @@ describe('npm run demo -- --once', () => {
     );
     // The CRM asks about an order: the module reads it, asks SyncInventory, the CRM and both shops change.
     expect(out).toContain('the module read the order: GET /api/v5/orders/WEB-1002?by=externalId&site=main-shop');
-    expect(out).toContain('Skucode=TSHIRT-BLK-XL');
+    expect(out).toContain(
+      'and asked SyncInventory for its list (every SKU, one request) → TSHIRT-BLK-XL: godown 97637 = 7',
+    );
     expect(out).toContain('the CRM applied the reply: stock of TSHIRT-BLK-XL {} → {"main":7}');
     expect(out).toContain('shops: ro-shop: Depozit central=7, Depozit nord=3 | bg-shop: stock=7');
     expect(out).toContain('unknown: clientId=***&products=');

@@ -15,11 +15,12 @@ import { waitDelivered } from '../helpers/fanout-rig';
 import { SECRETS, silentLog, targetRaw, waitFor } from '../helpers/test-config';
 
 // The merchant's page as a merchant meets it: opened from a CRM page on another site by a form POST, in a real
-// browser, over a hub with two accounts (each its own fake shop). Screenshots for the README are kept in docs/.
+// browser, over a hub with two accounts (each its own fake shop). Screenshots go to a temporary folder; with
+// STOCKBRIDGE_UPDATE_SCREENSHOTS=1 they refresh the README's copies in docs/ (a test run must not dirty the tree).
 jest.setTimeout(180_000);
 
-const DOCS = path.join(__dirname, '../../docs');
 const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbridge-settings-'));
+const DOCS = process.env.STOCKBRIDGE_UPDATE_SCREENSHOTS === '1' ? path.join(__dirname, '../../docs') : artifacts;
 const ACME = 'client-id-SECRET-acme';
 
 /** A stand-in for the CRM's module card: on its own origin, a form that POSTs the clientId to accountUrl. */

@@ -67,6 +67,19 @@ describe('createRateLimiter', () => {
     expect(starts[24] - starts[0]).toBeLessThan(2600); // and not much slower than the limit
   });
 
+  it('after a stall lets the queue go one interval apart again instead of catching up in a burst', async () => {
+    jest.useRealTimers(); // a real stall: every timer falls due while the event loop is blocked
+    const limiter = createRateLimiter(10);
+    const starts: number[] = [];
+    const all = Array.from({ length: 4 }, () => limiter.acquire().then(() => starts.push(Date.now())));
+    await all[0];
+    const busyUntil = Date.now() + 500;
+    while (Date.now() < busyUntil); // the process is busy past three slots
+    await Promise.all(all);
+    // 103 ms apart by the limiter's clock; a few ms of slack for the promise hop between release and record
+    for (let i = 1; i < starts.length; i++) expect(starts[i] - starts[i - 1]).toBeGreaterThanOrEqual(95);
+  });
+
   it('holds every caller after pauseUntil', async () => {
     const limiter = createRateLimiter(100);
     limiter.pauseUntil(Date.now() + 3000);

@@ -3,7 +3,12 @@
 'use strict';
 
 const POLL_MS = 3000;
-const state = { csrf: null, timer: null, rates: {}, refreshes: 0, targetStates: {} };
+const state = { csrf: null, timer: null, rates: {}, refreshes: 0, targetStates: {}, account: null, accounts: [] };
+
+/** One account's admin routes: every view shows the account chosen in the Accounts list (a hub may serve many). */
+function A(path) {
+  return `/admin/accounts/${encodeURIComponent(state.account)}${path}`;
+}
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -136,7 +141,7 @@ function renderTarget(t, dead) {
           {
             type: 'button',
             'data-action': 'resume',
-            onclick: () => act('POST', `/admin/targets/${encodeURIComponent(name)}/resume`),
+            onclick: () => act('POST', A(`/targets/${encodeURIComponent(name)}/resume`)),
           },
           'Resume',
         )
@@ -146,7 +151,7 @@ function renderTarget(t, dead) {
             type: 'button',
             'data-action': 'pause',
             onclick: () =>
-              act('POST', `/admin/targets/${encodeURIComponent(name)}/pause`, { reason: 'paused from the dashboard' }),
+              act('POST', A(`/targets/${encodeURIComponent(name)}/pause`), { reason: 'paused from the dashboard' }),
           },
           'Pause',
         );
@@ -160,7 +165,7 @@ function renderTarget(t, dead) {
         type: 'button',
         'data-action': 'retry-dead',
         'data-item': d.item,
-        onclick: () => act('POST', `/admin/targets/${encodeURIComponent(name)}/dead-letters/retry`, { item: d.item }),
+        onclick: () => act('POST', A(`/targets/${encodeURIComponent(name)}/dead-letters/retry`), { item: d.item }),
       },
       'Retry',
     ),
@@ -204,11 +209,11 @@ function renderTarget(t, dead) {
 }
 
 async function refreshTargets() {
-  const { data } = await api('GET', '/admin/targets');
+  const { data } = await api('GET', A('/targets'));
   const dead = await Promise.all(
     data.targets.map((t) =>
       t.dead
-        ? api('GET', `/admin/targets/${encodeURIComponent(t.name)}/dead-letters`).then((r) => r.data.deadLetters || [])
+        ? api('GET', A(`/targets/${encodeURIComponent(t.name)}/dead-letters`)).then((r) => r.data.deadLetters || [])
         : [],
     ),
   );
@@ -219,7 +224,7 @@ async function refreshTargets() {
 }
 
 async function refreshSources() {
-  const { data } = await api('GET', '/admin/sources');
+  const { data } = await api('GET', A('/sources'));
   const rows = (data.sources || []).map((s) => {
     const last = s.runs[0];
     return [
@@ -236,7 +241,7 @@ async function refreshSources() {
         {
           type: 'button',
           'data-action': 'sync-now',
-          onclick: () => act('POST', `/admin/sources/${encodeURIComponent(s.name)}/sync`),
+          onclick: () => act('POST', A(`/sources/${encodeURIComponent(s.name)}/sync`)),
         },
         'Sync now',
       ),
@@ -253,8 +258,8 @@ async function refreshSources() {
 
 async function refreshShipments() {
   const [pending, failed] = await Promise.all([
-    api('GET', '/admin/shipments?status=pending'),
-    api('GET', '/admin/shipments?status=failed'),
+    api('GET', A('/shipments?status=pending')),
+    api('GET', A('/shipments?status=failed')),
   ]);
   const all = [...(pending.data.shipments || []), ...(failed.data.shipments || [])];
   const rows = all.map((s) => [
@@ -272,7 +277,7 @@ async function refreshShipments() {
           {
             type: 'button',
             'data-action': 'retry-shipment',
-            onclick: () => act('POST', `/admin/shipments/${encodeURIComponent(s.id)}/retry`),
+            onclick: () => act('POST', A(`/shipments/${encodeURIComponent(s.id)}/retry`)),
           },
           'Retry',
         )
@@ -372,7 +377,7 @@ function questionAndAnswer(c, data) {
 }
 
 async function refreshCallbacks() {
-  const r = await api('GET', '/admin/callbacks/recent');
+  const r = await api('GET', A('/callbacks/recent'));
   const box = document.getElementById('callbacks');
   if (r.status === 404) return box.replaceChildren(el('p', { class: 'muted', text: 'Not available in this version.' }));
   const rows = (r.data.callbacks || []).map((c) => {
@@ -490,7 +495,7 @@ function liveTable(figures) {
 
 async function askShop(target, item, out) {
   out.textContent = ' asking…';
-  const r = await api('GET', `/admin/targets/${encodeURIComponent(target)}/items/${encodeURIComponent(item)}/live`);
+  const r = await api('GET', A(`/targets/${encodeURIComponent(target)}/items/${encodeURIComponent(item)}/live`));
   out.replaceChildren(
     ...(r.data.ok
       ? [' the shop has, ', when(r.data.at), ':', liveTable(r.data.figures)]
@@ -499,7 +504,7 @@ async function askShop(target, item, out) {
 }
 
 async function search(identifier) {
-  const r = await api('GET', `/admin/items/${encodeURIComponent(identifier)}`);
+  const r = await api('GET', A(`/items/${encodeURIComponent(identifier)}`));
   if (r.status >= 400)
     return document
       .getElementById('item')
@@ -511,8 +516,69 @@ function setStatus(text) {
   document.getElementById('status').textContent = text;
 }
 
+function accountState(a) {
+  if (a.deactivated) return 'deactivated by an operator';
+  if (a.frozen) return 'frozen in the CRM';
+  return a.active ? 'active' : 'inactive in the CRM';
+}
+
+async function refreshAccounts() {
+  const { data } = await api('GET', '/admin/accounts');
+  state.accounts = data.accounts || [];
+  if (!state.accounts.some((a) => a.name === state.account)) state.account = state.accounts[0]?.name ?? null;
+  const rows = state.accounts.map((a) => {
+    const backlog = a.targets.reduce((n, t) => n + t.backlog, 0);
+    const shown = a.name === state.account;
+    return [
+      a.name,
+      `${a.crm.url}${a.origin === 'file' ? ' (config file)' : ''}`,
+      accountState(a),
+      `${a.targets.length} shop(s), backlog ${backlog}`,
+      a.lastCallbackAt ? when(a.lastCallbackAt) : 'no callback yet',
+      shown
+        ? el('strong', { text: 'shown below' })
+        : el('button', { type: 'button', text: 'Show', onclick: () => showAccount(a.name) }),
+    ];
+  });
+  document
+    .getElementById('accounts')
+    .replaceChildren(
+      state.accounts.length
+        ? table(['Account', 'CRM', 'State', 'Shops', 'Last callback', ''], rows)
+        : el('p', { class: 'muted', text: 'No account yet: connect one below, or declare it in the config file.' }),
+    );
+  document.getElementById('account-shown').textContent = state.account ? `Account: ${state.account}` : '';
+}
+
+async function showAccount(name) {
+  state.account = name;
+  state.rates = {};
+  document.getElementById('item').replaceChildren();
+  await refresh();
+}
+
+async function connectAccount(form) {
+  const body = { url: form.url.value.trim(), apiKey: form.apiKey.value };
+  if (form.site.value.trim()) body.site = form.site.value.trim();
+  if (form.name.value.trim()) body.name = form.name.value.trim();
+  const out = document.getElementById('connect-result');
+  out.textContent = 'connecting…';
+  const r = await api('POST', '/admin/accounts', body);
+  form.apiKey.value = ''; // never kept in the page
+  if (r.status >= 300) {
+    out.className = 'error';
+    out.textContent = (r.data.error && r.data.error.message) || `refused (HTTP ${r.status})`;
+    return;
+  }
+  out.className = 'muted';
+  out.textContent = `connected: ${r.data.name}`;
+  await showAccount(r.data.name);
+}
+
 async function refresh() {
   try {
+    await refreshAccounts();
+    if (!state.account) return setStatus('no account to show');
     await Promise.all([refreshTargets(), refreshSources(), refreshShipments(), refreshCallbacks()]);
     state.refreshes += 1;
     document.body.dataset.refreshes = String(state.refreshes);
@@ -570,6 +636,10 @@ async function start() {
       credentials: 'same-origin',
     });
     showSignIn();
+  });
+  document.getElementById('connect').addEventListener('submit', (e) => {
+    e.preventDefault();
+    connectAccount(e.target).catch((err) => setStatus(err.message));
   });
   document.getElementById('search').addEventListener('submit', (e) => {
     e.preventDefault();

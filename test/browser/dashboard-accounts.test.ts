@@ -125,7 +125,7 @@ describe('the dashboard of a hub with several accounts, in a real browser', () =
     for (const url of requested) expect(url).not.toContain('SECRET');
   });
 
-  step('no script errors on the way', async () => {
+  it('had no script errors on the way', () => {
     expect(pageErrors).toEqual([]);
   });
 });

@@ -189,6 +189,8 @@ export function createHubConnections(deps: {
     admin,
     /** An activity callback's `systemUrl`, followed in the background (see follow-system-url.ts). */
     followSystemUrl: follower.seen,
+    /** Resolves once every systemUrl being followed is done (its reload included). */
+    followed: follower.idle,
     /** Load the stored accounts (throws StoredAccountsError when the key does not open them). */
     start: () => serial(() => load(true)),
     /** Follow changes made elsewhere (other instances, the CLI) every `reloadMs`. */

@@ -46,6 +46,10 @@ export interface UrlFollowerDeps {
   crmFor: (url: string, apiKey: string) => CrmClient;
   /** The module the account registers (its clientId, the hub's public URL), as `npm run register` would send it. */
   moduleFor: (account: Account) => IntegrationModule;
+  /** The account as the hub runs it now (a callback's account may have been reloaded since). */
+  current: (name: string) => Account | undefined;
+  /** Every account the hub serves (an address another one uses is not taken over). */
+  all: () => readonly Account[];
   /** A file-declared account's address as the file says it. */
   fileUrlOf: (name: string) => string | undefined;
   /** After an account's address changed (its row or its note): the hub reloads it, its CRM client at the new one. */
@@ -93,14 +97,17 @@ export function createUrlFollower(deps: UrlFollowerDeps) {
       if (sameOrigin(checked.url, current)) return settled();
     }
     const url = checked.url;
+    const other = deps.all().find((a) => a.name !== account.name && sameOrigin(a.config.crm.url, url));
+    if (other) return problem(`systemUrl ${systemUrl} is not followed: account "${other.name}" is at ${url}`, 'error');
     // Registered first: an address where the module cannot be registered is not switched to (tried again later).
     const module = { ...deps.moduleFor(account), active };
     await deps.crmFor(url, account.config.crm.apiKey).editModule(module.code, module);
     if (account.origin === 'connected') {
       const row = await deps.store.get(account.name);
       if (!row) return;
+      // Another instance may have stored the same move meanwhile: that is the outcome wanted, not a failure.
       if (!(await deps.store.update({ ...row, url, updatedAt: now() }, row.version)))
-        throw new Error('the account was changed meanwhile');
+        if ((await deps.store.get(account.name))?.url !== url) throw new Error('the account was changed meanwhile');
       if (state.urlProblem !== undefined) await activity.note({ urlProblem: undefined });
       log.info({ from: current, to: url }, 'the CRM moved this account: module registered and address stored');
     } else {
@@ -115,25 +122,45 @@ export function createUrlFollower(deps: UrlFollowerDeps) {
     await deps.moved(account.name);
   }
 
+  interface Seen {
+    activity: ActivityService;
+    systemUrl: string;
+    active: boolean;
+  }
+  const pending = new Map<string, Seen>();
+
+  function start(name: string, s: Seen) {
+    const run = (async () => {
+      const account = deps.current(name);
+      if (account) await follow(account, s.activity, s.systemUrl, s.active);
+    })()
+      .catch(async (e: Error) => {
+        const reason = `could not follow systemUrl ${s.systemUrl}: ${e.message}; tried again at the next activity`;
+        deps.log.warn({ account: name, part: 'system-url', reason }, 'the CRM address is not switched yet');
+        await s.activity.note({ urlProblem: reason }).catch(() => undefined);
+      })
+      .finally(() => {
+        running.delete(name);
+        const next = pending.get(name);
+        pending.delete(name);
+        if (next) start(name, next);
+      });
+    running.set(name, run);
+  }
+
   return {
     /**
-     * The activity callback of `account` named `systemUrl`: followed in the background (one run per account at a
-     * time; a callback meanwhile is left to the next one). Never throws and never waits.
+     * The activity callback of `account` named `systemUrl`: followed in the background, one run per account at a
+     * time (the latest callback meanwhile runs next). Never throws and never waits.
      */
     seen: (account: Account, activity: ActivityService, systemUrl: string | undefined, active: boolean): void => {
-      if (systemUrl === undefined || running.has(account.name)) return;
-      const run = follow(account, activity, systemUrl, active)
-        .catch(async (e: Error) => {
-          const reason = `could not follow systemUrl ${systemUrl}: ${e.message}; tried again at the next activity`;
-          deps.log.warn({ account: account.name, part: 'system-url', reason }, 'the CRM address is not switched yet');
-          await activity.note({ urlProblem: reason }).catch(() => undefined);
-        })
-        .finally(() => running.delete(account.name));
-      running.set(account.name, run);
+      if (systemUrl === undefined) return;
+      if (running.has(account.name)) pending.set(account.name, { activity, systemUrl, active });
+      else start(account.name, { activity, systemUrl, active });
     },
-    /** Resolves when every run in progress has ended (stop, tests). */
+    /** Resolves when every run in progress (and any queued behind it) has ended: stop, tests. */
     idle: async () => {
-      await Promise.all([...running.values()]);
+      while (running.size) await Promise.all([...running.values()]);
     },
   };
 }

@@ -170,6 +170,8 @@ export function createHubConnections(deps: {
     store: deps.store,
     crmFor: crmForUrl(deps.http, log),
     moduleFor: (a) => moduleFor(a.config.crm.clientId, a.origin),
+    current: (name) => deps.registry.get(name),
+    all: () => deps.registry.list(),
     fileUrlOf: (name) => deps.config.accounts.find((a) => a.name === name)?.crm.url,
     moved: () => serial(() => load(false)),
     log,

@@ -150,6 +150,26 @@ describe('accounts: following a CRM to its new address (activity systemUrl)', ()
     expect((await view('bravo')).warnings).toEqual([]);
   });
 
+  it("takes no other account's address, and follows the latest callback that came while one was followed", async () => {
+    // acme (file-declared) told it is at bravo's address: not followed.
+    expect((await activity(rig.accounts.acme.clientId, b3.url)).status).toBe(200);
+    expect(await view('acme')).toMatchObject({
+      crm: { url: rig.accounts.acme.crm.url },
+      warnings: [`systemUrl ${b3.url} is not followed: account "bravo" is at ${b3.url}`],
+    });
+    expect(logs.text()).toContain(`is not followed: account \\"bravo\\" is at ${b3.url}`);
+    // b1 answers slowly: the second callback comes while the first is being followed, and is followed after it.
+    b1.fail(1, { type: 'slow', delayMs: 200 }, /integration-modules/);
+    const first = await rig.call('POST', '/callbacks/activity', {
+      token: null,
+      form: { clientId: bravoClientId, activity: { active: true, freeze: false }, systemUrl: b1.url },
+    });
+    expect(first.status).toBe(200);
+    expect((await activity(bravoClientId, b2.url)).status).toBe(200);
+    expect((await view('bravo')).crm.url).toBe(b2.url);
+    expect((await view('bravo')).warnings).toEqual([]);
+  });
+
   it('a file-declared account: the new address is used over the file, with a warning to update the file', async () => {
     const fileUrl = rig.accounts.acme.crm.url;
     const clientId = rig.accounts.acme.clientId;
@@ -173,7 +193,7 @@ describe('accounts: following a CRM to its new address (activity systemUrl)', ()
     try {
       await hub.start();
       expect(hub.accounts.get('acme')!.config.crm.url).toBe(a2.url);
-      expect(hub.accounts.get('bravo')!.config.crm.url).toBe(b3.url);
+      expect(hub.accounts.get('bravo')!.config.crm.url).toBe(b2.url);
       expect((await hub.perAccount.describe(hub.accounts.get('acme')!)).warnings).toEqual(v.warnings);
       expect(again.text()).toContain(`the hub uses ${a2.url}. Update the account's crm.url in the config file.`);
     } finally {

@@ -4,6 +4,7 @@ import type { ShipmentService } from '../shipments/shipment-service';
 import type { ActivityService } from './activity-service';
 import type { UnmappedWarehouses } from '../intake/unmapped-warehouses';
 import type { Account } from './account-registry';
+import { fileAccountUrl } from './follow-system-url';
 
 /** What the HTTP edge reaches of one account: each built over that account's targets, sources, CRM and rows. */
 export interface AccountServices {
@@ -29,15 +30,25 @@ export interface AccountView {
   deactivated: boolean;
   /** The URL the CRM's last activity callback gave, when it differs from the configured one. */
   systemUrl: string | null;
+  /**
+   * What the operator should know about the account's address: a file-declared account the hub followed its CRM
+   * to a new address (update the file), a systemUrl not followed and why.
+   */
+  warnings: string[];
   targets: Array<{ name: string; type: string; state: string; backlog: number; dead: number; paused: boolean }>;
   sources: Array<{ name: string; type: string }>;
   lastCallbackAt: string | null;
 }
 
 /** The view of one account (its activity, its targets' backlog and pause state, its last callback). */
-export async function describeAccount(s: AccountServices, lastCallbackAt: number | null): Promise<AccountView> {
+export async function describeAccount(
+  s: AccountServices,
+  lastCallbackAt: number | null,
+  url: { fileUrl?: string; allowedHosts: readonly string[] },
+): Promise<AccountView> {
   const { account } = s;
   const [state, targets] = await Promise.all([s.activity.get(), s.admin.listTargets()]);
+  const moved = url.fileUrl === undefined ? null : fileAccountUrl(url.fileUrl, state, url.allowedHosts).warning;
   return {
     name: account.name,
     origin: account.origin,
@@ -46,6 +57,7 @@ export async function describeAccount(s: AccountServices, lastCallbackAt: number
     frozen: state.freeze,
     deactivated: !account.enabled,
     systemUrl: state.systemUrl && state.systemUrl !== account.config.crm.url ? state.systemUrl : null,
+    warnings: [moved, state.urlProblem ?? null].filter((w): w is string => w !== null),
     targets: targets.map((t) => ({
       name: t.name,
       type: t.type,

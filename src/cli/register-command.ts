@@ -9,6 +9,7 @@ import { openStorage } from '../storage/open-storage';
 import { readSecretKey } from '../accounts/secret-box';
 import { keyProblem, openPart } from '../accounts/stored-accounts';
 import { crmForUrl } from '../compose/hub-connections';
+import { fileAccountUrl } from '../accounts/follow-system-url';
 import { ConfigError } from '../config/load-config';
 import { CrmError } from '../integrations/retailcrm/crm-error';
 import {
@@ -185,7 +186,9 @@ async function registerAccounts(
           STOCKBRIDGE_PUBLIC_URL: config.server.publicUrl,
           CRM_CLIENT_ID: a.crm.clientId,
         });
-        all.push({ name: a.name, url: a.crm.url, crm: crmClientFor(a, http, log), module });
+        // At the address the hub followed its CRM to, when the file still names the old one (see follow-system-url).
+        const { url } = fileAccountUrl(a.crm.url, await stores.hubState.getModule(a.name), config.connect.allowedHosts);
+        all.push({ name: a.name, url, crm: crmClientFor({ crm: { ...a.crm, url } }, http, log), module });
       } catch (e) {
         io.err(e instanceof ConfigError ? `cannot use ${file}\n${e.describe()}` : (e as Error).message);
         return 2;

@@ -7,7 +7,7 @@ import type { Intake } from '../intake/create-intake';
 import type { DeliveryWorker as Worker } from '../delivery/create-delivery-worker';
 import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
-import { createActivityService } from '../accounts/activity-service';
+import { createActivityService, type ActivityService } from '../accounts/activity-service';
 import type { Account, AccountRegistry } from '../accounts/account-registry';
 import { describeAccount, type AccountServices, type AccountView } from '../accounts/account-services';
 import { scopeStock } from '../accounts/scoped-stock';
@@ -44,6 +44,13 @@ export interface AccountDeps {
   worker: Pick<Worker, 'setActive' | 'wake' | 'pause' | 'resume' | 'readLive'>;
   wakeShipments: () => void;
   deliveredTotal: (target: string) => Promise<number>;
+  /** An activity callback's systemUrl, to follow in the background (never awaited: the answer stays fast). */
+  followSystemUrl?: (
+    account: Account,
+    activity: ActivityService,
+    systemUrl: string | undefined,
+    active: boolean,
+  ) => void;
 }
 
 /** The runtime of one account: everything it reads and writes is its own (see accounts/*). */
@@ -61,9 +68,14 @@ export function createAccountRuntime(d: AccountDeps, account: Account): AccountR
     onChange: (s) => d.worker.setActive(account.enabled && s.active && !s.freeze, targetNames),
   });
   // An account an operator deactivated is held whatever its CRM says.
-  const activity = {
+  const activity: ActivityService = {
     ...moduleActivity,
     isActive: async () => account.enabled && (await moduleActivity.isActive()),
+    async set(input) {
+      const state = await moduleActivity.set(input);
+      d.followSystemUrl?.(account, moduleActivity, input.systemUrl, account.enabled && input.active);
+      return state;
+    },
   };
   // The account's view of the config: its CRM, its targets and sources (store keys), the hub's tunables.
   const own: Config = { ...config, crm: account.config.crm, targets: account.targets, sources: account.sources };
@@ -175,7 +187,8 @@ export function createHubAccounts(d: AccountDeps, registry: AccountRegistry): Hu
     all: () => registry.list().map(of),
     describe: (account) => {
       const r = of(account);
-      return describeAccount(r, r.lastCallbackAt);
+      const fileUrl = d.config.accounts.find((a) => a.name === account.name)?.crm.url;
+      return describeAccount(r, r.lastCallbackAt, { fileUrl, allowedHosts: d.config.connect.allowedHosts });
     },
     async sync(start) {
       for (const [name, r] of runtimes)

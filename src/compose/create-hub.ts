@@ -169,6 +169,8 @@ export function createHub(deps: HubOptions): Hub {
     log: log.child({ part: 'intake' }),
     onCommitted: () => projector.kick(),
   });
+  // The connections (built last: they need the projector and the worker) follow a moved CRM for the accounts.
+  const followers: { current?: HubConnections['followSystemUrl'] } = {};
   const accounts = createHubAccounts(
     {
       config,
@@ -181,6 +183,7 @@ export function createHub(deps: HubOptions): Hub {
       worker,
       wakeShipments: () => shipmentWorker.wake(),
       deliveredTotal: (name) => metrics.deliveredTotal(name),
+      followSystemUrl: (...args) => followers.current?.(...args),
     },
     registry,
   );
@@ -220,6 +223,7 @@ export function createHub(deps: HubOptions): Hub {
   const connections = createHubConnections({
     config,
     store: storage.accounts,
+    hubState: storage.hubState,
     box: deps.secretBox ?? null,
     registry,
     http,
@@ -230,6 +234,7 @@ export function createHub(deps: HubOptions): Hub {
     reloadMs: deps.accountsReloadMs,
   });
   adminAccounts.current = connections.admin;
+  followers.current = connections.followSystemUrl;
 
   return {
     app,

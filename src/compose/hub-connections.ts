@@ -6,12 +6,13 @@ import type { AccountRegistry } from '../accounts/account-registry';
 import { createAccountAdmin, type AccountAdmin } from '../accounts/connect-account';
 import type { SecretBox } from '../accounts/secret-box';
 import { accountConfigOf, keyProblem, openPart } from '../accounts/stored-accounts';
-import { accountModule } from '../integrations/retailcrm/register-module';
+import { accountModule, buildModule } from '../integrations/retailcrm/register-module';
+import { createUrlFollower, fileAccountUrl } from '../accounts/follow-system-url';
 import type { HttpClient } from '../integrations/http-client/http-client';
 import { crmClientFor } from '../integrations/retailcrm/crm-client-for';
 import { readCrm } from '../config/config-sections';
 import { ConfigReader } from '../config/config-reader';
-import type { AccountStore } from '../storage/stores';
+import type { AccountStore, HubState } from '../storage/stores';
 import { AppError } from '../domain/app-error';
 import { DEFAULTS } from './defaults';
 
@@ -29,9 +30,12 @@ export function crmForUrl(http: HttpClient, log: Logger) {
     crmClientFor({ crm: readCrm(new ConfigReader([]), { url, apiKey, clientId: '-', site: '-' }) }, http, log);
 }
 
-/** The module a connected account registers: module-config.json (read when needed) with its clientId. */
+/**
+ * The module an account registers: module-config.json (read when needed) with its clientId; a connected account's
+ * with its settings page (`accountModule`), a file-declared one's as `npm run register` fills it in.
+ */
 export function moduleFromFile(file: string, publicUrl: string, env: Readonly<Record<string, string | undefined>>) {
-  return (clientId: string) => {
+  return (clientId: string, origin: 'file' | 'connected' = 'connected') => {
     let template: unknown;
     try {
       template = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -40,7 +44,9 @@ export function moduleFromFile(file: string, publicUrl: string, env: Readonly<Re
         code: 'module-config',
       });
     }
-    return accountModule(template, publicUrl, clientId, env);
+    return origin === 'connected'
+      ? accountModule(template, publicUrl, clientId, env)
+      : buildModule(template, { ...env, STOCKBRIDGE_PUBLIC_URL: publicUrl, CRM_CLIENT_ID: clientId });
   };
 }
 
@@ -52,6 +58,8 @@ export function moduleFromFile(file: string, publicUrl: string, env: Readonly<Re
 export function createHubConnections(deps: {
   config: Config;
   store: AccountStore;
+  /** Where a file-declared account's followed address is noted (its module state). */
+  hubState: HubState;
   box: SecretBox | null;
   registry: AccountRegistry;
   http: HttpClient;
@@ -69,6 +77,30 @@ export function createHubConnections(deps: {
   let timer: NodeJS.Timeout | null = null;
   let stopped = false;
 
+  const fileWarned = new Map<string, string>();
+  /**
+   * File-declared accounts at the address the hub followed their CRM to (noted in the database), over the file's
+   * while the file still says the old one, with a warning to update it. True when one changed.
+   */
+  async function fileUrls(): Promise<boolean> {
+    let changed = false;
+    for (const a of deps.config.accounts) {
+      const { url, warning } = fileAccountUrl(
+        a.crm.url,
+        await deps.hubState.getModule(a.name),
+        deps.config.connect.allowedHosts,
+      );
+      if (warning && fileWarned.get(a.name) !== warning) log.warn({ account: a.name }, warning);
+      if (warning) fileWarned.set(a.name, warning);
+      else fileWarned.delete(a.name);
+      const held = deps.registry.get(a.name);
+      if (!held || held.origin !== 'file' || held.config.crm.url === url) continue;
+      deps.registry.put(url === a.crm.url ? a : { ...a, crm: { ...a.crm, url } }, 'file');
+      changed = true;
+    }
+    return changed;
+  }
+
   /** Read every stored account; put the new and changed ones in the registry, remove the ones gone. */
   async function load(strict: boolean): Promise<void> {
     const seen = await deps.store.stamp();
@@ -79,7 +111,7 @@ export function createHubConnections(deps: {
       log.error({ reason: problem }, 'connected accounts not reloaded: they do not open with this key');
       return;
     }
-    let changed = false;
+    let changed = await fileUrls();
     for (const row of rows) {
       if (versions.get(row.name) === row.version) continue;
       const file = deps.registry.get(row.name);
@@ -122,24 +154,45 @@ export function createHubConnections(deps: {
 
   async function check() {
     if ((await deps.store.stamp()) !== stamp) await serial(() => load(false));
+    else
+      await serial(async () => {
+        if (await fileUrls()) await deps.apply();
+      });
   }
+
+  const moduleFor = moduleFromFile(
+    deps.moduleFile ?? path.resolve('module-config.json'),
+    deps.config.server.publicUrl,
+    deps.env ?? {},
+  );
+  const follower = createUrlFollower({
+    allowedHosts: deps.config.connect.allowedHosts,
+    store: deps.store,
+    crmFor: crmForUrl(deps.http, log),
+    moduleFor: (a) => moduleFor(a.config.crm.clientId, a.origin),
+    current: (name) => deps.registry.get(name),
+    all: () => deps.registry.list(),
+    fileUrlOf: (name) => deps.config.accounts.find((a) => a.name === name)?.crm.url,
+    moved: () => serial(() => load(false)),
+    log,
+  });
 
   const admin: AccountAdmin = createAccountAdmin({
     config: deps.config,
     store: deps.store,
     box: deps.box,
     crmFor: crmForUrl(deps.http, log),
-    moduleFor: moduleFromFile(
-      deps.moduleFile ?? path.resolve('module-config.json'),
-      deps.config.server.publicUrl,
-      deps.env ?? {},
-    ),
+    moduleFor: (clientId) => moduleFor(clientId),
     onChanged: () => serial(() => load(false)),
     log,
   });
 
   return {
     admin,
+    /** An activity callback's `systemUrl`, followed in the background (see follow-system-url.ts). */
+    followSystemUrl: follower.seen,
+    /** Resolves once every systemUrl being followed is done (its reload included). */
+    followed: follower.idle,
     /** Load the stored accounts (throws StoredAccountsError when the key does not open them). */
     start: () => serial(() => load(true)),
     /** Follow changes made elsewhere (other instances, the CLI) every `reloadMs`. */
@@ -161,6 +214,7 @@ export function createHubConnections(deps: {
       stopped = true;
       if (timer) clearTimeout(timer);
       // A load that failed (a start refused for its key) has said so already; stopping must still close the rest.
+      await follower.idle();
       await chain.catch(() => undefined);
     },
   };

@@ -9,6 +9,7 @@ import { SECRETS, silentLog, targetRaw } from './test-config';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../../src/accounts/secret-box';
+import type { HttpClient } from '../../src/integrations/http-client/http-client';
 
 /** The repository's module description, as a deployment registers it. */
 export const MODULE_FILE = path.join(__dirname, '../../module-config.json');
@@ -57,6 +58,8 @@ export async function startAccountsRig(
     secretBox?: SecretBox | null;
     storagePath?: string;
     accountsReloadMs?: number;
+    /** The hub's HTTP client (default: its own); the caller closes one it passes. */
+    http?: HttpClient;
   } = {},
 ): Promise<AccountsRig> {
   const accounts: Record<string, RigAccount> = {};
@@ -102,6 +105,7 @@ export async function startAccountsRig(
     secretBox: opts.secretBox,
     moduleFile: MODULE_FILE,
     accountsReloadMs: opts.accountsReloadMs,
+    http: opts.http,
   });
   try {
     await hub.start();

@@ -185,6 +185,25 @@ describe('npm run accounts / rotate-secret-key', () => {
     expect((await reg(['--account', 'bravo'])).out).toBe('bravo: skipped (switched off in its CRM)');
   });
 
+  it('register uses the address the hub followed a file-declared account to (the file still naming the old one)', async () => {
+    const hub = createHub({
+      config: loadConfig(path.join(dir, 'stockbridge.json'), {}),
+      log: silentLog,
+      secretBox: boxOf(env.STOCKBRIDGE_SECRET_KEY),
+      moduleFile: MODULE_FILE,
+    });
+    try {
+      const moved = { crmUrl: other.url, fileUrl: 'http://127.0.0.1:9' };
+      await hub.storage.hubState.setModule({ active: true, freeze: false, updatedAt: 1, ...moved }, 'acme');
+    } finally {
+      await hub.stop();
+    }
+    other.apiKeys.add('crm-key-SECRET-acme');
+    const res = await run(registerCommand, ['--account', 'acme', '--allow-placeholder']);
+    expect(res).toMatchObject({ code: 0, out: `acme: registered at ${other.url}` });
+    expect(other.modules.get('stockbridge')).toMatchObject({ clientId: 'client-id-SECRET-acme' });
+  });
+
   it('rotate-secret-key re-seals every account, resumes after an interruption, and the hub starts with the new key', async () => {
     const oldKey = env.STOCKBRIDGE_SECRET_KEY;
     const next = newKey();

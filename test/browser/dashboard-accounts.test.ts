@@ -125,6 +125,19 @@ describe('the dashboard of a hub with several accounts, in a real browser', () =
     for (const url of requested) expect(url).not.toContain('SECRET');
   });
 
+  step('shows an account’s warning: a CRM address it was told about and did not follow', async () => {
+    const res = await request(hub.app)
+      .post('/callbacks/activity')
+      .type('form')
+      .send({
+        clientId: 'client-id-SECRET-acme',
+        activity: JSON.stringify({ active: true, freeze: false }),
+        systemUrl: 'https://shop.example.com',
+      });
+    expect(res.status).toBe(200);
+    await page.locator('#accounts tr', { hasText: 'acme' }).locator('.error', { hasText: 'is not followed' }).waitFor();
+  });
+
   it('had no script errors on the way', () => {
     expect(pageErrors).toEqual([]);
   });

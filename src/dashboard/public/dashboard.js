@@ -532,7 +532,12 @@ async function refreshAccounts() {
     return [
       a.name,
       `${a.crm.url}${a.origin === 'file' ? ' (config file)' : ''}`,
-      accountState(a),
+      el(
+        'span',
+        {},
+        accountState(a),
+        (a.warnings || []).map((w) => el('p', { class: 'error', text: w })),
+      ),
       `${a.targets.length} shop(s), backlog ${backlog}`,
       a.lastCallbackAt ? when(a.lastCallbackAt) : 'no callback yet',
       shown

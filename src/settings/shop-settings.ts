@@ -56,8 +56,11 @@ function fieldsOf(err: AppError, index: number): AppError {
   if (err.code !== 'validation' || !err.details) return err;
   const prefix = `targets[${index}].`;
   const details: Record<string, string> = {};
-  for (const [path, problem] of Object.entries(err.details))
-    details[path.startsWith(prefix) ? path.slice(prefix.length) : path] = problem;
+  for (const [path, problem] of Object.entries(err.details)) {
+    const field = path.startsWith(prefix) ? path.slice(prefix.length) : path;
+    // The file's advice for a secret (a ${VAR} placeholder) is not the merchant's: the problem alone for those.
+    details[field] = CREDENTIAL_FIELDS.includes(field) ? problem.split('. ')[0] : problem;
+  }
   return new AppError(400, err.message.split(prefix).join(''), { code: 'validation', details });
 }
 

@@ -48,7 +48,7 @@ async function refreshShopSettings() {
   ]);
   box.replaceChildren(
     table(['shop', 'type', 'warehouseMap', 'actions'], rows, 'shop-settings-table'),
-    shopsState.formOpen ? null : button('addShop', 'add-shop', () => openShopForm(null)),
+    ...(shopsState.formOpen ? [] : [button('addShop', 'add-shop', () => openShopForm(null))]),
   );
 }
 
@@ -151,48 +151,50 @@ async function openShopForm(shop) {
   if (!crm.readable && !Object.keys(mapped).length) whBody.append(warehouseRow('', '', '', true));
 
   form.append(
-    el('h3', { text: shop ? t('editShop', { shop: shop.name }) : t('newShop') }),
-    labelled(
-      'shopName',
-      el('input', { name: 'name', value: shop ? shop.name : '', readonly: !!shop, maxlength: 64 }),
-      'name',
-    ),
-    labelled('type', typeSelect, 'type'),
-    labelled('shopUrl', el('input', { name: 'url', value: fields.url || '', placeholder: t('shopUrlHint') }), 'url'),
-    labelled(
-      'offerKey',
-      select(
-        'offerKey',
-        [
-          ['externalId', 'externalId'],
-          ['xmlId', 'xmlId'],
-          ['id', 'id'],
-        ],
-        fields.offerKey || 'externalId',
+    ...[
+      el('h3', { text: shop ? t('editShop', { shop: shop.name }) : t('newShop') }),
+      labelled(
+        'shopName',
+        el('input', { name: 'name', value: shop ? shop.name : '', readonly: !!shop, maxlength: 64 }),
+        'name',
       ),
-      'offerKey',
-    ),
-    specific,
-    el('h4', { text: t('warehouseMap') }),
-    crm.readable
-      ? null
-      : el('p', { class: 'advice', id: 'crm-warehouses-unreadable', text: t('crmWarehousesUnreadable') }),
-    el(
-      'table',
-      { id: 'warehouse-map' },
-      el('tr', {}, el('th', { text: t('crmWarehouse') }), el('th', { text: t('shopWarehouse') })),
-      whBody,
-    ),
-    el('span', { class: 'field-error', 'data-error-for': 'warehouses' }),
-    el(
-      'p',
-      {},
-      button('addWarehouseCode', 'add-warehouse-code', () => whBody.append(warehouseRow('', '', '', true))),
-    ),
-    el('p', { class: 'error', id: 'shop-form-errors' }),
-    el('button', { type: 'submit', 'data-action': 'save-shop' }, t('save')),
-    ' ',
-    button('cancel', 'cancel-shop', closeShopForm),
+      labelled('type', typeSelect, 'type'),
+      labelled('shopUrl', el('input', { name: 'url', value: fields.url || '', placeholder: t('shopUrlHint') }), 'url'),
+      labelled(
+        'offerKey',
+        select(
+          'offerKey',
+          [
+            ['externalId', 'externalId'],
+            ['xmlId', 'xmlId'],
+            ['id', 'id'],
+          ],
+          fields.offerKey || 'externalId',
+        ),
+        'offerKey',
+      ),
+      specific,
+      el('h4', { text: t('warehouseMap') }),
+      crm.readable
+        ? null
+        : el('p', { class: 'advice', id: 'crm-warehouses-unreadable', text: t('crmWarehousesUnreadable') }),
+      el(
+        'table',
+        { id: 'warehouse-map' },
+        el('tr', {}, el('th', { text: t('crmWarehouse') }), el('th', { text: t('shopWarehouse') })),
+        whBody,
+      ),
+      el('span', { class: 'field-error', 'data-error-for': 'warehouses' }),
+      el(
+        'p',
+        {},
+        button('addWarehouseCode', 'add-warehouse-code', () => whBody.append(warehouseRow('', '', '', true))),
+      ),
+      el('p', { class: 'error', id: 'shop-form-errors' }),
+      el('button', { type: 'submit', 'data-action': 'save-shop' }, t('save')),
+      ' ',
+      button('cancel', 'cancel-shop', closeShopForm),
+    ].filter((x) => x !== null),
   );
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -211,6 +211,9 @@ describe('the settings page in a real browser', () => {
     await ru.click('#open');
     await ru.locator('h2', { hasText: 'Ваши магазины' }).waitFor();
     await ru.locator('[data-state="active"]', { hasText: 'Работает' }).waitFor();
+    // A file-declared account: its shops are the config file's, said in Russian where the shop form would be.
+    await ru.locator('#shop-settings', { hasText: 'заданы в файле конфигурации' }).waitFor();
+    await expect(ru.locator('[data-action="add-shop"]').count()).resolves.toBe(0);
     await expect(ru.locator('html').getAttribute('lang')).resolves.toBe('ru');
     await ru.screenshot({ path: path.join(DOCS, 'settings-page-ru.png'), fullPage: true });
   });

@@ -11,7 +11,11 @@ import { settingsAssets } from '../src/settings/settings-assets';
 import { pickLanguage, type Language } from '../src/settings/language';
 import { messagesFor } from '../src/settings/messages';
 import { renderNotice } from '../src/settings/render-notice';
+import { createShopSettings } from '../src/settings/shop-settings';
+import type { AccountAdmin } from '../src/accounts/connect-account';
+import type { CrmClient } from '../src/integrations/retailcrm/crm-client';
 import { accountRoutes, captureOf } from './admin';
+import { shopSettingsRoutes } from './settings-shops';
 import { checkCsrf, cookieOf, MERCHANT_COOKIE, sessionCookie } from './middleware/dashboard-session';
 
 export interface SettingsDeps {
@@ -24,6 +28,10 @@ export interface SettingsDeps {
   notices?: NoticesStore;
   /** The account's CRM language, when known (else the browser's is used). */
   languageOf?: (account: Account) => string | undefined;
+  /** Changing connected accounts' shops (none: the merchant's shops are read-only here). */
+  accountAdmin?: () => AccountAdmin | undefined;
+  /** Each account's CRM client (its own key and rate limit), for the CRM's warehouse list. */
+  crmOf?: (account: string) => CrmClient | undefined;
   log: Logger;
 }
 
@@ -141,14 +149,19 @@ export function settingsRouter(deps: SettingsDeps): Router {
     routers.set(account.name, { services, router: built });
     return built;
   };
+  const shops = shopSettingsRoutes(
+    createShopSettings({ admin: () => deps.accountAdmin?.(), crmOf: (name) => deps.crmOf?.(name) }),
+  );
   router.use('/settings/api', noStore, async (req, res, next) => {
     const m = await merchantOf(req);
     if (!m) return next(new AppError(401, 'not signed in: open the settings from your CRM', { code: 'auth' }));
     const refused = checkCsrf(req, m.session);
     if (refused) return next(refused);
-    express.json({ limit: '16kb' })(req, res, (err?: unknown) =>
-      err ? next(err) : routerOf(m.account)(req, res, next),
-    );
+    express.json({ limit: '16kb' })(req, res, (err?: unknown) => {
+      if (err) return next(err);
+      res.locals.merchantAccount = m.account;
+      shops(req, res, (e?: unknown) => (e ? next(e) : routerOf(m.account)(req, res, next)));
+    });
   });
   return router;
 }

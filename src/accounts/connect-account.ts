@@ -9,7 +9,7 @@ import type { IntegrationModule } from '../integrations/retailcrm/crm-types';
 import type { AccountStore, StoredAccount } from '../storage/stores';
 import { ACCOUNT_NAME, RESERVED_ACCOUNT_NAMES, RESERVED_NAME_PROBLEM } from './account-names';
 import { secretHash } from './account-registry';
-import { checkCrmUrl, missingAccess, nameFromUrl, sameOrigin } from './crm-access';
+import { checkCrmUrl, crmRefusal, missingAccess, nameFromUrl, sameOrigin } from './crm-access';
 import { SECRET_KEY_ENV, type SecretBox } from './secret-box';
 import { openPart, readAccountLists, sealPart, type SealedPart } from './stored-accounts';
 
@@ -56,16 +56,6 @@ const bad = (field: string, problem: string) =>
 const conflict = (message: string) => new AppError(409, message, { code: 'conflict' });
 const notFound = (name: string) =>
   new AppError(404, `no account named "${name}"; GET /admin/accounts lists them`, { code: 'not-found' });
-
-/** What the CRM's refusal means for the operator, as an answer (nothing of the key or the clientId in it). */
-function crmRefusal(err: CrmError, step: 'credentials' | 'register'): AppError {
-  if (err.kind === 'auth')
-    return new AppError(400, 'the CRM refused this API key', { code: 'crm-auth', details: { apiKey: 'refused' } });
-  if (err.kind === 'payment')
-    return new AppError(402, 'the CRM refused to activate the module: payment required', { code: 'crm-payment' });
-  const what = step === 'credentials' ? 'checking the API key' : 'registering the module';
-  return new AppError(502, `the CRM could not be used (${what}): ${err.message}`, { code: `crm-${err.kind}` });
-}
 
 /**
  * The one routine behind POST /admin/accounts, the dashboard and `npm run accounts`: connect an account (URL rules,
@@ -255,9 +245,27 @@ export function createAccountAdmin(deps: AccountAdminDeps) {
       return { view: view(saved.row, saved.part), crm };
     },
 
+    /** Its targets and sources as stored, credentials included: for the hub's own use, never for an answer. */
+    async storedLists(name: string): Promise<{ targets: unknown[]; sources: unknown[] }> {
+      const { part } = await stored(name);
+      return { targets: part.targets, sources: part.sources };
+    },
+
     /** Replace its targets and/or sources: the config file's shape and messages; applied without a restart. */
     async setLists(name: string, lists: { targets?: unknown; sources?: unknown }): Promise<ConnectedView> {
+      return this.changeLists(name, () => lists);
+    },
+
+    /**
+     * The same from its stored lists (which hold its credentials, never shown): `change` sees them as read, and
+     * the result is saved against that version, so a change made meanwhile is not lost (409 instead).
+     */
+    async changeLists(
+      name: string,
+      change: (now: { targets: unknown[]; sources: unknown[] }) => { targets?: unknown; sources?: unknown },
+    ): Promise<ConnectedView> {
       const { row, part } = await stored(name);
+      const lists = change({ targets: part.targets, sources: part.sources });
       const next = { ...part, ...(lists.targets !== undefined ? { targets: lists.targets as unknown[] } : {}) };
       if (lists.sources !== undefined) next.sources = lists.sources as unknown[];
       try {
@@ -270,7 +278,7 @@ export function createAccountAdmin(deps: AccountAdminDeps) {
         });
       }
       const saved = await save(row, next);
-      deps.log.info({ account: name, outcome: 'changed' }, 'account targets and sources replaced by an operator');
+      deps.log.info({ account: name, outcome: 'changed' }, 'account targets and sources replaced');
       return view(saved.row, saved.part);
     },
 

@@ -1,5 +1,6 @@
 import { AppError } from '../domain/app-error';
 import type { CrmCredentials } from '../integrations/retailcrm/crm-client';
+import type { CrmError } from '../integrations/retailcrm/crm-error';
 
 /** The RetailCRM/Simla SaaS domains an account's URL may be under without being listed in `connect.allowedHosts`. */
 export const SAAS_DOMAINS = [
@@ -98,4 +99,14 @@ export function sameOrigin(a: string, b: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the CRM's refusal means for the operator, as an answer (nothing of the key or the clientId in it). */
+export function crmRefusal(err: CrmError, step: 'credentials' | 'register'): AppError {
+  if (err.kind === 'auth')
+    return new AppError(400, 'the CRM refused this API key', { code: 'crm-auth', details: { apiKey: 'refused' } });
+  if (err.kind === 'payment')
+    return new AppError(402, 'the CRM refused to activate the module: payment required', { code: 'crm-payment' });
+  const what = step === 'credentials' ? 'checking the API key' : 'registering the module';
+  return new AppError(502, `the CRM could not be used (${what}): ${err.message}`, { code: `crm-${err.kind}` });
 }

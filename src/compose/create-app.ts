@@ -23,6 +23,7 @@ import { shipmentsRouter } from '../../routes/shipments';
 import { simpleConnectionRouter } from '../../routes/simple-connection';
 import { settingsRouter } from '../../routes/settings';
 import { connectRouter } from '../../routes/connect';
+import type { CrmClient } from '../integrations/retailcrm/crm-client';
 import type { ConnectAccount } from '../connect/connect-account';
 import { REQUIRED_SCOPES as MODULE_SCOPES } from '../accounts/crm-access';
 
@@ -41,6 +42,8 @@ export interface AppDeps {
   /** The capture of recent inventoriesUpload callbacks, each tagged with its account. */
   capture: CallbackCapture;
   isDraining?: () => boolean;
+  /** Each account's CRM client, by account name (the settings page reads the CRM's warehouses with it). */
+  crmOf?: (account: string) => CrmClient | undefined;
   /** The one connect routine (URL rules, scopes, registration, storing); the merchant's doors run it. */
   connectAccount?: ConnectAccount;
 }
@@ -102,6 +105,8 @@ export function createApp(deps: AppDeps): Express {
       servicesOf: deps.servicesOf,
       capture: deps.capture,
       notices: deps.storage.notices,
+      accountAdmin: deps.accountAdmin,
+      crmOf: deps.crmOf,
       sessions,
       guard,
       log: deps.log.child({ part: 'settings' }),

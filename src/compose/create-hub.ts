@@ -209,6 +209,7 @@ export function createHub(deps: HubOptions): Hub {
     servicesOf: (a) => accounts.of(a),
     describe: (a) => accounts.describe(a),
     accountAdmin: () => adminAccounts.current!,
+    crmOf: (name) => accounts.byName(name)?.crm,
     capture,
     isDraining: () => draining,
     connectAccount: deps.connectAccount ?? connectThroughAdmin(() => adminAccounts.current!, log),

@@ -8,6 +8,9 @@ import request from 'supertest';
 import { createHub, type Hub } from '../../src/compose/create-hub';
 import { parseConfig } from '../../src/config/load-config';
 import { startFakeMerchantPro, type FakeMerchantPro } from '../../src/demo/fakes/fake-merchantpro';
+import { startFakeCrm, type FakeCrm } from '../../src/demo/fakes/fake-crm';
+import { createSecretBox } from '../../src/accounts/secret-box';
+import crypto from 'node:crypto';
 import { formBody, offer } from '../helpers/callback-bodies';
 import { accountRaw, rawAccountsConfig } from '../helpers/accounts-config';
 import { chromiumLaunchInfo } from '../helpers/chromium';
@@ -22,14 +25,15 @@ jest.setTimeout(180_000);
 const artifacts = fs.mkdtempSync(path.join(os.tmpdir(), 'stockbridge-settings-'));
 const DOCS = process.env.STOCKBRIDGE_UPDATE_SCREENSHOTS === '1' ? path.join(__dirname, '../../docs') : artifacts;
 const ACME = 'client-id-SECRET-acme';
+const CAROL_SHOP = { apiKey: 'carol-shop-key-SECRET-1', apiSecret: 'carol-shop-secret-SECRET-2' };
 
 /** A stand-in for the CRM's module card: on its own origin, a form that POSTs the clientId to accountUrl. */
-async function fakeCrmPage(settingsUrl: string) {
+async function fakeCrmPage(settingsUrl: string, clientId = ACME) {
   const server = http.createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(
       `<!doctype html><title>CRM</title><form method="post" action="${settingsUrl}">` +
-        `<input type="hidden" name="clientId" value="${ACME}"><button id="open">Settings</button></form>`,
+        `<input type="hidden" name="clientId" value="${clientId}"><button id="open">Settings</button></form>`,
     );
   });
   server.listen(0, 'localhost');
@@ -42,6 +46,11 @@ describe('the settings page in a real browser', () => {
   let shops: FakeMerchantPro[];
   let server: Server;
   let crm: Awaited<ReturnType<typeof fakeCrmPage>>;
+  // A merchant connected at runtime (its shops are its own to change), with its own CRM and shop.
+  let carolCrm: FakeCrm;
+  let carolShop: FakeMerchantPro;
+  let carolPage: Awaited<ReturnType<typeof fakeCrmPage>>;
+  let carolClientId: string;
   let base: string;
   let browser: Browser;
   let page: Page;
@@ -56,21 +65,33 @@ describe('the settings page in a real browser', () => {
       ),
     );
     for (const s of shops) s.addItem('TSHIRT-1');
+    carolCrm = await startFakeCrm({ apiKey: 'crm-key-SECRET-carol' });
+    carolShop = await startFakeMerchantPro({ ...CAROL_SHOP, multiWarehouse: true });
+    carolShop.addItem('TSHIRT-1');
     const accounts = ['acme', 'beta'].map((name, i) =>
       accountRaw(name, { targets: [targetRaw('shop', shops[i].url, { timeoutMs: 1000, maxAttempts: 1 })] }),
     );
     const config = parseConfig(
       rawAccountsConfig(accounts, {
-        worker: { leaseMs: 3000, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, drainMs: 2000 },
+        // A lease longer than a shop's default timeout, so a shop added from the page needs no timeoutMs.
+        worker: { leaseMs: 15000, pollMs: 50, backoffBaseMs: 20, backoffMaxMs: 200, drainMs: 2000 },
+        connect: { allowedHosts: [new URL(carolCrm.url).host] },
       }),
       {},
     );
-    hub = createHub({ config, log: silentLog });
+    hub = createHub({ config, log: silentLog, secretBox: createSecretBox(crypto.randomBytes(32)) });
     await hub.start();
     server = hub.app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     crm = await fakeCrmPage(`${base}/settings`);
+    const connected = await request(hub.app)
+      .post('/admin/accounts')
+      .set('Authorization', `Bearer ${SECRETS.adminToken}`)
+      .send({ url: carolCrm.url, apiKey: 'crm-key-SECRET-carol', name: 'carol' });
+    expect(connected.status).toBe(201);
+    carolClientId = String(carolCrm.modules.get('stockbridge')!.clientId);
+    carolPage = await fakeCrmPage(`${base}/settings`, carolClientId);
     const res = await request(hub.app)
       .post('/callbacks/inventories-upload')
       .type('form')
@@ -108,9 +129,12 @@ describe('the settings page in a real browser', () => {
   afterAll(async () => {
     await browser?.close();
     await new Promise((r) => crm?.server.close(r));
+    await new Promise((r) => carolPage?.server.close(r));
     await new Promise((r) => server?.close(r));
     await hub?.stop();
     for (const s of shops ?? []) await s.close();
+    await carolShop?.close();
+    await carolCrm?.close();
     if (failed) process.stderr.write(`settings screenshots kept in ${artifacts}\n`);
     else fs.rmSync(artifacts, { recursive: true, force: true });
   });
@@ -187,6 +211,9 @@ describe('the settings page in a real browser', () => {
     await ru.click('#open');
     await ru.locator('h2', { hasText: 'Ваши магазины' }).waitFor();
     await ru.locator('[data-state="active"]', { hasText: 'Работает' }).waitFor();
+    // A file-declared account: its shops are the config file's, said in Russian where the shop form would be.
+    await ru.locator('#shop-settings', { hasText: 'заданы в файле конфигурации' }).waitFor();
+    await expect(ru.locator('[data-action="add-shop"]').count()).resolves.toBe(0);
     await expect(ru.locator('html').getAttribute('lang')).resolves.toBe('ru');
     await ru.screenshot({ path: path.join(DOCS, 'settings-page-ru.png'), fullPage: true });
   });
@@ -197,6 +224,77 @@ describe('the settings page in a real browser', () => {
     expect(res?.status()).toBe(401);
     await fresh.locator('a[href="/connect"]').waitFor();
     await fresh.screenshot({ path: path.join(DOCS, 'settings-signed-out.png') });
+  });
+
+  step('a connected merchant adds a shop against the fake MerchantPro and maps a warehouse', async () => {
+    // In the first page's context, after the acme steps: the CRM page signs it in as carol instead.
+    const p = page;
+    await p.goto(carolPage.url);
+    await p.click('#open');
+    await p.locator('[data-action="add-shop"]').click();
+    const form = p.locator('#shop-form');
+    await form.waitFor();
+    // The CRM's own warehouses, read from the CRM, each with a field for the shop's warehouse.
+    await form.locator('#warehouse-map', { hasText: 'Main warehouse (main)' }).waitFor();
+    await form.locator('input[name="name"]').fill('mp');
+    await form.locator('input[name="url"]').fill(carolShop.url);
+    await form.locator('input[name="apiKey"]').fill(CAROL_SHOP.apiKey);
+    await form.locator('select[name="offerKey"]').selectOption('xmlId');
+    await form.locator('input[name="multiWarehouse"]').check();
+    await form.locator('.wh-shop[data-for="main"]').fill('Depozit central');
+    // The secret left out: the config file's message, next to its field; nothing saved.
+    await form.locator('[data-action="save-shop"]').click();
+    await form.locator('[data-error-for="apiSecret"]', { hasText: 'is missing' }).waitFor();
+    expect(hub.accounts.get('carol')!.targets).toEqual([]);
+    await form.locator('input[name="apiSecret"]').fill(CAROL_SHOP.apiSecret);
+    await p.screenshot({ path: path.join(DOCS, 'settings-shop-form.png'), fullPage: true });
+    await form.locator('[data-action="save-shop"]').click();
+    await p.locator('#message', { hasText: 'Shop mp saved and applied.' }).waitFor();
+    await p.locator('#shop-settings-table', { hasText: 'main → Depozit central' }).waitFor();
+    await p.locator('#shops-table [data-state="active"]').waitFor();
+    // A callback's figures reach the added shop: the mapped warehouse only.
+    const res = await request(hub.app)
+      .post('/callbacks/inventories-upload')
+      .type('form')
+      .send(formBody([offer('TSHIRT-1', { main: 6, north: 9 })], carolClientId));
+    expect(res.status).toBe(200);
+    await waitDelivered(hub, 'carol/mp', ['TSHIRT-1']);
+    expect(carolShop.bySku('TSHIRT-1')!.warehouses).toEqual([
+      expect.objectContaining({ name: 'Depozit central', stock: 6 }),
+      expect.objectContaining({ name: 'Depozit nord', stock: 0 }),
+    ]);
+    await p.fill('#sku-input', 'TSHIRT-1');
+    await p.press('#sku-input', 'Enter');
+    await p.locator('#sku-table', { hasText: 'Depozit central: 6' }).waitFor();
+    // Editing shows the credentials as stored, never their values.
+    await p.locator('#shop-settings-table [data-action="edit-shop"]').click();
+    await p.locator('#shop-form input[name="apiKey"][placeholder="stored: leave blank to keep it"]').waitFor();
+    await expect(p.locator('#shop-form input[name="apiKey"]').inputValue()).resolves.toBe('');
+    const html = await p.content();
+    for (const secret of [...Object.values(CAROL_SHOP), carolClientId]) expect(html).not.toContain(secret);
+  });
+
+  step('a key without reference_read: the page says so and lets the merchant type a CRM warehouse code', async () => {
+    carolCrm.storesForbidden = true;
+    const p = page;
+    await p.goto(carolPage.url);
+    await p.click('#open');
+    await p.locator('#shop-settings-table [data-action="edit-shop"]').click();
+    await p.locator('#crm-warehouses-unreadable', { hasText: 'reference_read' }).waitFor();
+    await p.locator('[data-action="add-warehouse-code"]').click();
+    const typed = p.locator('#warehouse-map .wh-row').last();
+    await typed.locator('input.wh-code').fill('north');
+    await typed.locator('input.wh-shop').fill('Depozit nord');
+    await p.locator('[data-action="save-shop"]').click();
+    await p.locator('#message', { hasText: 'Shop mp saved and applied.' }).waitFor();
+    await waitFor(() => Object.keys(hub.accounts.get('carol')!.targets[0]?.warehouses ?? {}).length === 2, {
+      what: 'the typed warehouse applied',
+    });
+    expect(hub.accounts.get('carol')!.targets[0].warehouses).toEqual({
+      main: 'Depozit central',
+      north: 'Depozit nord',
+    });
+    carolCrm.storesForbidden = false;
   });
 
   step('no script error and no secret on the page or in any URL', async () => {

@@ -41,6 +41,9 @@ export interface FakeCrm {
   access: { scopes: string[]; methods: string[]; sites: string[] };
   /** What `GET /api/system-info` gives (no key needed); `publicUrl` defaults to this fake's own URL. */
   systemInfo: { publicUrl?: string; technicalUrl?: string };
+  /** The CRM's warehouses (`GET /api/v5/reference/stores`); `storesForbidden`: the key lacks reference_read. */
+  stores: Array<{ code: string; name: string; active?: boolean }>;
+  storesForbidden: boolean;
   /** The API keys this CRM accepts (the one it was started with, and any added). */
   apiKeys: Set<string>;
   /** Largest number of requests seen in any sliding 1-second window. */
@@ -90,6 +93,11 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
     access: { scopes: [...FAKE_CRM_SCOPES], methods: [] as string[], sites: ['main-shop'] },
     systemInfo: {} as FakeCrm['systemInfo'],
     apiKeys: new Set([opts.apiKey]),
+    stores: [
+      { code: 'main', name: 'Main warehouse' },
+      { code: 'north', name: 'North warehouse' },
+    ] as FakeCrm['stores'],
+    storesForbidden: false,
   };
 
   const ok = (body: Record<string, unknown>): Reply => ({ status: 200, body: { success: true, ...body } });
@@ -156,6 +164,10 @@ export async function startFakeCrm(opts: { apiKey: string; maxBatch?: number }):
         siteAccess: 'access_full',
         sitesAvailable: state.access.sites,
       });
+    if (req.path === '/api/v5/reference/stores' && req.method === 'GET')
+      return state.storesForbidden
+        ? refuse(403, 'Access denied')
+        : ok({ stores: state.stores.map((s) => ({ type: 'store-type-warehouse', active: true, ...s })) });
     let m: RegExpMatchArray | null;
     if ((m = req.path.match(/^\/api\/v5\/integration-modules\/([^/]+)\/edit$/)) && req.method === 'POST') {
       const mod = jsonField(form(req), 'integrationModule');

@@ -58,6 +58,8 @@ export interface CrmClient {
   sendNotification(n: { type: 'api.error' | 'api.info'; userGroups: string[]; message: string }): Promise<void>;
   /** `GET /api/v5/orders/{ref}?by=&site=`: the order object (with `items[].offer`); an unknown order is a CrmError. */
   getOrder(ref: string, opts: { by: 'id' | 'externalId'; site?: string }): Promise<Record<string, unknown>>;
+  /** `GET /api/v5/reference/stores`: the CRM's warehouses (needs the key's `reference_read`; else a 403). */
+  referenceStores(): Promise<Array<{ code: string; name: string; active: boolean }>>;
 }
 
 const sleepReal = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -229,6 +231,18 @@ export function createCrmClient(opts: CrmClientOptions): CrmClient {
 
     async sendNotification(notification) {
       await call('POST', '/api/v5/notifications/send', { form: { notification } });
+    },
+
+    async referenceStores() {
+      const body = await call('GET', '/api/v5/reference/stores');
+      const list = Array.isArray(body.stores) ? (body.stores as Array<Record<string, unknown>>) : [];
+      return list
+        .filter((x) => typeof x?.code === 'string' && x.code !== '')
+        .map((x) => ({
+          code: x.code as string,
+          name: typeof x.name === 'string' ? x.name : (x.code as string),
+          active: x.active !== false,
+        }));
     },
 
     async getModule(code) {
